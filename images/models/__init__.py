@@ -1,0 +1,33 @@
+from images.models.audit import AuditLogEntry
+from images.models.catalogue import Category, Namespace, Repository, Star
+from images.models.content import (
+    Blob,
+    Layer,
+    Manifest,
+    ManifestBlob,
+    ManifestReference,
+    RepositoryBlob,
+    Tag,
+    Upload,
+)
+from images.models.security import AffectedPackage, Finding, Package, Vulnerability
+
+__all__ = [
+    "AffectedPackage",
+    "AuditLogEntry",
+    "Blob",
+    "Category",
+    "Finding",
+    "Layer",
+    "Manifest",
+    "ManifestBlob",
+    "ManifestReference",
+    "Namespace",
+    "Package",
+    "Repository",
+    "RepositoryBlob",
+    "Star",
+    "Tag",
+    "Upload",
+    "Vulnerability",
+]

@@ -1,0 +1,100 @@
+"""The catalogue: namespaces, repositories, categories, stars."""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db import models
+
+# OCI distribution-spec name components: lowercase alphanumerics with single separators.
+COMPONENT_RE = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"
+REPOSITORY_NAME_RE = rf"{COMPONENT_RE}(?:/{COMPONENT_RE})*"
+NAMESPACE_NAME_RE = r"[a-z0-9]+(?:[._-][a-z0-9]+)*"
+
+SHORT_DESCRIPTION_MAX = 100
+FULL_DESCRIPTION_MAX = 25_000
+MAX_CATEGORIES = 3
+
+
+class TrustedContent(models.TextChoices):
+    NONE = "", "None"
+    OFFICIAL = "official", "Official Image"
+    VERIFIED = "verified", "Verified Publisher"
+    SPONSORED = "sponsored", "Sponsored OSS"
+
+
+class Namespace(models.Model):
+    """The first path component of a repository name: a user's own or an organization's."""
+
+    class Kind(models.TextChoices):
+        USER = "user", "User"
+        ORGANIZATION = "org", "Organization"
+
+    name = models.CharField(max_length=255, unique=True, validators=[RegexValidator(rf"^{NAMESPACE_NAME_RE}$")])
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.USER)
+    # The person a user namespace belongs to; organizations get members in accounts.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="namespace"
+    )
+    display_name = models.CharField(max_length=150, blank=True)
+    description = models.TextField(blank=True)
+    url = models.URLField(blank=True)
+    verified_until = models.DateTimeField(null=True, blank=True)
+    sponsored_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Repository(models.Model):
+    namespace = models.ForeignKey(Namespace, on_delete=models.CASCADE, related_name="repositories")
+    # Everything after the namespace; may itself hold slashes (`team/app/api`).
+    name = models.CharField(max_length=255, validators=[RegexValidator(rf"^{REPOSITORY_NAME_RE}$")])
+    short_description = models.CharField(max_length=SHORT_DESCRIPTION_MAX, blank=True)
+    full_description = models.TextField(blank=True, validators=[MaxLengthValidator(FULL_DESCRIPTION_MAX)])
+    is_private = models.BooleanField(default=False)
+    is_official = models.BooleanField(default=False)
+    archived = models.BooleanField(default=False)
+    categories = models.ManyToManyField(Category, blank=True, related_name="repositories")
+    # Derived from is_official and the namespace's grants, kept here so search can facet on it.
+    trusted_content = models.CharField(max_length=16, choices=TrustedContent.choices, blank=True, default="")
+    star_count = models.PositiveIntegerField(default=0)
+    pull_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_pushed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["namespace", "name"], name="repository_unique_name")]
+        ordering = ["namespace__name", "name"]
+        verbose_name_plural = "repositories"
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.namespace.name}/{self.name}"
+
+
+class Star(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stars")
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="stars")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "repository"], name="star_once")]

@@ -1,0 +1,80 @@
+"""What the indexer finds inside images: packages, and the known vulnerabilities that apply to them."""
+
+from django.db import models
+
+from images.models.content import Layer, Manifest
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", "Critical"
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Package(models.Model):
+    manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="packages")
+    # The layer that introduced it (null when the package database could not be attributed).
+    layer = models.ForeignKey(Layer, null=True, blank=True, on_delete=models.SET_NULL, related_name="packages")
+    type = models.CharField(max_length=32)  # purl type: deb, apk, rpm, pypi, npm, golang, maven, gem
+    name = models.CharField(max_length=255)
+    version = models.CharField(max_length=255)
+    source_name = models.CharField(max_length=255, blank=True)
+    source_version = models.CharField(max_length=255, blank=True)
+    arch = models.CharField(max_length=64, blank=True)
+    licenses = models.TextField(blank=True)
+    purl = models.CharField(max_length=1024)
+    path = models.CharField(max_length=1024, blank=True)
+
+    class Meta:
+        ordering = ["type", "name", "version"]
+        indexes = [models.Index(fields=["type", "name"], name="package_type_name")]
+
+
+class Vulnerability(models.Model):
+    """One OSV record (osv.dev, GitHub advisories, PyPA, Go vulndb ...), kept whole in `data`."""
+
+    osv_id = models.CharField(max_length=100, unique=True)
+    summary = models.TextField(blank=True)
+    details = models.TextField(blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.UNKNOWN)
+    cvss_score = models.FloatField(null=True, blank=True)
+    cvss_vector = models.CharField(max_length=255, blank=True)
+    published = models.DateTimeField(null=True, blank=True)
+    modified = models.DateTimeField(null=True, blank=True)
+    withdrawn = models.DateTimeField(null=True, blank=True)
+    references = models.JSONField(default=list, blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name_plural = "vulnerabilities"
+
+    def __str__(self):
+        return self.osv_id
+
+
+class AffectedPackage(models.Model):
+    """An `affected[]` entry of a record, indexed by (ecosystem, normalised name) for matching."""
+
+    vulnerability = models.ForeignKey(Vulnerability, on_delete=models.CASCADE, related_name="affected")
+    ecosystem = models.CharField(max_length=100)
+    name = models.CharField(max_length=255)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["ecosystem", "name"], name="affected_ecosystem_name")]
+
+
+class Finding(models.Model):
+    manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="findings")
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="findings")
+    vulnerability = models.ForeignKey(Vulnerability, on_delete=models.CASCADE, related_name="findings")
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.UNKNOWN)
+    fixed_version = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["package", "vulnerability"], name="finding_once")]
+        indexes = [models.Index(fields=["manifest", "severity"], name="finding_manifest_severity")]
