@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
 
 app = Celery("hub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["hub", "images"])
+app.autodiscover_tasks(["hub", "images", "images.registry"])
 
 
 class HeartbeatStep(bootsteps.StartStopStep):

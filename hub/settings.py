@@ -150,6 +150,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Periodic tasks run by `celery beat` (each entry: "task", "schedule" in seconds, optional "options").
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # Named queues so indexing, mirroring, vulnerability matching and upkeep can get their own workers.
 HUB_QUEUES = ["default", "index", "mirror", "vulns", "maintenance"]
 # A worker that has not written a heartbeat for this long is reported down by /healthz.
