@@ -10,6 +10,7 @@ from images.models.content import (
     Tag,
     Upload,
 )
+from images.models.mirroring import Mirror
 from images.models.security import AffectedPackage, Finding, Package, Vulnerability
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Manifest",
     "ManifestBlob",
     "ManifestReference",
+    "Mirror",
     "Namespace",
     "Package",
     "Repository",

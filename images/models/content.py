@@ -76,6 +76,9 @@ class Manifest(models.Model):
     index_error = models.TextField(blank=True)
     index_progress = models.PositiveSmallIntegerField(default=0)
     index_started_at = models.DateTimeField(null=True, blank=True)
+    # Written while a worker indexes: a claim whose heartbeat is older than the lease is abandoned
+    # (the worker died) and may be taken over.
+    index_heartbeat_at = models.DateTimeField(null=True, blank=True)
     indexed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
