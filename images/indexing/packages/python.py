@@ -1,0 +1,53 @@
+"""Installed Python distributions: ``*.dist-info/METADATA`` (wheels, pip) and ``*.egg-info/PKG-INFO``
+(setuptools; an ``.egg-info`` may also be a single file holding the same text).
+
+Both are Core Metadata (https://packaging.python.org/specifications/core-metadata/), an email-header
+format, so the standard library's header parser reads them, continuation lines included.
+"""
+
+import re
+from email.parser import HeaderParser
+
+from packaging.utils import canonicalize_name
+
+from .model import Package, make_purl
+
+_METADATA = re.compile(r"(^|/)[^/]+\.dist-info/METADATA$|(^|/)[^/]+\.egg-info(/PKG-INFO)?$")
+
+
+def is_python_metadata(path: str) -> bool:
+    return bool(_METADATA.search(path))
+
+
+def _licenses(headers) -> tuple[str, ...]:
+    if expression := (headers.get("License-Expression") or "").strip():
+        return (expression,)
+    from_classifiers = tuple(
+        classifier.rsplit("::", 1)[-1].strip()
+        for classifier in headers.get_all("Classifier") or []
+        if classifier.startswith("License ::") and classifier.count("::") >= 2
+    )
+    if from_classifiers:
+        return from_classifiers
+    # The free-text License field sometimes holds a whole license text: keep only a short name.
+    license_text = (headers.get("License") or "").strip()
+    if license_text and license_text != "UNKNOWN" and "\n" not in license_text and len(license_text) <= 100:
+        return (license_text,)
+    return ()
+
+
+def parse_metadata(text: str, path: str) -> list[Package]:
+    headers = HeaderParser().parsestr(text)
+    name, version = (headers.get("Name") or "").strip(), (headers.get("Version") or "").strip()
+    if not name or not version:
+        return []
+    return [
+        Package(
+            name=name,
+            version=version,
+            type="pypi",
+            purl=make_purl("pypi", canonicalize_name(name), version),
+            path=path,
+            licenses=_licenses(headers),
+        )
+    ]
