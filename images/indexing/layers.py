@@ -244,8 +244,11 @@ def _entry(archive: tarfile.TarFile, member: tarfile.TarInfo, limits: LayerLimit
     def read(limit: int = limits.max_file_bytes) -> bytes:
         if member.size > limit:
             raise HostileLayer(f"{path} is {member.size} bytes, more than the {limit} allowed")
-        extracted = archive.extractfile(member)
-        return extracted.read() if extracted else b""
+        try:
+            extracted = archive.extractfile(member)
+            return extracted.read() if extracted else b""
+        except _CORRUPTION as error:
+            raise CorruptLayer(f"unreadable layer archive: {error}") from error
 
     return LayerEntry(path=path, kind=kind, size=member.size, mode=member.mode, link_target=link_target,
                       read=read)
