@@ -1,5 +1,5 @@
 from images.models.audit import AuditLogEntry
-from images.models.catalogue import Category, Namespace, Repository, Star
+from images.models.catalogue import Category, Namespace, Repository, RepositoryPlatform, Star
 from images.models.content import (
     Blob,
     Layer,
@@ -28,6 +28,7 @@ __all__ = [
     "Package",
     "Repository",
     "RepositoryBlob",
+    "RepositoryPlatform",
     "Star",
     "Tag",
     "Upload",

@@ -80,6 +80,16 @@ class Repository(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["namespace", "name"], name="repository_unique_name")]
+        # Search: name lookups (exact match, typo candidates) and the sort orders of the catalogue.
+        # PostgreSQL also gets a weighted tsvector and trigram indexes, SQLite an FTS5 table
+        # (migration 0003, created only on the database they belong to).
+        indexes = [
+            models.Index(fields=["name"], name="repository_name"),
+            models.Index(fields=["-pull_count"], name="repository_pulls"),
+            models.Index(fields=["-star_count"], name="repository_stars"),
+            models.Index(fields=["-last_pushed_at"], name="repository_pushed"),
+            models.Index(fields=["trusted_content", "-pull_count"], name="repository_trusted_pulls"),
+        ]
         ordering = ["namespace__name", "name"]
         verbose_name_plural = "repositories"
 
@@ -89,6 +99,31 @@ class Repository(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.namespace.name}/{self.name}"
+
+
+class RepositoryPlatform(models.Model):
+    """A platform (os/architecture/variant) that some tag of a repository has, for search facets.
+
+    Derived from tags and manifests by images.search.index.repository_platforms_refresh().
+    """
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="platforms")
+    os = models.CharField(max_length=64)
+    architecture = models.CharField(max_length=64)
+    variant = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["os", "architecture", "variant"]
+        constraints = [
+            models.UniqueConstraint(fields=["repository", "os", "architecture", "variant"], name="repository_platform_once")
+        ]
+        indexes = [
+            models.Index(fields=["os", "repository"], name="repository_platform_os"),
+            models.Index(fields=["architecture", "repository"], name="repository_platform_arch"),
+        ]
+
+    def __str__(self):
+        return "/".join(p for p in (self.os, self.architecture, self.variant) if p)
 
 
 class Star(models.Model):
