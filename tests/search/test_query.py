@@ -1,0 +1,40 @@
+import pytest
+
+from images.search.query import damerau_levenshtein, parse_query, typo_budget
+from images.selectors import natural_key
+
+
+@pytest.mark.parametrize(
+    "text, name, namespace, tag, words",
+    [
+        ("nginx", "nginx", "", "", ("nginx",)),
+        ("  NGINX  ", "nginx", "", "", ("nginx",)),
+        ("bitnami/redis", "redis", "bitnami", "", ("redis",)),
+        ("_/nginx", "nginx", "library", "", ("nginx",)),
+        ("nginx:1.27-alpine", "nginx", "", "1.27-alpine", ("nginx",)),
+        ("bitnami/redis:7", "redis", "bitnami", "7", ("redis",)),
+        ("node exporter", "node-exporter", "", "", ("node", "exporter")),
+        ("team/app/api", "app/api", "team", "", ("app", "api")),
+        ("", "", "", "", ()),
+    ],
+)
+def test_parse_query(text, name, namespace, tag, words):
+    parsed = parse_query(text)
+    assert (parsed.name, parsed.namespace, parsed.tag, parsed.words) == (name, namespace, tag, words)
+
+
+@pytest.mark.parametrize(
+    "a, b, distance",
+    [("nginx", "nginx", 0), ("ngnix", "nginx", 1), ("ngin", "nginx", 1), ("redis", "reddis", 1), ("abc", "xyz", 2)],
+)
+def test_damerau_levenshtein(a, b, distance):
+    assert damerau_levenshtein(a, b, limit=1) == min(distance, 2)
+
+
+def test_short_names_get_no_typo_budget():
+    assert typo_budget("go") == 0 and typo_budget("nginx") == 1 and typo_budget("postgresql") == 2
+
+
+def test_natural_version_order():
+    tags = ["1.10", "1.9", "1.10.1", "latest", "1.2-alpine", "1.2", "10", "2"]
+    assert sorted(tags, key=natural_key) == ["1.2", "1.2-alpine", "1.9", "1.10", "1.10.1", "2", "10", "latest"]

@@ -1,0 +1,166 @@
+"""Ranking, facets, filters and visibility of repository_search(), on SQLite and on PostgreSQL."""
+
+import pytest
+
+from hub.accounts.services import user_create
+from images.models import Repository
+from images.search import SearchFilters, repository_search
+from tests.search import catalogue
+
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+
+
+def names(result) -> list[str]:
+    return [repo.full_name for repo in result.items]
+
+
+def facet(result, group) -> dict[str, int]:
+    return {f.value: f.count for f in result.facets[group]}
+
+
+@pytest.fixture
+def web_servers():
+    catalogue.namespace("bitnami", verified=True)
+    catalogue.namespace("apache", sponsored=True)
+    catalogue.repository(
+        "library/nginx",
+        short="Official build of Nginx.",
+        pulls=1_000_000,
+        categories=("web-servers",),
+        platforms=("linux/amd64", "linux/arm64/v8", "linux/arm/v7"),
+    )
+    catalogue.repository("bitnami/nginx", short="Bitnami nginx", trusted="verified", pulls=5_000_000)
+    catalogue.repository("alice/nginx-proxy", short="Automated reverse proxy", pulls=900)
+    catalogue.repository("bob/prometheus-nginx-exporter", short="Exports metrics", pulls=10_000_000)
+    catalogue.repository("carol/mynginxfork", pulls=1)
+    catalogue.repository(
+        "carol/webserver", short="A small web server built on nginx", categories=("web-servers",), pulls=50
+    )
+    catalogue.repository("dave/static", short="Static files", readme="# Static\n\nServed by nginx.", pulls=10**9)
+    catalogue.repository(
+        "apache/httpd-tools",
+        short="Tools for the Apache HTTP server",
+        trusted="sponsored",
+        categories=("web-servers", "developer-tools"),
+        platforms=("windows/amd64",),
+    )
+    catalogue.repository("library/redis", short="Redis is an in-memory database", categories=("databases-storage",))
+
+
+def test_exact_name_first_then_prefix_word_substring_description_readme(web_servers):
+    result = repository_search(user=None, query="nginx")
+    assert names(result) == [
+        "library/nginx",  # exact, official
+        "bitnami/nginx",  # exact, verified (more pulls, but trusted content breaks the tie first)
+        "alice/nginx-proxy",  # name prefix
+        "bob/prometheus-nginx-exporter",  # a word of the name
+        "carol/mynginxfork",  # a substring of the name
+        "carol/webserver",  # short description
+        "dave/static",  # README only, despite a billion pulls
+    ]
+    assert result.total == 7
+
+
+def test_typo_in_name_finds_the_repository(web_servers):
+    result = repository_search(user=None, query="ngnix")
+    assert names(result)[:2] == ["library/nginx", "bitnami/nginx"]
+    assert result.typo_matches
+    assert names(repository_search(user=None, query="reddis")) == ["library/redis"]
+
+
+def test_namespace_slash_name_and_official_shorthand(web_servers):
+    assert names(repository_search(user=None, query="bitnami/nginx")) == ["bitnami/nginx"]
+    assert names(repository_search(user=None, query="_/nginx")) == ["library/nginx"]
+    assert names(repository_search(user=None, query="library/")) == ["library/nginx", "library/redis"]
+
+
+def test_name_colon_tag_needs_the_tag(web_servers):
+    nginx = Repository.objects.get(namespace__name="bitnami", name="nginx")
+    catalogue.image_tag(nginx, "1.27.3")
+    assert names(repository_search(user=None, query="nginx:1.27.3")) == ["bitnami/nginx"]
+    assert names(repository_search(user=None, query="nginx:latest"))[:2] == ["library/nginx", "bitnami/nginx"]
+
+
+def test_several_words_all_match_as_prefixes(web_servers):
+    assert names(repository_search(user=None, query="reverse prox")) == ["alice/nginx-proxy"]
+    assert names(repository_search(user=None, query="apache http")) == ["apache/httpd-tools"]
+    assert names(repository_search(user=None, query="in-memory database")) == ["library/redis"]
+
+
+def test_publisher_name_matches_their_repositories(web_servers):
+    assert names(repository_search(user=None, query="bitnami")) == ["bitnami/nginx"]
+
+
+def test_empty_query_lists_everything_trusted_first(web_servers):
+    result = repository_search(user=None, query="")
+    assert result.total == 9
+    assert names(result)[:4] == ["library/nginx", "library/redis", "bitnami/nginx", "apache/httpd-tools"]
+
+
+def test_sort_orders(web_servers):
+    assert names(repository_search(user=None, query="nginx", sort="pulls"))[:2] == [
+        "dave/static",
+        "bob/prometheus-nginx-exporter",
+    ]
+    Repository.objects.filter(name="mynginxfork").update(star_count=99)
+    assert names(repository_search(user=None, query="nginx", sort="stars"))[0] == "carol/mynginxfork"
+    Repository.objects.filter(name="webserver").update(last_pushed_at=None)
+    assert names(repository_search(user=None, query="nginx", sort="updated"))[-1] == "carol/webserver"
+
+
+def test_facet_counts_and_filters(web_servers):
+    result = repository_search(user=None, query="")
+    assert facet(result, "trusted") == {"official": 2, "verified": 1, "sponsored": 1}
+    assert facet(result, "categories") == {"web-servers": 3, "databases-storage": 1, "developer-tools": 1}
+    assert facet(result, "os") == {"linux": 8, "windows": 1}
+    assert facet(result, "architectures") == {"amd64": 9, "arm64": 1, "arm": 1}
+
+    official = repository_search(user=None, query="", filters=SearchFilters(trusted=("official",)))
+    assert names(official) == ["library/nginx", "library/redis"]
+    # Disjunctive: a group's own selection does not zero its other values ...
+    assert facet(official, "trusted") == {"official": 2, "verified": 1, "sponsored": 1}
+    # ... while the other groups count within the selection.
+    assert facet(official, "categories") == {"web-servers": 1, "databases-storage": 1}
+    assert facet(official, "architectures") == {"amd64": 2, "arm64": 1, "arm": 1}
+
+    arm = repository_search(user=None, query="nginx", filters=SearchFilters(architectures=("arm64",)))
+    assert names(arm) == ["library/nginx"]
+    web = repository_search(user=None, query="", filters=SearchFilters(categories=("web-servers",), os=("windows",)))
+    assert names(web) == ["apache/httpd-tools"]
+    both = repository_search(user=None, query="", filters=SearchFilters(trusted=("official", "sponsored")))
+    assert sorted(names(both)) == ["apache/httpd-tools", "library/nginx", "library/redis"]
+
+
+def test_private_repositories_only_for_their_owner(web_servers):
+    erin = user_create(username="erin", password="pw-erin-123456")
+    catalogue.repository("erin/nginx-secret", private=True, categories=("security",))
+    assert "erin/nginx-secret" not in names(repository_search(user=None, query="nginx"))
+    assert "security" not in facet(repository_search(user=None, query=""), "categories")
+    frank = user_create(username="frank", password="pw-frank-123456")
+    assert "erin/nginx-secret" not in names(repository_search(user=frank, query="nginx"))
+    mine = repository_search(user=erin, query="nginx")
+    assert "erin/nginx-secret" in names(mine)
+    assert facet(repository_search(user=erin, query=""), "categories")["security"] == 1
+
+
+def test_text_index_follows_updates_and_deletes(web_servers):
+    repo = Repository.objects.get(name="static")
+    repo.short_description = "Serves kumquats"
+    repo.save()
+    assert names(repository_search(user=None, query="kumquat")) == ["dave/static"]
+    repo.delete()
+    assert names(repository_search(user=None, query="kumquat")) == []
+
+
+def test_pagination(web_servers):
+    first = repository_search(user=None, query="nginx", offset=0, limit=3)
+    second = repository_search(user=None, query="nginx", offset=3, limit=3)
+    assert first.total == second.total == 7
+    assert len(first.items) == 3 and len(second.items) == 3
+    assert not set(names(first)) & set(names(second))
+
+
+def test_no_match_is_empty_with_facets(web_servers):
+    result = repository_search(user=None, query="zzzzqqq")
+    assert result.total == 0 and result.items == []
+    assert facet(result, "trusted") == {"official": 0, "verified": 0, "sponsored": 0}
