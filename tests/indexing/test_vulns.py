@@ -1,0 +1,257 @@
+import json
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from images.indexing import vulns
+from images.indexing.packages import Package
+
+VULNDB = Path("/work/shared/vulndb")
+SOURCES = [(VULNDB / "pypa" / "vulns", "PyPI", "0.0.0.dev0"), (VULNDB / "go" / "data" / "osv", "Go", "0.0.0-0")]
+needs_vulndb = pytest.mark.skipif(not VULNDB.exists(), reason="the shared OSV snapshot /work/shared/vulndb is absent")
+
+# Records whose `versions` list names versions that their own ranges leave out. Checked by hand:
+# the lists come from git tags, the ranges from releases.
+LISTED_OUTSIDE_RANGES = {
+    # Pre-releases sort before "3.2"/"4.2", where the ECOSYSTEM range starts.
+    ("PYSEC-2023-61", "django", "3.2a1"), ("PYSEC-2023-61", "django", "3.2b1"),
+    ("PYSEC-2023-61", "django", "3.2rc1"), ("PYSEC-2023-61", "django", "4.2a1"),
+    ("PYSEC-2023-61", "django", "4.2b1"), ("PYSEC-2023-61", "django", "4.2rc1"),
+    # The fixed release itself is listed.
+    ("PYSEC-2023-177", "gevent", "23.9.0"), ("PYSEC-2023-177", "gevent", "23.9.0.post1"),
+    ("PYSEC-2024-1", "gratient", "0.5"), ("PYSEC-2021-114", "wagtail", "2.11.6"),
+}
+
+
+@pytest.fixture(scope="module")
+def all_advisories():
+    return [(ecosystem, lowest, list(vulns.iter_advisories(source))) for source, ecosystem, lowest in SOURCES]
+
+
+@pytest.fixture(scope="module")
+def advisories(all_advisories):
+    """The records still in force; withdrawn ones match nothing (see the test below)."""
+    return [(ecosystem, lowest, [a for a in records if a.withdrawn is None])
+            for ecosystem, lowest, records in all_advisories]
+
+
+@needs_vulndb
+def test_withdrawn_records_match_nothing(all_advisories):
+    withdrawn = [(ecosystem, a) for ecosystem, _lowest, records in all_advisories for a in records if a.withdrawn]
+    assert withdrawn
+    for ecosystem, advisory in withdrawn:
+        for affected in advisory.affected:
+            for version in affected.versions:
+                assert vulns.affected_by(advisory, ecosystem, affected.name, version) is None
+
+
+def only(advisory, affected, keep_versions=True):
+    """The advisory reduced to one affected entry (records list a package once per range set)."""
+    return replace(advisory, affected=(affected if keep_versions else replace(affected, versions=()),))
+
+
+@needs_vulndb
+def test_every_listed_version_matches(advisories):
+    checked = 0
+    for ecosystem, _lowest, records in advisories:
+        for advisory in records:
+            for affected in advisory.affected:
+                for version in affected.versions:
+                    match = vulns.affected_by(only(advisory, affected), ecosystem, affected.name, version)
+                    assert match is not None, (advisory.id, affected.name, version)
+                    checked += 1
+    assert checked > 100_000
+
+
+@needs_vulndb
+def test_ranges_alone_cover_the_listed_versions(advisories):
+    outside = set()
+    for ecosystem, _lowest, records in advisories:
+        for advisory in records:
+            for affected in advisory.affected:
+                ranges_only = only(advisory, affected, keep_versions=False)
+                for version in affected.versions:
+                    if vulns.affected_by(ranges_only, ecosystem, affected.name, version) is None:
+                        outside.add((advisory.id, affected.name, version))
+    assert outside == LISTED_OUTSIDE_RANGES
+
+
+@needs_vulndb
+def test_versions_outside_every_range_do_not_match(advisories):
+    checked = 0
+    for ecosystem, lowest, records in advisories:
+        for advisory in records:
+            for affected in advisory.affected:
+                single = only(advisory, affected)
+                events = [event for range_ in affected.ranges if range_.type != "GIT" for event in range_.events]
+                outside = {event.version for event in events if event.kind == "fixed"}
+                if not any(event.kind == "introduced" and event.version == "0" for event in events):
+                    outside.add(lowest)
+                for version in outside - set(affected.versions):
+                    assert vulns.affected_by(single, ecosystem, affected.name, version) is None, (
+                        advisory.id, affected.name, version)
+                    checked += 1
+    assert checked > 5_000
+
+
+@needs_vulndb
+def test_real_go_advisory_reports_the_fix():
+    (advisory,) = vulns.iter_advisories(VULNDB / "go" / "data" / "osv" / "GO-2020-0001.json")
+    assert advisory.aliases == ("CVE-2020-36567", "GHSA-6vm3-jj99-7229")
+    match = vulns.affected_by(advisory, "Go", "github.com/gin-gonic/gin", "v1.5.0")
+    assert (match.fixed_in, match.severity) == ("1.6.0", "UNKNOWN")
+    assert vulns.affected_by(advisory, "Go", "github.com/gin-gonic/gin", "v1.6.0") is None
+
+
+@needs_vulndb
+def test_real_pypa_advisory_with_cvss_and_pep503_names():
+    (advisory,) = vulns.iter_advisories(VULNDB / "pypa" / "vulns" / "accesscontrol" / "PYSEC-2021-335.yaml")
+    match = vulns.affected_by(advisory, "PyPI", "AccessControl", "5.1")
+    assert match.fixed_in == "5.2"
+    assert vulns.affected_by(advisory, "PyPI", "Access_Control", "4.3") is None
+    assert vulns.affected_by(advisory, "PyPI", "accesscontrol", "3.0") is None
+
+
+def record(affected, **fields):
+    return vulns.parse_advisory({"id": "TEST-1", "modified": "2024-01-01T00:00:00Z", "affected": affected, **fields})
+
+
+def debian_entry(ecosystem="Debian:12", events=({"introduced": "0"}, {"fixed": "2.36-9+deb12u4"})):
+    return [{"package": {"ecosystem": ecosystem, "name": "glibc"},
+             "ranges": [{"type": "ECOSYSTEM", "events": list(events)}]}]
+
+
+@pytest.mark.parametrize(
+    "affected, ecosystem, name, version, expected_fixed",
+    [
+        pytest.param(debian_entry(), "Debian:12", "glibc", "2.36-9+deb12u3", "2.36-9+deb12u4", id="debian-below-fix"),
+        pytest.param(debian_entry(), "Debian:12", "glibc", "2.36-9+deb12u4", None, id="debian-at-fix"),
+        pytest.param(debian_entry(), "Debian:11", "glibc", "2.31-13", None, id="other-debian-release"),
+        pytest.param(debian_entry("Debian"), "Debian:11", "glibc", "2.31-13", "2.36-9+deb12u4",
+                     id="release-less-ecosystem"),
+        pytest.param(debian_entry(), "Debian:12", "glibc", "1:2.0", None, id="epoch-outranks"),
+        pytest.param(
+            [{"package": {"ecosystem": "Alpine:v3.19", "name": "openssl"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.1.4-r3"}]}]}],
+            "Alpine:v3.19", "openssl", "3.1.4-r2", "3.1.4-r3", id="alpine-revision",
+        ),
+        pytest.param(
+            [{"package": {"ecosystem": "Ubuntu:22.04:LTS", "name": "openssl"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.0.2-0ubuntu1.12"}]}]}],
+            "Ubuntu:22.04", "openssl", "3.0.2-0ubuntu1.10", "3.0.2-0ubuntu1.12", id="ubuntu-lts-suffix",
+        ),
+        pytest.param(
+            [{"package": {"ecosystem": "npm", "name": "lodash"},
+              "ranges": [{"type": "SEMVER", "events": [{"introduced": "4.0.0"}, {"last_affected": "4.17.20"}]}]}],
+            "npm", "lodash", "4.17.20", "", id="last-affected-is-inclusive",
+        ),
+        pytest.param(
+            [{"package": {"ecosystem": "npm", "name": "lodash"},
+              "ranges": [{"type": "SEMVER", "events": [{"introduced": "4.0.0"}, {"last_affected": "4.17.20"}]}]}],
+            "npm", "lodash", "4.17.21", "NO MATCH", id="after-last-affected",
+        ),
+        pytest.param(
+            [{"package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0-beta9"}, {"fixed": "2.15.0"},
+                                                          {"introduced": "2.16.0"}, {"limit": "2.17.0"}]}]}],
+            "Maven", "org.apache.logging.log4j:log4j-core", "2.14.1", "2.15.0", id="maven-first-interval",
+        ),
+        pytest.param(
+            [{"package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0-beta9"}, {"fixed": "2.15.0"},
+                                                          {"introduced": "2.16.0"}, {"limit": "2.17.0"}]}]}],
+            "Maven", "org.apache.logging.log4j:log4j-core", "2.17.1", "NO MATCH", id="at-or-above-limit",
+        ),
+        pytest.param(
+            [{"package": {"ecosystem": "RubyGems", "name": "rack"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.2.8.1"}]}]}],
+            "RubyGems", "rack", "2.2.8", "2.2.8.1", id="rubygems",
+        ),
+        pytest.param(
+            [{"package": {"ecosystem": "PyPI", "name": "x"}, "versions": ["not-a-version!"],
+              "ranges": [{"type": "GIT", "repo": "https://example.com/x", "events": [{"introduced": "0"}]}]}],
+            "PyPI", "x", "not-a-version!", "", id="listed-only-git-range-ignored",
+        ),
+        pytest.param(
+            [{"package": {"ecosystem": "Rocky Linux:9", "name": "bash"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "0:5.1.8-9.el9"}]}]}],
+            "Rocky Linux:9", "bash", "5.1.8-6.el9", "0:5.1.8-9.el9", id="rpm",
+        ),
+    ],
+)
+def test_affected_by(affected, ecosystem, name, version, expected_fixed):
+    match = vulns.affected_by(record(affected), ecosystem, name, version)
+    if expected_fixed in (None, "NO MATCH"):
+        assert match is None
+    else:
+        assert match.fixed_in == expected_fixed
+
+
+def test_withdrawn_advisories_match_nothing():
+    advisory = record(debian_entry(), withdrawn="2024-02-01T00:00:00Z")
+    assert advisory.withdrawn is not None
+    assert vulns.affected_by(advisory, "Debian:12", "glibc", "2.36-9") is None
+
+
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        ({"severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]},
+         ("CRITICAL", 9.8)),
+        ({"severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:L/AC:L/PR:L/UI:R/S:U/C:L/I:N/A:N"}]},
+         ("LOW", 2.8)),
+        ({"severity": [{"type": "CVSS_V4",
+                        "score": "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}]},
+         ("CRITICAL", 9.3)),
+        ({"severity": [{"type": "CVSS_V3", "score": "garbage"}], "database_specific": {"severity": "MODERATE"}},
+         ("MEDIUM", None)),
+        ({"database_specific": {"severity": "HIGH"}}, ("HIGH", None)),
+        ({}, ("UNKNOWN", None)),
+    ],
+)
+def test_severity(fields, expected):
+    advisory = record([], **fields)
+    assert (advisory.severity, advisory.cvss_score) == expected
+
+
+def test_debian_packages_match_by_source_name():
+    libc = Package(name="libc6", version="2.36-9+deb12u3", type="deb", purl="", path="", source_name="glibc",
+                   source_version="2.36-9+deb12u3")
+    assert vulns.match_name_and_version(libc, "Debian:12") == ("glibc", "2.36-9+deb12u3")
+    assert vulns.package_ecosystem(libc, "Debian:12") == "Debian:12"
+    six = Package(name="six", version="1.16.0", type="pypi", purl="", path="")
+    assert vulns.match_name_and_version(six, "PyPI") == ("six", "1.16.0")
+    assert vulns.package_ecosystem(six, "Debian:12") == "PyPI"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b"", b"[]", b"{not json", b"id: [unclosed", b'{"summary": "no id"}', "- just\n- a list\n"],
+)
+def test_broken_records(text):
+    with pytest.raises(vulns.AdvisoryError):
+        vulns.parse_advisory(text)
+
+
+def test_reading_a_zip_a_directory_and_a_file(tmp_path):
+    first = {"id": "TEST-1", "modified": "2024-05-06T07:08:09.123456789Z", "affected": debian_entry()}
+    (tmp_path / "dir" / "sub").mkdir(parents=True)
+    (tmp_path / "dir" / "sub" / "TEST-1.json").write_text(json.dumps(first))
+    (tmp_path / "dir" / "TEST-2.yaml").write_text("id: TEST-2\nmodified: '2024-01-01T00:00:00Z'\n")
+    (tmp_path / "dir" / "README.md").write_text("not a record")
+    with zipfile.ZipFile(tmp_path / "all.zip", "w") as archive:
+        archive.writestr("TEST-1.json", json.dumps(first))
+        archive.writestr("TEST-2.yaml", "id: TEST-2\n")
+
+    assert [a.id for a in vulns.iter_advisories(tmp_path / "dir")] == ["TEST-2", "TEST-1"]
+    assert [f.name for f in vulns.advisory_files(tmp_path / "all.zip")] == ["TEST-1.json", "TEST-2.yaml"]
+    (single,) = vulns.iter_advisories(tmp_path / "dir" / "sub" / "TEST-1.json")
+    assert single.modified.isoformat() == "2024-05-06T07:08:09.123456+00:00"
+
+
+def test_a_broken_record_names_its_file(tmp_path):
+    (tmp_path / "BAD.json").write_text("{broken")
+    with pytest.raises(vulns.AdvisoryError, match="BAD.json"):
+        list(vulns.iter_advisories(tmp_path))
