@@ -81,7 +81,7 @@ class HomeSections:
 
     @property
     def empty(self) -> bool:
-        return not (self.official or self.verified or self.sponsored or self.recent)
+        return not self.popular  # every visible repository is a candidate for "most pulled"
 
 
 def home_sections(*, user, size: int = 6) -> HomeSections:

@@ -119,3 +119,50 @@ def image_tag(repo: Repository, name: str, *, platforms=("linux/amd64",), pushed
                 variant=child.variant,
             )
     return Tag.objects.create(repository=repo, name=name, manifest=manifest, pushed_at=pushed)
+
+
+def image_contents(manifest: Manifest, *, layers, packages=(), findings=()) -> dict:
+    """Index results as the indexer writes them.
+
+    layers: [(created_by, size)] (size 0 = an empty history step); packages: [(name, version, layer_position)];
+    findings: [(osv_id, package_name, severity, fixed_version)].
+    """
+    from images.models import Finding, Layer, Package, Vulnerability
+
+    made_layers = {}
+    for position, (created_by, size) in enumerate(layers):
+        made_layers[position] = Layer.objects.create(
+            manifest=manifest,
+            position=position,
+            empty_layer=size == 0,
+            digest="" if size == 0 else digest_of(f"{manifest.digest}-layer-{position}"),
+            size=size,
+            created_by=created_by,
+        )
+    made_packages = {}
+    for name, version, layer_position in packages:
+        made_packages[name] = Package.objects.create(
+            manifest=manifest,
+            layer=made_layers.get(layer_position),
+            type="deb",
+            name=name,
+            version=version,
+            purl=f"pkg:deb/debian/{name}@{version}",
+        )
+    for osv_id, package_name, severity, fixed in findings:
+        vulnerability, _ = Vulnerability.objects.get_or_create(
+            osv_id=osv_id, defaults={"severity": severity, "summary": f"Problem in {package_name}"}
+        )
+        Finding.objects.create(
+            manifest=manifest,
+            package=made_packages[package_name],
+            vulnerability=vulnerability,
+            severity=severity,
+            fixed_version=fixed,
+        )
+    total = sum(size for _, size in layers)
+    Manifest.objects.filter(pk=manifest.pk).update(
+        compressed_size=total, os_name="Debian GNU/Linux 12 (bookworm)", index_status="indexed"
+    )
+    manifest.refresh_from_db()
+    return {"layers": made_layers, "packages": made_packages}

@@ -1,0 +1,43 @@
+from django.shortcuts import render
+
+from images import selectors
+from images.models import Category
+from images.search import SORTS, SearchFilters, repository_search
+from images.search.service import TRUSTED_FILTERS
+from images.web import params
+
+SEARCH_PAGE_SIZE = 25
+
+
+def home(request):
+    sections = selectors.home_sections(user=request.user)
+    return render(request, "images/home.html", {"sections": sections})
+
+
+def search(request):
+    query = params.text(request, "q")
+    filters = SearchFilters(
+        trusted=params.values(request, "trusted", allowed=TRUSTED_FILTERS),
+        categories=params.values(request, "category"),
+        os=params.values(request, "os"),
+        architectures=params.values(request, "arch"),
+    )
+    sort = request.GET.get("sort", "best")
+    sort = sort if sort in SORTS else "best"
+    number = params.page_number(request)
+    offset = (number - 1) * SEARCH_PAGE_SIZE
+    result = repository_search(
+        user=request.user, query=query, filters=filters, sort=sort, offset=offset, limit=SEARCH_PAGE_SIZE
+    )
+    pages = params.Pages(number=number, per_page=SEARCH_PAGE_SIZE, total=result.total)
+    context = {
+        "q": query,
+        "filters": filters,
+        "sort": sort,
+        "sorts": SORTS,
+        "hide_header_search": True,
+        "result": result,
+        "pages": pages,
+        "category_names": dict(Category.objects.values_list("slug", "name")) if filters.categories else {},
+    }
+    return render(request, "images/search.html", context)

@@ -1,0 +1,46 @@
+// Hub's own script: copy buttons. Everything else works without it (htmx only enhances forms).
+(function () {
+  "use strict";
+  document.documentElement.classList.remove("no-js");
+  document.documentElement.classList.add("js");
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // Plain-HTTP deployments have no Clipboard API: select a hidden textarea and copy that.
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      try {
+        document.execCommand("copy") ? resolve() : reject(new Error("copy failed"));
+      } catch (error) {
+        reject(error);
+      } finally {
+        document.body.removeChild(area);
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var status = button.nextElementSibling;
+    copyText(button.getAttribute("data-copy")).then(
+      function () {
+        if (status && status.classList.contains("copy-status")) {
+          status.textContent = "Copied";
+          setTimeout(function () { status.textContent = ""; }, 2000);
+        }
+      },
+      function () {
+        if (status && status.classList.contains("copy-status")) status.textContent = "Press Ctrl+C to copy";
+      }
+    );
+  });
+})();
