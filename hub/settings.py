@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /v2/ and /token leave the chain here (images/registry/middleware.py says why).
+    "images.registry.middleware.RegistryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,7 +153,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Periodic tasks run by `celery beat` (each entry: "task", "schedule" in seconds, optional "options").
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Registry upkeep (images/registry/tasks.py): pull counters into the database, then GC.
+    "registry-pull-flush": {"task": "images.registry.pull_flush", "schedule": 60.0},
+    "registry-gc": {"task": "images.registry.gc", "schedule": 3600.0},
+}
 # Named queues so indexing, mirroring, vulnerability matching and upkeep can get their own workers.
 HUB_QUEUES = ["default", "index", "mirror", "vulns", "maintenance"]
 # A worker that has not written a heartbeat for this long is reported down by /healthz.

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from images.models.catalogue import Repository
 
@@ -14,6 +15,9 @@ class Blob(models.Model):
     digest = models.CharField(max_length=150, unique=True)
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Last time a push uploaded or mounted it: garbage collection spares blobs touched within its
+    # grace period, so a push whose manifest is still to come keeps its layers.
+    touched_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self):
         return self.digest
@@ -36,6 +40,12 @@ class Upload(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="uploads")
     size = models.PositiveBigIntegerField(default=0)
+    # Storage names of the chunk objects, in order (images/storage.py); a chunk is committed by a
+    # conditional UPDATE on `size`, so two processes can never both append at the same offset.
+    chunks = models.JSONField(default=list)
+    # "<algorithm>:<hex>" of all bytes so far when they arrived as one chunk hashed on the way in,
+    # so finishing the usual POST/PATCH/PUT upload needs no second read; empty otherwise.
+    digest = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,1 @@
+"""The OCI Distribution API (`/v2/`) and the Docker token service (`/token`)."""

@@ -1,0 +1,21 @@
+"""A short way in for `/v2/` and `/token`.
+
+Registry clients send no cookies and no forms, so sessions, messages, CSRF, clickjacking and
+htmx middleware would only cost time on the busiest paths Hub has. This middleware sits first in
+settings.MIDDLEWARE and calls the registry view directly; every other path goes down the chain.
+"""
+
+from django.urls import resolve
+
+
+class RegistryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith("/v2/") or path == "/token":
+            match = resolve(path)
+            request.resolver_match = match
+            return match.func(request, *match.args, **match.kwargs)
+        return self.get_response(request)

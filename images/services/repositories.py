@@ -1,0 +1,43 @@
+"""Repositories as the registry sees them: names split into namespace and path, created on first push."""
+
+import re
+
+from django.db import IntegrityError, transaction
+
+from images.models import Namespace, Repository
+from images.models.catalogue import REPOSITORY_NAME_RE
+from images.registry.errors import Code, RegistryError
+
+NAME_RE = re.compile(rf"^{REPOSITORY_NAME_RE}$")
+# A one-component name (`podman push hub.example/alpine`) lives in this namespace, as on Docker Hub.
+DEFAULT_NAMESPACE = "library"
+NAME_MAX = 255
+
+
+def repository_name_split(full_name: str) -> tuple[str, str]:
+    """ "alice/team/app" -> ("alice", "team/app"); "alpine" -> ("library", "alpine")."""
+    if len(full_name) > NAME_MAX or not NAME_RE.match(full_name):
+        raise RegistryError(Code.NAME_INVALID, {"name": full_name[:NAME_MAX]})
+    namespace, _, rest = full_name.partition("/")
+    if not rest:
+        return DEFAULT_NAMESPACE, namespace
+    return namespace, rest
+
+
+def repository_get(namespace_name: str, name: str) -> Repository | None:
+    return Repository.objects.select_related("namespace").filter(namespace__name=namespace_name, name=name).first()
+
+
+def repository_ensure(*, namespace_name: str, name: str) -> Repository:
+    """The repository, created (public) on first push when its namespace exists."""
+    repository = repository_get(namespace_name, name)
+    if repository is not None:
+        return repository
+    namespace = Namespace.objects.filter(name=namespace_name).first()
+    if namespace is None:
+        raise RegistryError(Code.NAME_UNKNOWN, {"namespace": namespace_name})
+    try:
+        with transaction.atomic():
+            return Repository.objects.create(namespace=namespace, name=name)
+    except IntegrityError:  # created by a concurrent push
+        return repository_get(namespace_name, name)

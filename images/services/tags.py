@@ -1,0 +1,41 @@
+"""Tags: movable names for manifests; listing in lexical order with `n`/`last` paging."""
+
+import re
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Collate
+from django.utils import timezone
+
+from images.models import Manifest, Repository, Tag
+
+TAG_RE = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$")
+
+
+def tag_set(*, repository: Repository, name: str, manifest: Manifest, pushed_by=None) -> Tag:
+    now = timezone.now()
+    updated = Tag.objects.filter(repository=repository, name=name).update(
+        manifest=manifest, pushed_at=now, pushed_by=pushed_by
+    )
+    if updated:
+        return Tag.objects.get(repository=repository, name=name)
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(
+                repository=repository, name=name, manifest=manifest, pushed_at=now, pushed_by=pushed_by
+            )
+    except IntegrityError:  # set by a concurrent push: last writer wins
+        Tag.objects.filter(repository=repository, name=name).update(manifest=manifest, pushed_at=now)
+        return Tag.objects.get(repository=repository, name=name)
+
+
+def byte_order(field: str):
+    """Sort and compare by bytes, as the spec's lexical order means, whatever the database collation."""
+    return Collate(field, "C") if connection.vendor == "postgresql" else Collate(field, "BINARY")
+
+
+def tag_list(*, repository: Repository, n: int | None = None, last: str | None = None) -> list[str]:
+    rows = Tag.objects.filter(repository=repository).annotate(sort_name=byte_order("name"))
+    if last:
+        rows = rows.filter(sort_name__gt=last)
+    rows = rows.order_by("sort_name").values_list("name", flat=True)
+    return list(rows[:n] if n is not None else rows)
