@@ -11,7 +11,7 @@ SEARCH_PAGE_SIZE = 25
 
 def home(request):
     sections = selectors.home_sections(user=request.user)
-    return render(request, "images/home.html", {"sections": sections})
+    return render(request, "images/home.html", {"sections": sections, "hide_header_search": True})
 
 
 def search(request):

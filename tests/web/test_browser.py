@@ -1,0 +1,258 @@
+"""The catalogue in headless Chromium: a visitor's path through the pages, keyboard use, accessibility.
+
+Served by pytest-django's live_server; every request must stay on loopback and no page may log a
+console error. Screenshots of each page go to test-artifacts/catalogue/.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails under HUB_REQUIRE_INTEGRATION=1) with the reason
+    expect = None
+
+from hub.accounts.services import user_create
+from images.models import Manifest
+from tests.helpers.integration import require
+from tests.search import catalogue
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "catalogue"
+AXE = Path(__file__).with_name("vendor") / "axe-core" / "axe.min.js"
+LOOPBACK = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+@pytest.fixture
+def browser():
+    require(
+        os.path.exists(CHROMIUM) or shutil.which("chromium") is not None,
+        "Chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
+    )
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A browser page that records console errors and every request, and checks pages with axe-core."""
+
+    def __init__(self, browser, base_url: str):
+        self.base_url = base_url
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def _route(self, route):
+        host = urlsplit(route.request.url).hostname or ""
+        if host in LOOPBACK or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def check(self, name: str) -> None:
+        """Screenshot the page and run axe-core (WCAG 2 A/AA and best practices) on it."""
+        self.page.wait_for_load_state("networkidle")
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag',"
+            " values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']}})"
+        )
+        violations = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['html'][:120]})"
+            for v in result["violations"]
+        ]
+        assert violations == [], f"{name}: accessibility violations:\n" + "\n".join(violations)
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.outside == [], f"requests left loopback: {self.outside}"
+
+
+@pytest.fixture
+def catalogue_data():
+    catalogue.namespace("bitnami", verified=True)
+    nginx = catalogue.repository(
+        "library/nginx",
+        short="Official build of Nginx.",
+        readme="# Nginx\n\nNginx is a **web server** and reverse proxy.\n\n```\ndocker run -p 8080:80 nginx\n```",
+        pulls=1_000_000_000,
+        stars=42,
+        categories=("web-servers",),
+        platforms=("linux/amd64", "linux/arm64/v8"),
+        tags=("1.27", "1.27.3", "latest", "stable"),
+    )
+    catalogue.repository("bitnami/nginx", short="Bitnami container image for NGINX", trusted="verified", pulls=5000)
+    catalogue.repository("alice/nginx-proxy", short="Automated nginx reverse proxy", pulls=900)
+    catalogue.repository("library/redis", short="Redis is an in-memory data store.", categories=("databases-storage",))
+    latest = Manifest.objects.get(repository=nginx, tags__name="latest").child_links.get(architecture="amd64").child
+    catalogue.image_contents(
+        latest,
+        layers=[
+            ("/bin/sh -c #(nop) ADD file:6b1b in / ", 29_150_000),
+            ('/bin/sh -c #(nop)  CMD ["bash"]', 0),
+            ("/bin/sh -c set -x && apt-get update && apt-get install --no-install-recommends -y nginx", 41_200_000),
+            ("/bin/sh -c #(nop) COPY file:e57e in /docker-entrypoint.sh ", 1_600),
+        ],
+        packages=[("libc6", "2.36-9+deb12u7", 0), ("openssl", "3.0.11-1~deb12u2", 2), ("nginx", "1.27.3-1", 2)],
+        findings=[
+            ("CVE-2024-5535", "openssl", "critical", "3.0.14-1~deb12u1"),
+            ("CVE-2024-2511", "openssl", "medium", ""),
+            ("CVE-2023-6246", "libc6", "high", "2.36-9+deb12u4"),
+        ],
+    )
+    user_create(username="dana", password="pw-dana-123456")
+    return {"nginx": nginx, "image": latest}
+
+
+def test_visitor_searches_filters_and_reads_an_image(browser, live_server, catalogue_data):
+    visit = Visit(browser, live_server.url)
+    page = visit.page
+    page.goto(live_server.url + "/")
+    assert page.get_by_role("heading", name="Official Images").is_visible()
+    visit.check("home")
+
+    page.get_by_role("searchbox", name="Search images").first.fill("nginx")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=nginx")
+    results = page.locator(".result .repo-name a")
+    assert results.all_inner_texts() == ["nginx", "bitnami/nginx", "alice/nginx-proxy"]
+    visit.check("search")
+
+    page.get_by_label("Official Image").check()
+    page.wait_for_url("**trusted=official**")
+    assert page.locator(".result .repo-name a").all_inner_texts() == ["nginx"]
+    page.get_by_label("Official Image").uncheck()
+    page.wait_for_function("() => !location.search.includes('trusted=')")
+    page.get_by_label("ARM 64").check()
+    page.wait_for_url("**arch=arm64**")
+    assert page.locator(".result .repo-name a").all_inner_texts() == ["nginx"]
+    visit.check("search-filtered")
+
+    page.get_by_role("link", name="nginx", exact=True).click()
+    page.wait_for_url("**/_/nginx")
+    assert page.get_by_role("heading", name="Nginx", exact=True).is_visible()  # the README
+    page.get_by_role("button", name="Copy pull command").click()
+    expect(page.locator(".copy-command .copy-status").first).to_have_text("Copied")
+    host = urlsplit(live_server.url).netloc
+    assert page.evaluate("() => navigator.clipboard.readText()") == f"docker pull {host}/library/nginx"
+    visit.check("repository")
+
+    page.get_by_role("link", name="Tags", exact=True).click()
+    page.wait_for_url("**/_/nginx/tags")
+    tag_names = page.locator(".tag-name > a").all_inner_texts()
+    assert tag_names == ["1.27", "1.27.3", "latest", "stable"]
+    assert page.get_by_text("linux/arm64/v8").first.is_visible()
+    visit.check("tags")
+    page.get_by_label("Filter tags").fill("lat")
+    page.wait_for_url("**name=lat**")
+    assert page.locator(".tag-name > a").all_inner_texts() == ["latest"]
+
+    page.get_by_role("link", name="latest", exact=True).click()
+    page.wait_for_url(f"**/images/{catalogue_data['image'].digest}")
+    layers = page.locator(".layer-command").all_inner_texts()
+    assert len(layers) == 4 and "apt-get install --no-install-recommends -y nginx" in layers[2]
+    assert page.locator(".layer-bar span").count() == 3
+    table = page.locator("#vuln-results table")
+    assert table.get_by_text("CVE-2024-2511").is_visible()
+    visit.check("image")
+    page.get_by_label("Fixable only").check()
+    page.wait_for_url("**fixable=1**")
+    assert page.locator("#vuln-results table").get_by_text("CVE-2024-5535").is_visible()
+    assert page.locator("#vuln-results table").get_by_text("CVE-2024-2511").count() == 0
+    page.get_by_label("Filter packages").fill("open")
+    page.wait_for_url("**package=open**")
+    assert page.locator("#package-results tbody th").all_inner_texts() == ["openssl"]
+    assert "fixable=1" in page.url  # both filters live in the URL
+    visit.check("image-filtered")
+    visit.close()
+
+
+def test_keyboard_only_search_and_star(browser, live_server, catalogue_data):
+    visit = Visit(browser, live_server.url)
+    page = visit.page
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "home-q"
+    page.keyboard.type("redis")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=redis")
+    # Tab to the first result's link and open it with the keyboard.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.closest('.result') !== null"):
+            break
+    assert page.evaluate("() => document.activeElement.textContent") == "redis"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/_/redis")
+
+    # Sign in with the keyboard and star with Enter: an htmx POST carrying the CSRF token.
+    page.goto(live_server.url + "/login/?next=/_/nginx")
+    visit.check("login")
+    page.keyboard.type("dana")
+    page.keyboard.press("Tab")
+    page.keyboard.type("pw-dana-123456")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/_/nginx")
+    star = page.get_by_role("button", name="Star")
+    star.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Starred").wait_for()
+    assert page.locator(".star-count").inner_text() == "43 stars"
+    catalogue_data["nginx"].refresh_from_db()
+    assert catalogue_data["nginx"].star_count == 43
+    visit.check("repository-signed-in")
+    visit.close()
+
+
+def test_publisher_and_indexing_pages(browser, live_server, catalogue_data):
+    visit = Visit(browser, live_server.url)
+    page = visit.page
+    page.goto(live_server.url + "/u/bitnami")
+    assert page.get_by_text("Verified Publisher").first.is_visible()
+    visit.check("publisher")
+
+    image = catalogue_data["image"]
+    Manifest.objects.filter(pk=image.pk).update(index_status="indexing", index_progress=30)
+    page.goto(live_server.url + f"/_/nginx/tags/latest/images/{image.digest}")
+    assert page.get_by_text("Indexing this image").is_visible()
+    visit.check("image-indexing")
+    Manifest.objects.filter(pk=image.pk).update(index_status="indexed", index_progress=100)
+    # The status fragment polls and reloads the page once indexing is over.
+    page.get_by_text("Indexing this image").wait_for(state="detached", timeout=15_000)
+    assert page.locator(".layer-command").count() == 4
+    visit.close()
