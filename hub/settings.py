@@ -163,6 +163,21 @@ HUB_QUEUES = ["default", "index", "mirror", "vulns", "maintenance"]
 # A worker that has not written a heartbeat for this long is reported down by /healthz.
 HUB_WORKER_HEARTBEAT_SECONDS = env_int("HUB_WORKER_HEARTBEAT_SECONDS", 10)
 HUB_WORKER_STALE_SECONDS = env_int("HUB_WORKER_STALE_SECONDS", 60)
+# An indexing run that shows no sign of life for this long is taken to have died and is re-run.
+HUB_INDEX_LEASE_SECONDS = env_int("HUB_INDEX_LEASE_SECONDS", 300)
+# OSV advisory sources (directories, zips, JSON/YAML files or URLs to them) the beat re-imports.
+HUB_VULN_SOURCES = [s.strip() for s in env_str("HUB_VULN_SOURCES", "").split(",") if s.strip()]
+HUB_VULN_REFRESH_HOURS = env_int("HUB_VULN_REFRESH_HOURS", 6)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "index-recover": {"task": "images.manifest_index_recover", "schedule": 60.0},
+        "mirrors-sync-due": {"task": "images.mirrors_sync_due", "schedule": 60.0},
+        "vulnerabilities-refresh": {
+            "task": "images.vulnerabilities_refresh",
+            "schedule": HUB_VULN_REFRESH_HOURS * 3600.0,
+        },
+    }
+)
 
 # --- Blob storage ---------------------------------------------------------------------------------
 BLOB_DIR = Path(env_str("HUB_BLOB_DIR", str(DATA_DIR / "blobs")))

@@ -26,6 +26,9 @@ class Package(models.Model):
     licenses = models.TextField(blank=True)
     purl = models.CharField(max_length=1024)
     path = models.CharField(max_length=1024, blank=True)
+    # "<ecosystem>/<normalised name>" as advisories name it (the source package for Debian, Ubuntu
+    # and Alpine): what a changed advisory looks up to find the images it touches.
+    advisory_key = models.CharField(max_length=400, blank=True, db_index=True)
 
     class Meta:
         ordering = ["type", "name", "version"]

@@ -1,9 +1,42 @@
-"""Indexing: how a committed manifest becomes catalogue data (layers, packages, findings)."""
+"""Indexing: how a committed manifest becomes catalogue data (history, layers, packages, findings).
 
+One path for every manifest, whether pushed, mirrored or seeded: `manifest_index_enqueue` on
+commit, then the `images.manifest_index` task calls `manifest_index` here.
+
+Safe to run twice and safe to kill: a run first claims the manifest (a conditional UPDATE, so two
+workers never index the same image at once), keeps a heartbeat while it works, and writes all its
+results in one transaction that replaces whatever an earlier run wrote. A run whose worker died
+leaves a claim with a stale heartbeat, which `manifest_index_recover` (a beat task) hands to a
+new run.
+"""
+
+import json
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from images.models import Manifest
+from images.indexing.inventory import ImageInventory, index_layers
+from images.indexing.layers import HostileLayer, LayerLimits, history_steps
+from images.models import Layer, Manifest, Package
 from images.models.content import IndexStatus
+from images.storage import blob_storage
+
+log = logging.getLogger(__name__)
+
+IMAGE_CONFIG_TYPES = {
+    "application/vnd.oci.image.config.v1+json",
+    "application/vnd.docker.container.image.v1+json",
+}
+MAX_CONFIG_BYTES = 8 << 20
+
+
+class IndexFailure(Exception):
+    """The image cannot be indexed; the message is shown on the image page."""
 
 
 def manifest_index_enqueue(*, manifest: Manifest) -> None:
@@ -13,14 +46,209 @@ def manifest_index_enqueue(*, manifest: Manifest) -> None:
     """
     from images.tasks import manifest_index as manifest_index_task
 
-    Manifest.objects.filter(pk=manifest.pk).update(index_status=IndexStatus.QUEUED, index_error="", index_progress=0)
+    Manifest.objects.filter(pk=manifest.pk).update(
+        index_status=IndexStatus.QUEUED, index_error="", index_progress=0, index_heartbeat_at=timezone.now()
+    )
     manifest.index_status = IndexStatus.QUEUED
     manifest_id = manifest.pk
     transaction.on_commit(lambda: manifest_index_task.delay(manifest_id))
 
 
-def manifest_index(*, manifest_id: int) -> None:
-    """Index one manifest. Until the indexer lands, an index records its children's platforms only."""
-    manifest = Manifest.objects.filter(pk=manifest_id).first()
-    if manifest is None:  # deleted since it was queued: nothing to do
-        return
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.HUB_INDEX_LEASE_SECONDS)
+
+
+def manifest_index_claim(*, manifest_id: int, force: bool = False) -> bool:
+    """Take the manifest for this run. False when it is done already or another live run has it."""
+    now = timezone.now()
+    claimable = Q(index_status__in=[IndexStatus.PENDING, IndexStatus.QUEUED]) | Q(
+        index_status=IndexStatus.INDEXING, index_heartbeat_at__lt=now - _lease()
+    )
+    if force:
+        claimable |= Q(index_status__in=[IndexStatus.INDEXED, IndexStatus.FAILED, IndexStatus.SKIPPED])
+    return bool(
+        Manifest.objects.filter(claimable, pk=manifest_id).update(
+            index_status=IndexStatus.INDEXING,
+            index_started_at=now,
+            index_heartbeat_at=now,
+            index_progress=0,
+            index_error="",
+        )
+    )
+
+
+def _progress(manifest_id: int, percent: int) -> None:
+    Manifest.objects.filter(pk=manifest_id, index_status=IndexStatus.INDEXING).update(
+        index_progress=percent, index_heartbeat_at=timezone.now()
+    )
+
+
+def manifest_index(*, manifest_id: int, force: bool = False) -> str:
+    """Index one manifest; returns the status it ended in (or "busy" when another run has it)."""
+    if not manifest_index_claim(manifest_id=manifest_id, force=force):
+        return "busy"
+    manifest = Manifest.objects.select_related("repository").get(pk=manifest_id)
+    try:
+        status = _index(manifest)
+    except (IndexFailure, HostileLayer) as exc:
+        _finish(manifest_id, IndexStatus.FAILED, error=str(exc))
+        return IndexStatus.FAILED
+    except Exception as exc:
+        # Unexpected: record it on the image so it is visible, and let the worker log the trace.
+        _finish(manifest_id, IndexStatus.FAILED, error=f"internal error: {type(exc).__name__}: {exc}")
+        raise
+    return status
+
+
+def _finish(manifest_id: int, status: str, error: str = "") -> None:
+    Manifest.objects.filter(pk=manifest_id).update(
+        index_status=status, index_error=error[:4000], index_progress=100, indexed_at=timezone.now()
+    )
+
+
+def _index(manifest: Manifest) -> str:
+    if manifest.is_index:
+        # An index has no layers of its own; its children are indexed as manifests of their own.
+        _finish(manifest.pk, IndexStatus.INDEXED)
+        return IndexStatus.INDEXED
+    body = _json(bytes(manifest.content), "manifest")
+    config_descriptor = body.get("config") or {}
+    if config_descriptor.get("mediaType") not in IMAGE_CONFIG_TYPES:
+        _finish(manifest.pk, IndexStatus.SKIPPED)
+        return IndexStatus.SKIPPED
+    config = _json(_read_blob(config_descriptor["digest"], MAX_CONFIG_BYTES), "image config")
+    layers = [layer for layer in body.get("layers") or [] if isinstance(layer, dict)]
+    digests = [layer.get("digest", "") for layer in layers]
+
+    inventory = index_layers(_open_layers(manifest.pk, layers), LayerLimits())
+    with transaction.atomic():
+        _store(manifest, config, layers, digests, inventory)
+        from images.services.vulns import findings_refresh
+
+        findings_refresh(manifest=manifest)
+        _finish(manifest.pk, IndexStatus.INDEXED)
+    return IndexStatus.INDEXED
+
+
+def _open_layers(manifest_id: int, layers: list[dict]) -> Iterator:
+    total = max(len(layers), 1)
+    store = blob_storage()
+    for index, layer in enumerate(layers):
+        _progress(manifest_id, int(90 * index / total))
+        with store.open(layer["digest"]) as fileobj:
+            yield index, fileobj, layer.get("mediaType", "")
+
+
+def _store(manifest: Manifest, config: dict, layers: list[dict], digests: list[str], inventory: ImageInventory):
+    """Replace every derived row of this manifest with what this run found."""
+    Layer.objects.filter(manifest=manifest).delete()  # cascades to packages' layer links
+    Package.objects.filter(manifest=manifest).delete()  # cascades to findings
+
+    steps = history_steps(config, digests)
+    rows: list[Layer] = []
+    by_layer_index: dict[int, Layer] = {}
+
+    def add(layer_index: int | None, **fields) -> None:
+        descriptor = layers[layer_index] if layer_index is not None else {}
+        row = Layer(
+            manifest=manifest,
+            position=len(rows),
+            empty_layer=layer_index is None,
+            digest=descriptor.get("digest", ""),
+            media_type=descriptor.get("mediaType", ""),
+            size=int(descriptor.get("size") or 0),
+            **fields,
+        )
+        rows.append(row)
+        if layer_index is not None:
+            by_layer_index[layer_index] = row
+
+    for step in steps:
+        add(step.layer_index, created_by=step.created_by, created_at=step.created, comment=step.comment)
+    # Layers the history does not describe (configs without history) still get a row.
+    for layer_index in range(len(layers)):
+        if layer_index not in by_layer_index:
+            add(layer_index)
+    Layer.objects.bulk_create(rows)  # sets primary keys on PostgreSQL and SQLite >= 3.35
+    from images.services.vulns import advisory_key
+
+    Package.objects.bulk_create(
+        [
+            Package(
+                manifest=manifest,
+                layer=by_layer_index.get(package.layer_index),
+                type=package.type,
+                name=package.name[:255],
+                version=package.version[:255],
+                source_name=package.source_name[:255],
+                source_version=package.source_version[:255],
+                arch=package.arch[:64],
+                licenses=", ".join(package.licenses),
+                purl=package.purl[:1024],
+                path=package.path[:1024],
+                advisory_key=(advisory_key(package, inventory.ecosystem) or ("",))[0][:400],
+            )
+            for package in inventory.packages
+        ],
+        batch_size=500,
+    )
+    os_release = inventory.os_release
+    Manifest.objects.filter(pk=manifest.pk).update(
+        os=str(config.get("os") or "")[:64],
+        architecture=str(config.get("architecture") or "")[:64],
+        variant=str(config.get("variant") or "")[:64],
+        image_created_at=_created(config),
+        os_name=(os_release.pretty_name if os_release else "")[:255],
+        os_ecosystem=(inventory.ecosystem or "")[:64],
+        compressed_size=sum(int(layer.get("size") or 0) for layer in layers),
+    )
+    manifest.os_ecosystem = inventory.ecosystem or ""
+
+
+def _created(config: dict):
+    from images.indexing.layers import parse_created
+
+    return parse_created(config.get("created"))
+
+
+def _read_blob(digest: str, limit: int) -> bytes:
+    try:
+        with blob_storage().open(digest) as f:
+            data = f.read(limit + 1)
+    except FileNotFoundError:
+        raise IndexFailure(f"blob {digest} is missing from storage") from None
+    if len(data) > limit:
+        raise IndexFailure(f"blob {digest} is larger than {limit} bytes")
+    return data
+
+
+def _json(data: bytes, what: str) -> dict:
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IndexFailure(f"{what} is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise IndexFailure(f"{what} is not a JSON object")
+    return value
+
+
+def manifest_index_recover() -> int:
+    """Re-send manifests whose run died or whose task was lost (no sign of life for a lease).
+
+    Each re-send renews the heartbeat, so a long queue is not sent again on every call; a
+    duplicate that does reach a worker finds the claim taken, or the work done, and stops.
+    """
+    from images.tasks import manifest_index as manifest_index_task
+
+    now = timezone.now()
+    stale = list(
+        Manifest.objects.filter(
+            index_status__in=[IndexStatus.QUEUED, IndexStatus.INDEXING], index_heartbeat_at__lt=now - _lease()
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for manifest_id in stale:
+        Manifest.objects.filter(pk=manifest_id, index_status=IndexStatus.QUEUED).update(index_heartbeat_at=now)
+        manifest_index_task.delay(manifest_id)
+    if stale:
+        log.info("re-sent %d manifests whose indexing stalled", len(stale))
+    return len(stale)

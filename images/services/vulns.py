@@ -1,0 +1,215 @@
+"""Vulnerability data: importing OSV records and matching them against stored packages.
+
+Findings are derived data: `findings_refresh` recomputes one image's findings from its stored
+packages, so new advisories apply to every image without pulling any of them again.
+"""
+
+import json
+import logging
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from django.db import transaction
+
+from images.indexing.versions import ecosystem_base, normalize_name
+from images.indexing.vulns import (
+    Advisory,
+    AdvisoryError,
+    advisory_files,
+    affected_by,
+    match_name_and_version,
+    package_ecosystem,
+    parse_advisory,
+)
+from images.models import AffectedPackage, Finding, Manifest, Package, Vulnerability
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[str] = field(default_factory=list)
+    # (ecosystem base, normalised name) of every package whose advisories changed.
+    touched: set[tuple[str, str]] = field(default_factory=set)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged, {self.removed} withdrawn, "
+            f"{len(self.failed)} unreadable"
+        )
+
+
+def advisory_key(package, os_ecosystem: str | None) -> tuple[str, str, str, str] | None:
+    """(key, ecosystem, name, version) under which advisories know this package, or None.
+
+    `package` is an indexing Package or a stored one: both have type, name, version, source_*.
+    """
+    ecosystem = package_ecosystem(package, os_ecosystem)
+    if not ecosystem:
+        return None
+    name, version = match_name_and_version(package, ecosystem)
+    base = ecosystem_base(ecosystem)
+    return f"{base}/{normalize_name(base, name)}", ecosystem, name, version
+
+
+def _affected_keys(advisory: Advisory) -> set[tuple[str, str]]:
+    keys = set()
+    for affected in advisory.affected:
+        if affected.ecosystem and affected.name:
+            base = ecosystem_base(affected.ecosystem)
+            keys.add((base, normalize_name(base, affected.name)))
+    return keys
+
+
+def _jsonable(record: dict) -> dict:
+    """YAML records come with datetime values; OSV writes them as RFC 3339 strings."""
+    return json.loads(json.dumps(record, default=lambda value: value.isoformat().replace("+00:00", "Z")))
+
+
+@transaction.atomic
+def vulnerability_store(advisory: Advisory, result: ImportResult) -> None:
+    """Insert, update (when `modified` is newer) or remove (when withdrawn) one record."""
+    existing = Vulnerability.objects.filter(osv_id=advisory.id).first()
+    if advisory.withdrawn is not None:
+        if existing:
+            result.touched |= _affected_keys(parse_advisory(existing.data))
+            existing.delete()
+            result.removed += 1
+        return
+    if existing and existing.modified and advisory.modified and existing.modified >= advisory.modified:
+        result.unchanged += 1
+        return
+    fields = {
+        "summary": advisory.summary,
+        "details": advisory.details,
+        "aliases": list(advisory.aliases),
+        "severity": advisory.severity.lower(),
+        "cvss_score": advisory.cvss_score,
+        "cvss_vector": advisory.cvss_vector[:255],
+        "published": advisory.published,
+        "modified": advisory.modified,
+        "withdrawn": None,
+        "references": list(advisory.references),
+        "data": _jsonable(advisory.raw),
+    }
+    if existing:
+        result.touched |= _affected_keys(parse_advisory(existing.data))
+        Vulnerability.objects.filter(pk=existing.pk).update(**fields)
+        vulnerability = existing
+        vulnerability.affected.all().delete()
+        result.updated += 1
+    else:
+        vulnerability = Vulnerability.objects.create(osv_id=advisory.id, **fields)
+        result.created += 1
+    keys = _affected_keys(advisory)
+    result.touched |= keys
+    AffectedPackage.objects.bulk_create(
+        [AffectedPackage(vulnerability=vulnerability, ecosystem=base, name=name[:255]) for base, name in keys]
+    )
+
+
+def _local_copy(source: str) -> tuple[Path, Callable[[], None]]:
+    """A path for `source`; a URL is downloaded (streamed) to a temporary file first."""
+    if urlsplit(source).scheme not in ("http", "https"):
+        path = Path(source)
+        if not path.exists():
+            raise FileNotFoundError(f"{source}: no such file or directory")
+        return path, lambda: None
+    directory = Path(tempfile.mkdtemp(prefix="hub-osv-"))
+    name = Path(urlsplit(source).path).name or "advisories.zip"
+    target = directory / name
+    with requests.get(source, stream=True, timeout=(10, 300)) as response:
+        response.raise_for_status()
+        with open(target, "wb") as out:
+            shutil.copyfileobj(response.raw, out, 1 << 20)
+    return target, lambda: shutil.rmtree(directory, ignore_errors=True)
+
+
+def vulnerability_import(*, source: str, progress: Callable[[Iterable], Iterable] = iter) -> ImportResult:
+    """Import every OSV record of a directory, zip, single JSON/YAML file or URL to one of those,
+    then recompute the findings of the images whose packages the changes touch.
+
+    A record that cannot be read is listed in `failed` and skipped; the others still land.
+    """
+    path, cleanup = _local_copy(source)
+    result = ImportResult()
+    try:
+        for record_file in progress(advisory_files(path)):
+            try:
+                advisory = parse_advisory(record_file.read())
+            except (AdvisoryError, UnicodeDecodeError) as exc:
+                result.failed.append(f"{record_file.name}: {exc}")
+                continue
+            vulnerability_store(advisory, result)
+    finally:
+        cleanup()
+    if result.touched:
+        findings_recompute(keys=result.touched)
+    return result
+
+
+def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
+    """Refresh the findings of every image holding a package named in `keys`; returns how many images."""
+    manifest_ids = (
+        Package.objects.filter(advisory_key__in=[f"{base}/{name}" for base, name in keys])
+        .values_list("manifest_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for manifest in Manifest.objects.filter(pk__in=list(manifest_ids)).only("pk", "os_ecosystem"):
+        findings_refresh(manifest=manifest)
+        count += 1
+    return count
+
+
+@lru_cache(maxsize=4096)
+def _advisory(vulnerability_id: int, modified_iso: str) -> Advisory:
+    # Keyed by modified time too, so an updated record is parsed again.
+    return parse_advisory(Vulnerability.objects.values_list("data", flat=True).get(pk=vulnerability_id))
+
+
+@transaction.atomic
+def findings_refresh(*, manifest: Manifest) -> int:
+    """Recompute one image's findings from its stored packages; returns how many it has now."""
+    os_ecosystem = manifest.os_ecosystem or None
+    wanted: dict[tuple[str, str], list[tuple[Package, str, str, str]]] = defaultdict(list)
+    for package in Package.objects.filter(manifest=manifest).exclude(advisory_key=""):
+        found = advisory_key(package, os_ecosystem)
+        if found:
+            key, ecosystem, name, version = found
+            base, _, normalised = key.partition("/")
+            wanted[(base, normalised)].append((package, ecosystem, name, version))
+
+    findings: dict[tuple[int, int], Finding] = {}
+    if wanted:
+        bases = {base for base, _ in wanted}
+        names = {name for _, name in wanted}
+        candidates = AffectedPackage.objects.filter(ecosystem__in=bases, name__in=names).values_list(
+            "ecosystem", "name", "vulnerability_id", "vulnerability__modified"
+        )
+        for base, name, vulnerability_id, modified in candidates:
+            advisory = _advisory(vulnerability_id, modified.isoformat() if modified else "")
+            for package, ecosystem, match_name, version in wanted.get((base, name), []):
+                match = affected_by(advisory, ecosystem, match_name, version)
+                if match is not None:
+                    findings[(package.pk, vulnerability_id)] = Finding(
+                        manifest=manifest,
+                        package=package,
+                        vulnerability_id=vulnerability_id,
+                        severity=match.severity.lower(),
+                        fixed_version=match.fixed_in[:255],
+                    )
+    Finding.objects.filter(manifest=manifest).delete()
+    Finding.objects.bulk_create(findings.values(), batch_size=500)
+    return len(findings)

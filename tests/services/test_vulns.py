@@ -1,0 +1,80 @@
+import functools
+import http.server
+import threading
+import zipfile
+
+import pytest
+
+from images.models import AffectedPackage, Vulnerability
+from images.services.vulns import vulnerability_import
+
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+
+RECORD = """{{"id": "GHSA-test-0001", "modified": "{modified}", "summary": "{summary}",
+ "severity": [{{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}],
+ "affected": [{{"package": {{"ecosystem": "npm", "name": "left-pad"}},
+   "ranges": [{{"type": "SEMVER", "events": [{{"introduced": "0"}}, {{"fixed": "1.3.0"}}]}}]}}]{withdrawn}}}
+"""
+
+
+def write(path, modified="2024-01-01T00:00:00Z", summary="first", withdrawn=""):
+    path.write_text(RECORD.format(modified=modified, summary=summary, withdrawn=withdrawn))
+
+
+def test_import_update_and_withdraw_by_modified(tmp_path):
+    record = tmp_path / "GHSA-test-0001.json"
+    write(record)
+    assert (vulnerability_import(source=str(tmp_path)).created, Vulnerability.objects.count()) == (1, 1)
+    vulnerability = Vulnerability.objects.get()
+    assert (vulnerability.severity, vulnerability.cvss_score) == ("critical", 9.8)
+    assert list(AffectedPackage.objects.values_list("ecosystem", "name")) == [("npm", "left-pad")]
+
+    assert vulnerability_import(source=str(tmp_path)).unchanged == 1
+    write(record, modified="2024-02-01T00:00:00Z", summary="second")
+    assert vulnerability_import(source=str(tmp_path)).updated == 1
+    assert Vulnerability.objects.get().summary == "second"
+
+    write(record, modified="2024-03-01T00:00:00Z", withdrawn=', "withdrawn": "2024-03-01T00:00:00Z"')
+    assert vulnerability_import(source=str(tmp_path)).removed == 1
+    assert not Vulnerability.objects.exists() and not AffectedPackage.objects.exists()
+
+
+def test_unreadable_records_are_listed_and_the_rest_still_land(tmp_path):
+    write(tmp_path / "good.json")
+    (tmp_path / "broken.json").write_text("{not json")
+    (tmp_path / "no-id.yaml").write_text("summary: no id\n")
+    result = vulnerability_import(source=str(tmp_path))
+    assert result.created == 1
+    assert sorted(f.split(":")[0] for f in result.failed) == ["broken.json", "no-id.yaml"]
+
+
+def test_real_pypa_records_from_a_zip(tmp_path, settings):
+    source = settings.BASE_DIR.parent / "shared" / "vulndb" / "pypa" / "vulns" / "jinja2"
+    if not source.is_dir():
+        pytest.skip("../shared/vulndb is not beside the project")
+    archive = tmp_path / "PyPI.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(source.iterdir()):
+            zf.write(path, path.name)
+    result = vulnerability_import(source=str(archive))
+    assert result.created == len(list(source.iterdir())) and not result.failed
+    assert set(AffectedPackage.objects.values_list("ecosystem", "name")) == {("PyPI", "jinja2")}
+
+
+def test_import_from_a_url(tmp_path):
+    served = tmp_path / "served"
+    served.mkdir()
+    write(served / "one.json")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = vulnerability_import(source=f"http://127.0.0.1:{server.server_port}/one.json")
+    finally:
+        server.shutdown()
+    assert result.created == 1
+
+
+def test_a_missing_source_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        vulnerability_import(source=str(tmp_path / "nope"))
