@@ -30,13 +30,20 @@ def challenge(scope: str | None = None, *, error: str | None = None) -> str:
     return value
 
 
-def unauthorized(scope: str | None = None, *, has_token: bool = False) -> RegistryError:
-    detail = [{"Type": "repository", "Name": scope.split(":")[1], "Action": scope.split(":")[2]}] if scope else None
-    return RegistryError(
-        Code.UNAUTHORIZED,
-        detail,
-        headers={"WWW-Authenticate": challenge(scope, error="insufficient_scope" if has_token else None)},
-    )
+def unauthorized(scope: str | None = None, *, claims: dict | None = None) -> RegistryError:
+    """No token, or an anonymous one: 401 with the challenge. A signed-in token that lacks the action:
+    403 DENIED with error="insufficient_scope" (RFC 6750, 3.1), which clients such as oras take as
+    the cue to fetch a token for the scope in the challenge."""
+    detail = None
+    if scope:
+        kind, _, rest = scope.partition(":")
+        name, _, actions = rest.rpartition(":")
+        detail = [{"Type": kind, "Name": name, "Action": actions}]
+    if claims is not None and claims.get("sub"):
+        return RegistryError(
+            Code.DENIED, detail, headers={"WWW-Authenticate": challenge(scope, error="insufficient_scope")}
+        )
+    return RegistryError(Code.UNAUTHORIZED, detail, headers={"WWW-Authenticate": challenge(scope)})
 
 
 def request_claims(request) -> dict | None:

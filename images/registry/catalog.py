@@ -32,7 +32,7 @@ class CatalogView(RegistryView):
 
     def authorize_global(self) -> None:
         if self.claims is None or not token_allows(self.claims, "registry", "catalog", "*"):
-            raise unauthorized("registry:catalog:*", has_token=self.claims is not None)
+            raise unauthorized("registry:catalog:*", claims=self.claims)
 
     def get(self, request):
         uid = self.claims.get("uid")

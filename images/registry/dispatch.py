@@ -49,7 +49,7 @@ class RegistryView(View):
     def authorize(self, action: str, name: str | None = None) -> None:
         name = name or self.name
         if self.claims is None or not token_allows(self.claims, "repository", name, action):
-            raise unauthorized(f"repository:{name}:{CHALLENGE_ACTIONS[action]}", has_token=self.claims is not None)
+            raise unauthorized(f"repository:{name}:{CHALLENGE_ACTIONS[action]}", claims=self.claims)
 
     def authorize_global(self) -> None:
         if self.claims is None:

@@ -102,7 +102,9 @@ def test_personal_access_token_as_password_limits_actions(client, alice):
     assert claims(response.json()["token"])["access"][0]["actions"] == ["pull"]
     registry = RegistryClient(client, "alice", clear)
     response = registry.call("POST", "/v2/alice/app/blobs/uploads/")
-    assert response.status_code == 401
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["code"] == "DENIED"
+    assert 'error="insufficient_scope"' in response["WWW-Authenticate"]
     token.refresh_from_db()
     assert token.last_used_at is not None
 
@@ -112,7 +114,7 @@ def test_read_write_token_can_push(client, alice):
     registry = RegistryClient(client, "alice", clear)
     registry.push_image("alice/app", "v1")
     response = registry.call("DELETE", "/v2/alice/app/manifests/v1")
-    assert response.status_code == 401  # delete needs read-write-delete
+    assert response.status_code == 403  # delete needs read-write-delete
 
 
 def test_token_of_other_user_or_revoked_or_expired_is_refused(client, alice, bob):
@@ -140,12 +142,20 @@ def test_token_for_one_repository_does_not_open_another(registry, client, bob):
     registry.push_image("alice/app", "v1")
     token = registry.token("repository:alice/app:pull")
     response = client.get("/v2/alice/other/tags/list", HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert response.status_code == 401
+    assert response.status_code == 403
     assert 'scope="repository:alice/other:pull"' in response["WWW-Authenticate"]
 
 
 def test_push_into_someone_elses_namespace_is_refused(client, alice, bob):
     mallory = RegistryClient(client, "bob", "bob-password")
     response = mallory.call("POST", "/v2/alice/app/blobs/uploads/")
-    assert response.status_code == 401
+    assert response.status_code == 403
     assert 'scope="repository:alice/app:pull,push"' in response["WWW-Authenticate"]
+
+
+def test_anonymous_token_without_the_action_is_401_so_clients_log_in(registry, anonymous):
+    registry.push_image("alice/app", "v1")
+    response = anonymous.call("DELETE", "/v2/alice/app/manifests/v1")
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "UNAUTHORIZED"
+    assert 'scope="repository:alice/app:delete"' in response["WWW-Authenticate"]

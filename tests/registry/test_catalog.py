@@ -31,5 +31,5 @@ def test_catalog_pages(repositories, registry):
 
 def test_catalog_needs_catalog_scope(repositories, registry):
     response = registry.call("GET", "/v2/_catalog", scopes=("repository:alice/a:pull",))
-    assert response.status_code == 401
+    assert response.status_code == 403
     assert 'scope="registry:catalog:*"' in response["WWW-Authenticate"]

@@ -237,5 +237,5 @@ def test_private_repository_is_hidden_from_others(registry, client, bob):
     put(registry, "v1", image(registry))
     Repository.objects.update(is_private=True)
     bobs = RegistryClient(client, "bob", "bob-password")
-    assert bobs.call("GET", "/v2/alice/app/manifests/v1").status_code == 401
+    assert bobs.call("GET", "/v2/alice/app/manifests/v1").status_code == 403
     assert registry.call("GET", "/v2/alice/app/manifests/v1").status_code == 200

@@ -187,7 +187,7 @@ def test_mount_of_missing_blob_falls_back_to_upload(registry):
 
 def test_upload_into_missing_namespace_is_refused(registry):
     response = registry.call("POST", "/v2/nobody/app/blobs/uploads/")
-    assert response.status_code == 401
+    assert response.status_code == 403
 
 
 def test_monolithic_with_wrong_length(registry):
