@@ -33,6 +33,9 @@ def _commands(bind: str, data_dir: str, queues: list[str]) -> dict[str, list[str
             os.environ.get("HUB_WEB_THREADS", "8"),
             "--access-logfile",
             "-",
+            # One control socket per data dir, so several Hubs on one machine do not collide.
+            "--control-socket",
+            os.path.join(data_dir, "gunicorn.ctl"),
             "--graceful-timeout",
             "10",
         ],
