@@ -1,0 +1,488 @@
+"""Catalogue benchmark: search, tags page and image page latency over HTTP, against a generated catalogue.
+
+    python bench/catalogue.py                          # 100,000 repositories on SQLite (a temp data dir)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test python bench/catalogue.py --repositories 1000000
+                                                       # PostgreSQL: a `<db>_bench_catalogue` database beside it
+
+The catalogue is generated once per (database, size) and kept (SQLite under var/bench/, PostgreSQL in
+its own database), so later runs only measure. A gunicorn process serves Hub on loopback; requests
+go one at a time over a kept-alive connection. Each timing is printed with its ratio to a baseline
+measured in the same run (the sign-in page: a template and no catalogue query).
+Targets: search p95 <= 50 ms at 1M repositories on PostgreSQL; tags page p95 <= 50 ms.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = (
+    "nginx redis postgres node python alpine ubuntu debian golang openjdk mysql mariadb mongo rabbitmq kafka "
+    "zookeeper elastic kibana grafana prometheus exporter proxy web api server worker agent cli tools base runtime "
+    "builder operator controller gateway cache queue stream auth ldap vault consul traefik haproxy envoy jenkins "
+    "gitlab runner sonar nexus registry minio etcd coredns php ruby rails django flask spring dotnet rust deno httpd "
+    "tomcat jetty keycloak nextcloud wordpress drupal ghost matomo airflow spark hadoop flink nats mosquitto mqtt "
+    "vector fluentd loki tempo jaeger zipkin memcached cassandra scylla clickhouse timescale influx questdb"
+).split()
+PROSE = (
+    "a fast small secure minimal image for running production workloads with sensible defaults built from source "
+    "daily and scanned the official distribution of this project includes tools metrics dashboards for monitoring "
+    "your cluster lightweight reverse proxy load balancer web server database message broker search analytics"
+).split()
+CATEGORIES = 16
+PLATFORMS = [
+    ("linux", "amd64", ""),
+    ("linux", "arm64", "v8"),
+    ("linux", "arm", "v7"),
+    ("linux", "ppc64le", ""),
+    ("linux", "s390x", ""),
+    ("windows", "amd64", ""),
+]
+BIG_TAGS = 10_000
+BIG_PACKAGES = 2_000
+BIG_FINDINGS = 500
+
+
+# --- generation (runs in a child process with its own Django settings) -----------------------------
+
+
+def generate(repositories: int, seed: int = 7) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from images.models import (
+        Category,
+        Finding,
+        Layer,
+        Manifest,
+        ManifestReference,
+        Namespace,
+        Package,
+        Repository,
+        RepositoryPlatform,
+        Tag,
+        Vulnerability,
+    )
+
+    call_command("migrate", verbosity=0)
+    if Repository.objects.count() >= repositories:
+        print(f"catalogue: {Repository.objects.count():,} repositories already there", flush=True)
+        return
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+    rng = random.Random(seed)
+    now = timezone.now()
+    started = time.monotonic()
+    categories = list(Category.objects.order_by("id"))
+
+    namespaces = [Namespace(name="library", kind="org", display_name="Official Images")]
+    for i in range(max(50, repositories // 20)):
+        ns = Namespace(name=f"{rng.choice(WORDS)}{i}", kind="org")
+        if i % 25 == 0:
+            ns.verified_until = now.replace(year=now.year + 1)
+        elif i % 40 == 1:
+            ns.sponsored_until = now.replace(year=now.year + 1)
+        namespaces.append(ns)
+    Namespace.objects.bulk_create(namespaces, batch_size=5000)
+    namespaces = list(Namespace.objects.order_by("id"))
+    library, others = namespaces[0], namespaces[1:]
+
+    def trusted_of(ns) -> str:
+        if ns.name == "library":
+            return "official"
+        if ns.verified_until:
+            return "verified"
+        if ns.sponsored_until:
+            return "sponsored"
+        return ""
+
+    digest_counter = 0
+
+    def digest() -> str:
+        nonlocal digest_counter
+        digest_counter += 1
+        return "sha256:" + f"{digest_counter:064x}"
+
+    batch = 5000
+    made = 0
+    official_names = list(dict.fromkeys(WORDS))
+    while made < repositories:
+        with transaction.atomic():
+            repos = []
+            for _ in range(min(batch, repositories - made)):
+                if made < len(official_names):
+                    ns, name = library, official_names[made]
+                else:
+                    ns = others[made % len(others)]
+                    parts = rng.sample(WORDS, rng.choice((1, 2, 2, 3)))
+                    name = "-".join(parts) + f"-{made}"
+                readme = " ".join(rng.choices(PROSE + WORDS, k=rng.choice((0, 0, 40, 200))))
+                repos.append(
+                    Repository(
+                        namespace=ns,
+                        name=name,
+                        short_description=" ".join(rng.choices(PROSE + WORDS, k=rng.randint(4, 12)))[:100],
+                        full_description=readme,
+                        is_official=ns is library,
+                        trusted_content=trusted_of(ns),
+                        pull_count=int(rng.paretovariate(1.2) * 100),
+                        star_count=rng.randint(0, 500),
+                        last_pushed_at=now - timezone.timedelta(minutes=rng.randint(0, 60 * 24 * 365)),
+                    )
+                )
+                made += 1
+            Repository.objects.bulk_create(repos)
+            repos = list(
+                Repository.objects.filter(
+                    name__in=[r.name for r in repos], namespace__in={r.namespace_id for r in repos}
+                )
+            )
+            through = Repository.categories.through
+            through.objects.bulk_create(
+                [
+                    through(repository_id=r.id, category_id=c.id)
+                    for r in repos
+                    for c in rng.sample(categories, rng.choice((0, 1, 1, 2)))
+                ]
+            )
+            platforms = []
+            manifests = []
+            for r in repos:
+                chosen = [PLATFORMS[0]] + rng.sample(PLATFORMS[1:], rng.choice((0, 0, 1, 2, 3)))
+                platforms += [
+                    RepositoryPlatform(repository_id=r.id, os=o, architecture=a, variant=v) for o, a, v in chosen
+                ]
+                o, a, v = chosen[0]
+                manifests.append(
+                    Manifest(
+                        repository_id=r.id,
+                        digest=digest(),
+                        media_type="application/vnd.oci.image.manifest.v1+json",
+                        size=500,
+                        content=b"{}",
+                        os=o,
+                        architecture=a,
+                        variant=v,
+                        compressed_size=rng.randint(10**6, 10**9),
+                        index_status="indexed",
+                    )
+                )
+            RepositoryPlatform.objects.bulk_create(platforms)
+            Manifest.objects.bulk_create(manifests)
+            manifest_ids = dict(
+                Manifest.objects.filter(digest__in=[m.digest for m in manifests]).values_list("repository_id", "id")
+            )
+            Tag.objects.bulk_create(
+                [
+                    Tag(repository_id=r.id, name="latest", manifest_id=manifest_ids[r.id], pushed_at=r.last_pushed_at)
+                    for r in repos
+                ]
+            )
+        print(f"catalogue: {made:,} repositories ({time.monotonic() - started:.0f}s)", flush=True)
+
+    # One repository with ten thousand tags, each an index of two platform images.
+    big_ns, _ = Namespace.objects.get_or_create(name="bench", defaults={"kind": "org"})
+    big = Repository.objects.create(
+        namespace=big_ns, name="big-tags", short_description="Ten thousand tags", last_pushed_at=now
+    )
+    with transaction.atomic():
+        for start in range(0, BIG_TAGS, 1000):
+            indexes, children = [], []
+            for _ in range(start, start + 1000):
+                indexes.append(
+                    Manifest(
+                        repository=big,
+                        digest=digest(),
+                        media_type="application/vnd.oci.image.index.v1+json",
+                        size=800,
+                        content=b"{}",
+                        is_index=True,
+                        index_status="indexed",
+                    )
+                )
+                for o, a, v in PLATFORMS[:2]:
+                    children.append(
+                        Manifest(
+                            repository=big,
+                            digest=digest(),
+                            media_type="application/vnd.oci.image.manifest.v1+json",
+                            size=500,
+                            content=b"{}",
+                            os=o,
+                            architecture=a,
+                            variant=v,
+                            compressed_size=rng.randint(10**7, 10**8),
+                            index_status="indexed",
+                        )
+                    )
+            Manifest.objects.bulk_create(indexes + children)
+            by_digest = dict(
+                Manifest.objects.filter(digest__in=[m.digest for m in indexes + children]).values_list("digest", "id")
+            )
+            links, tags = [], []
+            for n, index in enumerate(indexes):
+                i = start + n
+                for position in range(2):
+                    child = children[2 * n + position]
+                    links.append(
+                        ManifestReference(
+                            parent_id=by_digest[index.digest],
+                            child_id=by_digest[child.digest],
+                            position=position,
+                            os=child.os,
+                            architecture=child.architecture,
+                            variant=child.variant,
+                        )
+                    )
+                name = (
+                    f"{i // 1000}.{(i // 10) % 100}.{i % 10}"
+                    if i % 7
+                    else f"{i // 1000}.{(i // 10) % 100}.{i % 10}-alpine"
+                )
+                tags.append(Tag(repository=big, name=name, manifest_id=by_digest[index.digest], pushed_at=now))
+            ManifestReference.objects.bulk_create(links)
+            Tag.objects.bulk_create(tags)
+    RepositoryPlatform.objects.bulk_create(
+        [RepositoryPlatform(repository=big, os=o, architecture=a, variant=v) for o, a, v in PLATFORMS[:2]]
+    )
+
+    # One image with two thousand packages and five hundred findings.
+    with transaction.atomic():
+        image = Manifest.objects.create(
+            repository=big,
+            digest=digest(),
+            media_type="application/vnd.oci.image.manifest.v1+json",
+            size=500,
+            content=b"{}",
+            os="linux",
+            architecture="amd64",
+            compressed_size=250_000_000,
+            os_name="Debian GNU/Linux 12 (bookworm)",
+            index_status="indexed",
+        )
+        Tag.objects.create(repository=big, name="big-image", manifest=image, pushed_at=now)
+        layers = Layer.objects.bulk_create(
+            [
+                Layer(
+                    manifest=image,
+                    position=p,
+                    empty_layer=p % 3 == 1,
+                    digest="" if p % 3 == 1 else digest(),
+                    size=0 if p % 3 == 1 else rng.randint(1000, 10**8),
+                    created_by=f"RUN step {p} " + " ".join(rng.choices(WORDS, k=8)),
+                )
+                for p in range(24)
+            ]
+        )
+        packages = Package.objects.bulk_create(
+            [
+                Package(
+                    manifest=image,
+                    layer=layers[rng.randrange(0, 24, 3)],
+                    type=rng.choice(("deb", "pypi", "npm")),
+                    name=f"{rng.choice(WORDS)}-{i}",
+                    version=f"{rng.randint(0, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}",
+                    purl=f"pkg:generic/p{i}",
+                )
+                for i in range(BIG_PACKAGES)
+            ]
+        )
+        vulnerabilities = Vulnerability.objects.bulk_create(
+            [
+                Vulnerability(
+                    osv_id=f"CVE-2099-{i:05d}",
+                    summary=" ".join(rng.choices(PROSE, k=10)),
+                    severity=rng.choice(("critical", "high", "medium", "low", "unknown")),
+                )
+                for i in range(BIG_FINDINGS)
+            ]
+        )
+        if connection.vendor == "sqlite":  # bulk_create on SQLite sets no primary keys
+            packages = list(Package.objects.filter(manifest=image).order_by("id"))
+            vulnerabilities = list(Vulnerability.objects.filter(osv_id__startswith="CVE-2099-").order_by("id"))
+        Finding.objects.bulk_create(
+            [
+                Finding(
+                    manifest=image,
+                    package=packages[i * 3],
+                    vulnerability=v,
+                    severity=v.severity,
+                    fixed_version="9.9.9" if i % 2 else "",
+                )
+                for i, v in enumerate(vulnerabilities)
+            ]
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE") if connection.get_autocommit() else cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"catalogue: generated in {time.monotonic() - started:.0f}s", flush=True)
+
+
+# --- measuring ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def timings(connection: http.client.HTTPConnection, path: str, runs: int) -> list[float]:
+    result = []
+    for i in range(runs + 3):
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            raise RuntimeError(f"GET {path}: HTTP {response.status}")
+        if i >= 3:  # the first requests warm caches and the connection
+            result.append(elapsed)
+    return result
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def database_url(base: str, repositories: int) -> tuple[str, Path]:
+    """The database this run uses, created when missing, and the data dir beside it."""
+    data_dir = ROOT / "var" / "bench" / f"catalogue-{'pg' if base else 'sqlite'}-{repositories}"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not base:
+        return "", data_dir
+    import psycopg
+
+    server, _, name = base.rpartition("/")
+    bench_name = f"{name}_bench_catalogue_{repositories}"
+    with psycopg.connect(f"{server}/postgres".replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{bench_name}"')
+    return f"{server}/{bench_name}", data_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repositories", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=40, help="timed requests per page")
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    url, data_dir = database_url(os.environ.get("DATABASE_URL", ""), args.repositories)
+    env = {
+        **os.environ,
+        "HUB_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "hub.settings",
+        "DEBUG": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    if url:
+        env["DATABASE_URL"] = url
+    else:
+        env.pop("DATABASE_URL", None)
+    database = "PostgreSQL" if url else "SQLite"
+    print(f"== catalogue benchmark: {args.repositories:,} repositories on {database}", flush=True)
+    subprocess.run(
+        [sys.executable, __file__, "--generate-only", "--repositories", str(args.repositories)], env=env, check=True
+    )
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "hub.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        image_digest = _big_image_digest(env)
+        cases = [
+            ("baseline: sign-in page", "/login/"),
+            ("search: exact name (nginx)", "/search?q=nginx"),
+            ("search: prefix (prom)", "/search?q=prom"),
+            ("search: typo (ngnix)", "/search?q=ngnix"),
+            ("search: two words (web server)", "/search?q=web+server"),
+            ("search: namespace/name", "/search?q=redis3/redis"),
+            ("search: name:tag (redis:latest)", "/search?q=redis%3Alatest"),
+            ("search: no query, Official Image", "/search?trusted=official"),
+            ("search: no query, arm64, most pulls", "/search?arch=arm64&sort=pulls"),
+            (
+                "search: word + category + page 3",
+                "/search?" + urlencode({"q": "server", "category": "web-servers", "page": 3}),
+            ),
+            ("search: no query at all", "/search"),
+            ("repository page (10,000 tags)", "/r/bench/big-tags"),
+            ("tags page 1 (10,000 tags)", "/r/bench/big-tags/tags"),
+            ("tags page 150, version order", "/r/bench/big-tags/tags?page=150"),
+            ("tags filtered (alpine)", "/r/bench/big-tags/tags?name=alpine"),
+            ("tags, recently pushed", "/r/bench/big-tags/tags?sort=newest"),
+            ("image page (2,000 packages, 500 findings)", f"/r/bench/big-tags/tags/big-image/images/{image_digest}"),
+            ("image page, fixable only", f"/r/bench/big-tags/tags/big-image/images/{image_digest}?fixable=1"),
+        ]
+        baseline = None
+        print(f"{'page':48} {'p50 ms':>8} {'p95 ms':>8} {'x base':>7}")
+        for label, path in cases:
+            values = timings(connection, path, args.runs)
+            p50, p95 = statistics.median(values), percentile(values, 95)
+            baseline = baseline or p95
+            print(f"{label:48} {p50:8.1f} {p95:8.1f} {p95 / baseline:7.1f}", flush=True)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return 0
+
+
+def _big_image_digest(env) -> str:
+    code = (
+        "import django; django.setup(); from images.models import Tag; "
+        "print(Tag.objects.get(repository__name='big-tags', name='big-image').manifest.digest)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+if __name__ == "__main__":
+    if "--generate-only" in sys.argv:
+        sys.path.insert(0, str(ROOT))
+        options = argparse.ArgumentParser()
+        options.add_argument("--generate-only", action="store_true")
+        options.add_argument("--repositories", type=int)
+        generate(options.parse_args().repositories)
+        sys.exit(0)
+    sys.exit(main())
