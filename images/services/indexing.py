@@ -104,6 +104,12 @@ def _finish(manifest_id: int, status: str, error: str = "") -> None:
     Manifest.objects.filter(pk=manifest_id).update(
         index_status=status, index_error=error[:4000], index_progress=100, indexed_at=timezone.now()
     )
+    if status == IndexStatus.INDEXED:
+        # The platforms an image offers are known only now: refresh the repository's search facets.
+        from images.search.index import repository_platforms_refresh
+
+        repository_id = Manifest.objects.values_list("repository_id", flat=True).get(pk=manifest_id)
+        repository_platforms_refresh(repository_id=repository_id)
 
 
 def _index(manifest: Manifest) -> str:
