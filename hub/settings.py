@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "hub",
     "hub.accounts",
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Rate limits of /token and anonymous pulls, ahead of the registry's short way in.
+    "images.api.throttling.ratelimit.RegistryRateLimitMiddleware",
     # /v2/ and /token leave the chain here (images/registry/middleware.py says why).
     "images.registry.middleware.RegistryMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -258,7 +262,33 @@ USE_TZ = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hub API",
+    "DESCRIPTION": "Docker Hub's API v2 shapes, `/v1/search` for docker/podman search, Hub's images, "
+    "packages, vulnerabilities and SBOMs. Every path is also served under /api/v2/, without its trailing "
+    "slash, and /v2/repositories/{namespace}/... also as /v2/namespaces/{namespace}/repositories/....",
+    "VERSION": "2",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["images.api.schema.endpoints_public"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package, served by Hub: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Rate limits (images/api/throttling/ratelimit.py) ---------------------------------------------
+# "<requests>/<period>" with period s, m, h, d or seconds ("100/6h", "600/minute"); "" or "0" turns
+# a limit off. Kept in the cache above (Redis when REDIS_URL is set). The defaults only stop floods.
+HUB_RATELIMIT_API_ANON = env_str("HUB_RATELIMIT_API_ANON", "3000/minute")
+HUB_RATELIMIT_API_USER = env_str("HUB_RATELIMIT_API_USER", "6000/minute")
+HUB_RATELIMIT_TOKEN = env_str("HUB_RATELIMIT_TOKEN", "6000/minute")
+HUB_RATELIMIT_PULL_ANON = env_str("HUB_RATELIMIT_PULL_ANON", "20000/hour")
+# How many reverse proxies in front append to X-Forwarded-For (0: use the peer address).
+HUB_RATELIMIT_PROXIES = env_int("HUB_RATELIMIT_PROXIES", 0)
+HUB_RATELIMIT_KEY_PREFIX = env_str("HUB_RATELIMIT_KEY_PREFIX", "hub-rl")
 
 # --- Hub ------------------------------------------------------------------------------------------
 HUB_DEMO = env_bool("HUB_DEMO", True)

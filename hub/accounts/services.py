@@ -16,6 +16,9 @@ from images.models import Namespace
 @transaction.atomic
 def user_create(*, username: str, password: str | None, email: str = "", is_superuser: bool = False):
     """Create a user and the namespace of the same name that they push into."""
+    from images.services.catalogue import namespace_name_check
+
+    namespace_name_check(username)  # ValidationError for the names the Hub API's /v2/ paths use
     User = get_user_model()
     if is_superuser:
         user = User.objects.create_superuser(username=username, email=email, password=password)

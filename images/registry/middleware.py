@@ -7,6 +7,8 @@ settings.MIDDLEWARE and calls the registry view directly; every other path goes 
 
 from django.urls import resolve
 
+from images.services.catalogue import RESERVED_NAMESPACE_NAMES
+
 
 class RegistryMiddleware:
     def __init__(self, get_response):
@@ -14,7 +16,9 @@ class RegistryMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if path.startswith("/v2/") or path == "/token":
+        # /v2/repositories/, /v2/users/ ... are the Hub API (sessions, CSRF): they take the full chain.
+        registry = path.startswith("/v2/") and path[4:].split("/", 1)[0] not in RESERVED_NAMESPACE_NAMES
+        if registry or path == "/token":
             match = resolve(path)
             request.resolver_match = match
             return match.func(request, *match.args, **match.kwargs)

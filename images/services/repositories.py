@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from images.models import Namespace, Repository
 from images.models.catalogue import REPOSITORY_NAME_RE
 from images.registry.errors import Code, RegistryError
+from images.services.catalogue import RESERVED_NAMESPACE_NAMES
 
 NAME_RE = re.compile(rf"^{REPOSITORY_NAME_RE}$")
 # A one-component name (`podman push hub.example/alpine`) lives in this namespace, as on Docker Hub.
@@ -33,6 +34,8 @@ def repository_ensure(*, namespace_name: str, name: str) -> Repository:
     repository = repository_get(namespace_name, name)
     if repository is not None:
         return repository
+    if namespace_name == DEFAULT_NAMESPACE and name.split("/", 1)[0] in RESERVED_NAMESPACE_NAMES:
+        raise RegistryError(Code.NAME_INVALID, {"name": name, "reason": "reserved for the Hub API"})
     namespace = Namespace.objects.filter(name=namespace_name).first()
     if namespace is None:
         raise RegistryError(Code.NAME_UNKNOWN, {"namespace": namespace_name})

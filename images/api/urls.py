@@ -1,0 +1,83 @@
+"""Routes of the Hub API v2 (Docker Hub's paths), `/v1/search`, the OpenAPI schema and its docs.
+
+hub/urls.py mounts `v2_urlpatterns` under /v2/ ahead of the registry (every path starts with a name
+images.services.catalogue reserves, so no registry path is shadowed) and again under /api/v2/.
+Docker Hub's tools call these paths with and without the trailing slash; both are served.
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from images.api.views import accounts, images, repositories, search, tags
+from images.api.views.base import ApiView
+from images.services.catalogue import RESERVED_NAMESPACE_NAMES
+
+
+def _routes(route: str, view, name: str) -> list:
+    """`route/` (the canonical form, in the schema) and `route` (what many scripts send)."""
+    return [path(f"{route}/", view, name=name), path(route, view, name=f"{name}-noslash")]
+
+
+class NotFoundView(ApiView):
+    def get(self, request, rest=""):
+        from rest_framework.exceptions import NotFound
+
+        raise NotFound("no such Hub API endpoint")
+
+    post = put = patch = delete = get
+
+
+REPO = "<str:namespace>/<path:name>"
+_repository_routes = [
+    *_routes(f"{REPO}/tags/<str:tag>/images", tags.TagImagesView.as_view(), "tag-images"),
+    *_routes(f"{REPO}/tags/<str:tag>", tags.TagDetailView.as_view(), "tag-detail"),
+    *_routes(f"{REPO}/tags", tags.TagListView.as_view(), "tag-list"),
+    *_routes(f"{REPO}/images/<str:digest>/packages", images.PackageListView.as_view(), "image-packages"),
+    *_routes(f"{REPO}/images/<str:digest>/vulnerabilities", images.VulnerabilityListView.as_view(), "image-vulns"),
+    *_routes(f"{REPO}/images/<str:digest>/sbom", images.SbomView.as_view(), "image-sbom"),
+    *_routes(f"{REPO}/images/<str:digest>", images.ImageDetailView.as_view(), "image-detail"),
+    *_routes(f"{REPO}/stars", accounts.StarView.as_view(), "repository-stars"),
+    *_routes(REPO, repositories.RepositoryDetailView.as_view(), "repository-detail"),
+]
+
+
+def _prefixed(prefix: str, routes: list, suffix: str) -> list:
+    return [path(f"{prefix}{p.pattern._route}", p.callback, name=f"{p.name}{suffix}") for p in routes]
+
+
+v2_urlpatterns = [
+    *_routes("users/login", accounts.LoginView.as_view(), "login"),
+    *_routes("users/<str:username>/repositories/starred", accounts.UserStarredView.as_view(), "user-starred"),
+    *_routes("users/<str:username>", accounts.UserDetailView.as_view(), "user-detail"),
+    *_routes("access-tokens", accounts.AccessTokenListView.as_view(), "access-token-list"),
+    *_routes("access-tokens/<str:token_id>", accounts.AccessTokenDetailView.as_view(), "access-token-detail"),
+    *_routes("search/repositories", search.SearchRepositoriesView.as_view(), "search-repositories"),
+    *_routes("search/catalog", search.CatalogSearchView.as_view(), "search-catalog"),
+    path("repositories/", repositories.RepositoryCreateView.as_view(), name="repository-create"),
+    *_prefixed("repositories/", _repository_routes, ""),
+    *_routes("repositories/<str:namespace>", repositories.RepositoryListView.as_view(), "repository-list"),
+    # /v2/namespaces/{namespace}/repositories/{name}/... (Docker Hub's newer spelling of the same)
+    *_routes(
+        "namespaces/<str:namespace>/repositories", repositories.RepositoryListView.as_view(), "ns-repository-list"
+    ),
+    *[
+        path(
+            p.pattern._route.replace("<str:namespace>/", "namespaces/<str:namespace>/repositories/", 1),
+            p.callback,
+            name=f"ns-{p.name}",
+        )
+        for p in _repository_routes
+    ],  # fmt: skip
+    re_path(rf"^(?:{'|'.join(sorted(RESERVED_NAMESPACE_NAMES))})(?:/.*)?$", NotFoundView.as_view(), name="not-found"),
+]
+
+v1_urlpatterns = [
+    path("search", search.V1SearchView.as_view(), name="v1-search"),
+    path("_ping", search.v1_ping, name="v1-ping"),
+]
+
+docs_urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="redoc"),
+]

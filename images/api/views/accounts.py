@@ -1,0 +1,265 @@
+"""Login (a JWT, as Docker Hub's /v2/users/login), users, stars, personal access tokens."""
+
+import re
+
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from hub.accounts.models import AccessToken
+from hub.accounts.services import access_token_create, access_token_revoke, credentials_check
+from images.api import serializers as s
+from images.api.auth import credential_of, login_token_issue
+from images.api.pagination import HubPagination
+from images.api.views.base import PUSH, ApiView, repository_for
+from images.api.views.repositories import repository_data
+from images.models import Repository, Star
+from images.services.permissions import repository_readable_filter
+from images.services.stars import star_create, star_delete
+
+ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+
+
+class LoginView(ApiView):
+    # Credentials in the body are the point; whatever else the request carries is ignored.
+    authentication_classes = []
+
+    @extend_schema(
+        operation_id="login",
+        request=s.LoginSerializer,
+        responses={200: s.LoginResponseSerializer, 400: s.ErrorSerializer, 401: s.ErrorSerializer},
+        summary="Exchange a username and password (or personal access token) for a JWT",
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        body = s.LoginSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = credentials_check(username=body.validated_data["username"], password=body.validated_data["password"])
+        if result is None:
+            raise exceptions.AuthenticationFailed("incorrect username or password")
+        user, _, pat = result
+        return Response(s.LoginResponseSerializer({"token": login_token_issue(user=user, pat=pat)}).data)
+
+
+def user_data(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.display_name or user.get_full_name(),
+        "location": "",
+        "company": "",
+        "profile_url": user.url,
+        "date_joined": user.date_joined,
+        "gravatar_url": "",
+        "type": "User",
+    }
+
+
+def _user_or_404(username: str):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        raise exceptions.NotFound(f"user {username[:150]} not found")
+    return user
+
+
+class UserDetailView(ApiView):
+    @extend_schema(operation_id="user_get", responses={200: s.UserSerializer, 404: s.ErrorSerializer}, tags=["users"])
+    def get(self, request, username: str):
+        return Response(s.UserSerializer(user_data(_user_or_404(username))).data)
+
+
+class UserStarredView(ApiView):
+    @extend_schema(
+        operation_id="user_starred",
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses={200: s.paginated(s.RepositorySerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        summary="Repositories a user starred (the ones you may see)",
+        tags=["users"],
+    )
+    def get(self, request, username: str):
+        user = _user_or_404(username)
+        repositories = (
+            Repository.objects.filter(repository_readable_filter(request.user), stars__user=user)
+            .select_related("namespace")
+            .prefetch_related("categories")
+            .order_by("-stars__created_at", "id")
+        )
+        paginator = HubPagination()
+        page = paginator.paginate_queryset(repositories, request, view=self)
+        return paginator.get_paginated_response(
+            s.RepositorySerializer([repository_data(r) for r in page], many=True).data
+        )
+
+
+class StarView(ApiView):
+    def _answer(self, request, repository, code=status.HTTP_200_OK) -> Response:
+        repository.refresh_from_db(fields=["star_count"])
+        starred = (
+            request.user.is_authenticated and Star.objects.filter(user=request.user, repository=repository).exists()
+        )
+        return Response(
+            s.StarSerializer({"star_count": repository.star_count, "has_starred": starred}).data, status=code
+        )
+
+    @extend_schema(operation_id="star_get", responses={200: s.StarSerializer, 404: s.ErrorSerializer}, tags=["stars"])
+    def get(self, request, namespace: str, name: str):
+        repository, _ = repository_for(request, namespace, name)
+        return self._answer(request, repository)
+
+    @extend_schema(
+        operation_id="star_create", request=None, responses={200: s.StarSerializer, 201: s.StarSerializer, **ERRORS},
+        summary="Star the repository", tags=["stars"],
+    )  # fmt: skip
+    def post(self, request, namespace: str, name: str):
+        repository, _ = repository_for(request, namespace, name)
+        self._signed_in_writer(request)
+        created = star_create(user=request.user, repository=repository)
+        return self._answer(request, repository, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        operation_id="star_delete", request=None, responses={200: s.StarSerializer, **ERRORS},
+        summary="Remove your star", tags=["stars"],
+    )  # fmt: skip
+    def delete(self, request, namespace: str, name: str):
+        repository, _ = repository_for(request, namespace, name)
+        self._signed_in_writer(request)
+        star_delete(user=request.user, repository=repository)
+        return self._answer(request, repository)
+
+    @staticmethod
+    def _signed_in_writer(request) -> None:
+        # Starring changes the caller's account, so a read-only token may not.
+        credential = credential_of(request)
+        if credential is None:
+            raise exceptions.NotAuthenticated("sign in, or send a token: Authorization: Bearer <token>")
+        if PUSH not in credential.allowed:
+            raise exceptions.PermissionDenied("this token's scope is read-only")
+
+
+# --- access tokens ------------------------------------------------------------------------------------
+
+
+def token_data(token: AccessToken, clear: str = "") -> dict:
+    active = token.revoked_at is None and (token.expires_at is None or token.expires_at > timezone.now())
+    return {
+        "uuid": str(token.pk),
+        "client_id": "hub",
+        "creator_ip": "",
+        "creator_ua": "",
+        "created_at": token.created_at,
+        "last_used": token.last_used_at,
+        "generated_by": "manual",
+        "is_active": active,
+        "token": clear,
+        "token_label": token.name,
+        "scopes": [s.SCOPE_NAMES[token.scope]],
+        "expires_at": token.expires_at,
+    }
+
+
+def _token_manager(request):
+    """Tokens are managed with a password, a session or a password login, never with a token (as on Docker Hub)."""
+    credential = credential_of(request)
+    if credential is None:
+        raise exceptions.NotAuthenticated("sign in, or send the JWT of POST /v2/users/login")
+    if credential.pat_id is not None or credential.kind == "registry":
+        raise exceptions.PermissionDenied("access tokens cannot manage access tokens: log in with your password")
+    return request.user
+
+
+def _token_or_404(user, token_id: str) -> AccessToken:
+    valid = re.fullmatch(r"[0-9]{1,18}", token_id) is not None
+    token = AccessToken.objects.filter(pk=int(token_id), user=user).first() if valid else None
+    if token is None:
+        raise exceptions.NotFound("access token not found")
+    return token
+
+
+class AccessTokenListView(ApiView):
+    @extend_schema(
+        operation_id="access_token_list",
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses={200: s.PaginatedAccessTokenListSerializer, **ERRORS},
+        tags=["access-tokens"],
+    )
+    def get(self, request):
+        user = _token_manager(request)
+        paginator = HubPagination()
+        page = paginator.paginate_queryset(
+            AccessToken.objects.filter(user=user).order_by("-created_at", "-id"), request, view=self
+        )
+        response = paginator.get_paginated_response(
+            s.AccessTokenSerializer([token_data(t) for t in page], many=True).data
+        )
+        active = AccessToken.objects.filter(user=user, revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+        response.data["active_count"] = active.count()
+        return response
+
+    @extend_schema(
+        operation_id="access_token_create",
+        request=s.AccessTokenCreateSerializer,
+        responses={201: s.AccessTokenSerializer, **ERRORS},
+        summary="Create a personal access token (the secret is in this answer only)",
+        tags=["access-tokens"],
+    )
+    def post(self, request):
+        user = _token_manager(request)
+        body = s.AccessTokenCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        expires_at = values.get("expires_at")
+        if expires_at is not None and expires_at <= timezone.now():
+            raise exceptions.ValidationError({"expires_at": ["must be in the future"]})
+        # Several scopes: the widest one wins (repo:admin > repo:write > repo:read), as Docker Hub's do.
+        order = list(s.SCOPE_NAMES)
+        scope = max((s.TOKEN_SCOPES[name] for name in values["scopes"]), key=order.index)
+        token, clear = access_token_create(user=user, name=values["token_label"], scope=scope, expires_at=expires_at)
+        return Response(s.AccessTokenSerializer(token_data(token, clear)).data, status=status.HTTP_201_CREATED)
+
+
+class AccessTokenDetailView(ApiView):
+    @extend_schema(
+        operation_id="access_token_get", responses={200: s.AccessTokenSerializer, **ERRORS}, tags=["access-tokens"]
+    )
+    def get(self, request, token_id: str):
+        return Response(s.AccessTokenSerializer(token_data(_token_or_404(_token_manager(request), token_id))).data)
+
+    @extend_schema(
+        operation_id="access_token_update",
+        request=s.AccessTokenUpdateSerializer,
+        responses={200: s.AccessTokenSerializer, **ERRORS},
+        summary="Deactivate a token (is_active: false); a deactivated token cannot be turned back on",
+        tags=["access-tokens"],
+    )
+    def patch(self, request, token_id: str):
+        user = _token_manager(request)
+        token = _token_or_404(user, token_id)
+        body = s.AccessTokenUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if body.validated_data["is_active"]:
+            if token.revoked_at is not None:
+                raise exceptions.ValidationError({"is_active": ["a deactivated token cannot be reactivated"]})
+        else:
+            access_token_revoke(user=user, token_id=token.pk)
+            token.refresh_from_db()
+        return Response(s.AccessTokenSerializer(token_data(token)).data)
+
+    @extend_schema(
+        operation_id="access_token_delete",
+        request=None,
+        responses={204: None, **ERRORS},
+        summary="Revoke a token",
+        tags=["access-tokens"],
+    )
+    def delete(self, request, token_id: str):
+        user = _token_manager(request)
+        token = _token_or_404(user, token_id)
+        access_token_revoke(user=user, token_id=token.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,69 @@
+"""What every Hub API view shares: authentication, throttling, the error body, repository access."""
+
+from django.conf import settings
+from rest_framework import exceptions, parsers, renderers
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from images.api.auth import AUTHENTICATION_CLASSES, credential_of
+from images.api.errors import api_exception_handler
+from images.api.throttling.ratelimit import HubRateThrottle, ratelimit_headers
+from images.models import Repository
+from images.services.permissions import DELETE, PULL, PUSH, repository_permissions
+from images.services.repositories import repository_get
+
+__all__ = ["DELETE", "PULL", "PUSH", "ApiView", "repository_for", "require_write"]
+
+
+class JsonOnly(DefaultContentNegotiation):
+    """Always JSON. It also frees `?format=` (DRF's renderer override) for the SBOM endpoint's own use."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ApiView(APIView):
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [AllowAny]  # each handler asks images.services.permissions itself
+    throttle_classes = [HubRateThrottle]
+    renderer_classes = [renderers.JSONRenderer]
+    content_negotiation_class = JsonOnly
+    parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        usage = getattr(request._request if hasattr(request, "_request") else request, "hub_ratelimit", None)
+        if usage is not None:
+            for name, value in ratelimit_headers(usage).items():
+                response[name] = value
+        return response
+
+    def absolute(self, path: str) -> str:
+        return f"{settings.PUBLIC_URL}{path}"
+
+
+def require_write(request, action: str, permitted: set[str]) -> None:
+    """The caller may take `action`: signed in, allowed by the permission rules and by the credential's scope."""
+    credential = credential_of(request)
+    if credential is None:
+        raise exceptions.NotAuthenticated("sign in, or send a token: Authorization: Bearer <token>")
+    if action not in permitted:
+        raise exceptions.PermissionDenied(f"you may not {action} this repository")
+    if action not in credential.allowed:
+        raise exceptions.PermissionDenied(f"this token's scope does not allow {action}")
+
+
+def repository_for(request, namespace: str, name: str, action: str = PULL) -> tuple[Repository, set[str]]:
+    """The repository and what the caller may do with it; 404 when they may not even read it (so a
+    private repository and a missing one look alike), 401/403 when they may read but not `action`."""
+    repository = repository_get(namespace, name)
+    permitted = repository_permissions(request.user, namespace, repository)
+    if repository is None or PULL not in permitted:
+        raise exceptions.NotFound(f"repository {namespace}/{name} not found")
+    if action != PULL:
+        require_write(request, action, permitted)
+    return repository, permitted

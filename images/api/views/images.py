@@ -1,0 +1,189 @@
+"""One image (a platform manifest, by digest): its layers, packages, vulnerabilities and SBOM."""
+
+import re
+
+from django.conf import settings
+from django.db.models import Count
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from images.api import serializers as s
+from images.api.pagination import HubPagination
+from images.api.views.base import ApiView, repository_for
+from images.api.views.tags import _layers_by_manifest, image_data
+from images.indexing.packages import Package as PackageRecord
+from images.indexing.sbom import ImageRef, cyclonedx_document, spdx_document
+from images.models import Manifest, Repository
+from images.models.security import Severity
+from images.selectors import SEVERITY_ORDER, finding_list, image_manifest_get, package_list
+
+DIGEST_RE = re.compile(r"^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$")
+SBOM_FORMATS = ("cyclonedx", "spdx")
+
+
+def manifest_or_404(repository: Repository, digest: str) -> Manifest:
+    manifest = image_manifest_get(repository=repository, digest=digest) if DIGEST_RE.match(digest) else None
+    if manifest is None:
+        raise exceptions.NotFound(f"image {digest[:100]} not found in {repository.full_name}")
+    return manifest
+
+
+def _licenses(text: str) -> list[str]:
+    return [part for part in (p.strip() for p in text.split(", ")) if part]
+
+
+class ImageDetailView(ApiView):
+    @extend_schema(
+        operation_id="image_get",
+        responses={200: s.ImageDetailSerializer, 404: s.ErrorSerializer},
+        summary="An image: platform, size, layers, package and vulnerability counts",
+        tags=["images"],
+    )
+    def get(self, request, namespace: str, name: str, digest: str):
+        repository, _ = repository_for(request, namespace, name)
+        manifest = manifest_or_404(repository, digest)
+        layers = _layers_by_manifest([manifest.id]).get(manifest.id, [])
+        data = image_data(manifest.os, manifest.architecture, manifest.variant, manifest, layers)
+        counts = dict(manifest.findings.values_list("severity").annotate(n=Count("id")).order_by())
+        data.update(
+            {
+                "media_type": manifest.media_type,
+                "os_name": manifest.os_name,
+                "created": manifest.image_created_at,
+                "package_count": manifest.packages.count(),
+                "vulnerabilities": {str(sev.value): counts.get(sev.value, 0) for sev in SEVERITY_ORDER},
+            }
+        )
+        return Response(s.ImageDetailSerializer(data).data)
+
+
+class PackageListView(ApiView):
+    @extend_schema(
+        operation_id="image_packages",
+        parameters=[
+            OpenApiParameter("name", str, description="Only packages whose name contains this."),
+            OpenApiParameter("type", str, description="A purl type: deb, apk, rpm, pypi, npm, golang, maven, gem."),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: s.paginated(s.PackageSerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        tags=["images"],
+    )
+    def get(self, request, namespace: str, name: str, digest: str):
+        repository, _ = repository_for(request, namespace, name)
+        manifest = manifest_or_404(repository, digest)
+        packages = package_list(
+            manifest=manifest,
+            name_filter=request.query_params.get("name", "").strip()[:200],
+            type_filter=request.query_params.get("type", "").strip()[:32],
+        )
+        paginator = HubPagination()
+        page = paginator.paginate_queryset(packages, request, view=self)
+        rows = [
+            {
+                "type": p.type,
+                "name": p.name,
+                "version": p.version,
+                "purl": p.purl,
+                "source_name": p.source_name,
+                "source_version": p.source_version,
+                "arch": p.arch,
+                "licenses": _licenses(p.licenses),
+                "path": p.path,
+                "layer_digest": (p.layer.digest or None) if p.layer else None,
+                "layer_instruction": p.layer.created_by if p.layer else None,
+            }
+            for p in page
+        ]
+        return paginator.get_paginated_response(s.PackageSerializer(rows, many=True).data)
+
+
+class VulnerabilityListView(ApiView):
+    @extend_schema(
+        operation_id="image_vulnerabilities",
+        parameters=[
+            OpenApiParameter("severity", str, enum=[sev.value for sev in Severity]),
+            OpenApiParameter("fixable", bool, description="Only findings with a fixed version."),
+            OpenApiParameter("search", str, description="Advisory id or package name contains this."),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: s.paginated(s.VulnerabilitySerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        summary="Known vulnerabilities of the image's packages, most severe first",
+        tags=["images"],
+    )
+    def get(self, request, namespace: str, name: str, digest: str):
+        repository, _ = repository_for(request, namespace, name)
+        manifest = manifest_or_404(repository, digest)
+        severity = request.query_params.get("severity", "")
+        if severity and severity not in Severity.values:
+            raise exceptions.ValidationError({"severity": [f"one of {', '.join(Severity.values)}"]})
+        fixable = request.query_params.get("fixable", "").lower()
+        if fixable not in ("", "true", "false", "1", "0"):
+            raise exceptions.ValidationError({"fixable": ["true or false"]})
+        findings = finding_list(
+            manifest=manifest,
+            fixable_only=fixable in ("true", "1"),
+            severity=severity,
+            search=request.query_params.get("search", "").strip()[:200],
+        )
+        paginator = HubPagination()
+        page = paginator.paginate_queryset(findings, request, view=self)
+        rows = [
+            {
+                "id": f.vulnerability.osv_id,
+                "aliases": [str(a) for a in (f.vulnerability.aliases or [])],
+                "summary": f.vulnerability.summary,
+                "severity": f.severity,
+                "cvss_score": f.vulnerability.cvss_score,
+                "cvss_vector": f.vulnerability.cvss_vector,
+                "fixed_version": f.fixed_version,
+                "published": f.vulnerability.published,
+                "package": {"type": f.package.type, "name": f.package.name, "version": f.package.version,
+                            "purl": f.package.purl},
+            }
+            for f in page
+        ]  # fmt: skip
+        return paginator.get_paginated_response(s.VulnerabilitySerializer(rows, many=True).data)
+
+
+class SbomView(ApiView):
+    @extend_schema(
+        operation_id="image_sbom",
+        parameters=[OpenApiParameter("format", str, enum=list(SBOM_FORMATS), description="Default cyclonedx.")],
+        responses={200: OpenApiTypes.OBJECT, 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        summary="Software bill of materials: CycloneDX 1.6 or SPDX 2.3 JSON",
+        tags=["images"],
+    )
+    def get(self, request, namespace: str, name: str, digest: str):
+        repository, _ = repository_for(request, namespace, name)
+        manifest = manifest_or_404(repository, digest)
+        # `format` is also DRF's renderer override; `sbom_format` is accepted as a synonym.
+        chosen = request.query_params.get("format") or request.query_params.get("sbom_format") or "cyclonedx"
+        if chosen not in SBOM_FORMATS:
+            raise exceptions.ValidationError({"format": [f"one of {', '.join(SBOM_FORMATS)}"]})
+        content_layers = [layer.id for layer in manifest.layers.all() if not layer.empty_layer]
+        layer_index = {layer_id: index for index, layer_id in enumerate(content_layers)}
+        records = [
+            PackageRecord(
+                name=p.name,
+                version=p.version,
+                type=p.type,
+                purl=p.purl,
+                path=p.path,
+                source_name=p.source_name,
+                source_version=p.source_version,
+                licenses=tuple(_licenses(p.licenses)),
+                arch=p.arch,
+                layer_index=layer_index.get(p.layer_id),
+            )
+            for p in package_list(manifest=manifest)
+        ]
+        image = ImageRef(name=repository.full_name, digest=manifest.digest)
+        if chosen == "spdx":
+            document = spdx_document(records, image, namespace=f"{settings.PUBLIC_URL}/spdx")
+        else:
+            document = cyclonedx_document(records, image)
+        return Response(document)

@@ -1,0 +1,211 @@
+"""Repositories: list a namespace's, create, get, update, delete (Docker Hub's /v2/repositories/ and
+/v2/namespaces/{namespace}/repositories)."""
+
+from django.db.models import F
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from images.api import serializers as s
+from images.api.pagination import HubPagination
+from images.api.views.base import DELETE, PULL, PUSH, ApiView, repository_for, require_write
+from images.models import Manifest, Namespace, Repository
+from images.models.catalogue import TrustedContent
+from images.selectors import repository_is_starred
+from images.services.catalogue import repository_create, repository_delete, repository_update
+from images.services.permissions import repository_permissions, repository_readable_filter
+
+BADGES = {
+    TrustedContent.OFFICIAL: "official",
+    TrustedContent.VERIFIED: "verified_publisher",
+    TrustedContent.SPONSORED: "open_source",
+}
+ORDERINGS = {
+    "last_updated": [F("last_pushed_at").asc(nulls_first=True), "name"],
+    "-last_updated": [F("last_pushed_at").desc(nulls_last=True), "name"],
+    "name": ["name"],
+    "-name": ["-name"],
+    "pull_count": ["pull_count", "name"],
+    "-pull_count": ["-pull_count", "name"],
+}
+ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+
+
+def repository_data(repository: Repository) -> dict:
+    ns = repository.namespace.name
+    return {
+        "user": ns,
+        "name": repository.name,
+        "namespace": ns,
+        "repository_type": "image",
+        "status": 0 if repository.archived else 1,
+        "status_description": "archived" if repository.archived else "active",
+        "description": repository.short_description,
+        "is_private": repository.is_private,
+        "is_automated": False,
+        "is_official": repository.trusted_content == TrustedContent.OFFICIAL,
+        "badge": BADGES.get(repository.trusted_content, "none"),
+        "star_count": repository.star_count,
+        "pull_count": repository.pull_count,
+        "last_updated": repository.last_pushed_at or repository.updated_at,
+        "last_modified": repository.updated_at,
+        "date_registered": repository.created_at,
+        "affiliation": None,
+        "hub_user": ns,
+        "categories": [{"name": c.name, "slug": c.slug} for c in repository.categories.all()],
+    }
+
+
+def repository_detail_data(request, repository: Repository, permitted: set[str]) -> dict:
+    media_types = sorted(
+        set(Manifest.objects.filter(repository=repository).values_list("media_type", flat=True).distinct())
+    )
+    data = repository_data(repository)
+    data.update(
+        {
+            "full_description": repository.full_description,
+            "has_starred": repository_is_starred(user=request.user, repository=repository),
+            "permissions": {"read": PULL in permitted, "write": PUSH in permitted, "admin": DELETE in permitted},
+            "collaborator_count": 0,
+            "media_types": media_types,
+            "content_types": ["image"] if media_types else [],
+        }
+    )
+    return data
+
+
+def _namespace_or_404(name: str) -> Namespace:
+    namespace = Namespace.objects.filter(name=name).first()
+    if namespace is None:
+        raise exceptions.NotFound(f"namespace {name} not found")
+    return namespace
+
+
+def _create(request, namespace_name: str | None) -> Response:
+    body = s.RepositoryWriteSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    values = body.validated_data
+    namespace_name = namespace_name or values.get("namespace")
+    if not namespace_name:
+        raise exceptions.ValidationError({"namespace": ["required"]})
+    if not values.get("name"):
+        raise exceptions.ValidationError({"name": ["required"]})
+    if values.get("namespace") and values["namespace"] != namespace_name:
+        raise exceptions.ValidationError({"namespace": ["does not match the namespace in the path"]})
+    permitted = repository_permissions(request.user, namespace_name, None)
+    require_write(request, PUSH, permitted)
+    namespace = _namespace_or_404(namespace_name)
+    repository = repository_create(
+        namespace=namespace,
+        name=values["name"],
+        short_description=values.get("description", ""),
+        full_description=values.get("full_description", ""),
+        is_private=values.get("is_private", False),
+        categories=values.get("categories"),
+        created_by=request.user,
+    )
+    permitted = repository_permissions(request.user, namespace.name, repository)
+    data = s.RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data
+    return Response(data, status=status.HTTP_201_CREATED)
+
+
+class RepositoryCreateView(ApiView):
+    @extend_schema(
+        operation_id="repository_create",
+        request=s.RepositoryWriteSerializer,
+        responses={201: s.RepositoryDetailSerializer, **ERRORS},
+        summary="Create a repository (namespace in the body)",
+        tags=["repositories"],
+    )
+    def post(self, request):
+        return _create(request, None)
+
+
+class RepositoryListView(ApiView):
+    @extend_schema(
+        operation_id="repository_list",
+        parameters=[
+            OpenApiParameter("ordering", str, enum=sorted(ORDERINGS), description="Default -last_updated."),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: s.paginated(s.RepositorySerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        summary="List a namespace's repositories (the ones you may see)",
+        tags=["repositories"],
+    )
+    def get(self, request, namespace: str):
+        ns = _namespace_or_404(namespace)
+        ordering = request.query_params.get("ordering", "-last_updated")
+        if ordering not in ORDERINGS:
+            raise exceptions.ValidationError({"ordering": [f"one of {', '.join(sorted(ORDERINGS))}"]})
+        repositories = (
+            Repository.objects.filter(repository_readable_filter(request.user), namespace=ns)
+            .select_related("namespace")
+            .prefetch_related("categories")
+            .order_by(*ORDERINGS[ordering], "id")
+        )
+        paginator = HubPagination()
+        page = paginator.paginate_queryset(repositories, request, view=self)
+        return paginator.get_paginated_response(
+            s.RepositorySerializer([repository_data(r) for r in page], many=True).data
+        )
+
+    @extend_schema(
+        operation_id="namespace_repository_create",
+        request=s.RepositoryWriteSerializer,
+        responses={201: s.RepositoryDetailSerializer, **ERRORS},
+        summary="Create a repository in this namespace",
+        tags=["repositories"],
+    )
+    def post(self, request, namespace: str):
+        return _create(request, namespace)
+
+
+class RepositoryDetailView(ApiView):
+    @extend_schema(
+        operation_id="repository_get",
+        responses={200: s.RepositoryDetailSerializer, 404: s.ErrorSerializer},
+        tags=["repositories"],
+    )
+    def get(self, request, namespace: str, name: str):
+        repository, permitted = repository_for(request, namespace, name)
+        return Response(s.RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
+
+    @extend_schema(
+        operation_id="repository_update",
+        request=s.RepositoryWriteSerializer,
+        responses={200: s.RepositoryDetailSerializer, **ERRORS},
+        summary="Change description, full_description, is_private or categories",
+        tags=["repositories"],
+    )
+    def patch(self, request, namespace: str, name: str):
+        repository, permitted = repository_for(request, namespace, name, PUSH)
+        body = s.RepositoryWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        for key in ("namespace", "name"):
+            if key in values and values[key] != getattr(repository, key if key == "name" else "namespace").__str__():
+                raise exceptions.ValidationError({key: ["a repository cannot be renamed or moved"]})
+        repository_update(
+            repository=repository,
+            updated_by=request.user,
+            short_description=values.get("description"),
+            full_description=values.get("full_description"),
+            is_private=values.get("is_private"),
+            categories=values.get("categories"),
+        )
+        repository.refresh_from_db()
+        return Response(s.RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
+
+    @extend_schema(
+        operation_id="repository_delete",
+        request=None,
+        responses={202: None, **ERRORS},
+        summary="Delete the repository, its tags and manifests",
+        tags=["repositories"],
+    )
+    def delete(self, request, namespace: str, name: str):
+        repository, _ = repository_for(request, namespace, name, DELETE)
+        repository_delete(repository=repository, deleted_by=request.user)
+        # Docker Hub answers 202: the storage is reclaimed later (here: by garbage collection).
+        return Response(status=status.HTTP_202_ACCEPTED)

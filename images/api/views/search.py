@@ -1,0 +1,242 @@
+"""Search, three ways, all through images.search.repository_search (the web page's search and ranking):
+
+GET /v1/search                Docker's registry search, what `docker search` and `podman search` call
+GET /v2/search/repositories/  Docker Hub's classic search (paginated like every list)
+GET /v2/search/catalog/       Docker Hub's catalog search (api/search/v3): badges, categories,
+                              operating_systems, architectures, sort, order, from, size; `total`
+"""
+
+from django.http import JsonResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from images.api import serializers as s
+from images.api.pagination import HubPagination
+from images.api.views.base import ApiView
+from images.api.views.repositories import BADGES
+from images.models.catalogue import TrustedContent
+from images.search import SearchFilters, repository_search
+from images.search.service import ARCHITECTURE_LABELS, OS_LABELS
+from images.selectors import OFFICIAL_NAMESPACE
+
+QUERY_MAX = 200
+V1_DEFAULT_N = 25
+BADGE_FILTERS = {badge: trusted for trusted, badge in BADGES.items()}
+# Docker Hub's sort names and the search service's.
+SORTS = {"best_match": "best", "pull_count": "pulls", "star_count": "stars", "updated_at": "updated"}
+MAX_FROM = 10_000
+
+
+def _int(request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise exceptions.ValidationError({name: [f"a whole number from {low} to {high}"]}) from None
+    if not low <= value <= high:
+        raise exceptions.ValidationError({name: [f"a whole number from {low} to {high}"]})
+    return value
+
+
+def _list(request, name: str, allowed=None) -> tuple[str, ...]:
+    """Values given as repeated parameters or comma-separated (Docker Hub's UI sends `a,b`)."""
+    values = []
+    for raw in request.query_params.getlist(name):
+        values.extend(v.strip() for v in raw.split(",") if v.strip())
+    values = list(dict.fromkeys(values))[:20]
+    if allowed is not None:
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: [f"unknown value {unknown[0][:50]!r}; one of {', '.join(allowed)}"]}
+            )
+    return tuple(values)
+
+
+def v1_name(repository) -> str:
+    """Official images are `nginx`, not `library/nginx`, as on Docker Hub (and as podman shows them)."""
+    if repository.namespace.name == OFFICIAL_NAMESPACE:
+        return repository.name
+    return repository.full_name
+
+
+@extend_schema(exclude=True)
+def v1_ping(request):
+    """The Docker daemon pings the index before `docker search`."""
+    response = JsonResponse({"standalone": True})
+    response["X-Docker-Registry-Version"] = "0.6.0"
+    response["X-Docker-Registry-Standalone"] = "True"
+    return response
+
+
+class V1SearchView(ApiView):
+    @extend_schema(
+        operation_id="v1_search",
+        parameters=[
+            OpenApiParameter("q", str, description="The search terms (the web page's query language)."),
+            OpenApiParameter("n", int, description="Results per page, 1-100 (default 25)."),
+            OpenApiParameter("page", int, description="Page number, from 1."),
+        ],
+        responses={200: s.V1SearchSerializer, 400: s.ErrorSerializer, 401: s.ErrorSerializer},
+        summary="Registry search for docker search / podman search",
+        tags=["search"],
+    )
+    def get(self, request):
+        query = request.query_params.get("q", "").strip()[:QUERY_MAX]
+        n = _int(request, "n", V1_DEFAULT_N, 1, 100)
+        page = _int(request, "page", 1, 1, MAX_FROM)
+        result = repository_search(user=request.user, query=query, offset=(page - 1) * n, limit=n, facets=False)
+        data = {
+            "query": query,
+            "num_results": result.total,
+            "num_pages": max(1, -(-result.total // n)),
+            "page": page,
+            "page_size": n,
+            "results": [
+                {
+                    "name": v1_name(r),
+                    "description": r.short_description,
+                    "star_count": r.star_count,
+                    "is_official": r.trusted_content == TrustedContent.OFFICIAL,
+                    "is_automated": False,
+                    "is_trusted": False,
+                }
+                for r in result.items
+            ],
+        }
+        return Response(s.V1SearchSerializer(data).data)
+
+
+class SearchRepositoriesView(ApiView):
+    @extend_schema(
+        operation_id="search_repositories",
+        parameters=[
+            OpenApiParameter("query", str, description="The search terms."),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: s.paginated(s.SearchRepositorySerializer), 400: s.ErrorSerializer},
+        summary="Docker Hub's classic repository search",
+        tags=["search"],
+    )
+    def get(self, request):
+        query = request.query_params.get("query", request.query_params.get("q", "")).strip()[:QUERY_MAX]
+        paginator = HubPagination()
+        size = paginator.get_page_size(request)
+        page = _int(request, "page", 1, 1, MAX_FROM // size)
+        result = repository_search(user=request.user, query=query, offset=(page - 1) * size, limit=size, facets=False)
+        rows = [
+            {
+                "repo_name": v1_name(r),
+                "short_description": r.short_description,
+                "star_count": r.star_count,
+                "pull_count": r.pull_count,
+                "repo_owner": r.namespace.name,
+                "is_automated": False,
+                "is_official": r.trusted_content == TrustedContent.OFFICIAL,
+            }
+            for r in result.items
+        ]
+        base = request.build_absolute_uri(request.path)
+
+        def link(number: int) -> str:
+            params = request.query_params.copy()
+            params["page"] = str(number)
+            params["page_size"] = str(size)
+            return f"{base}?{params.urlencode()}"
+
+        last = max(1, -(-result.total // size))
+        return Response(
+            {
+                "count": result.total,
+                "next": link(page + 1) if page < last else None,
+                "previous": link(page - 1) if page > 1 else None,
+                "results": s.SearchRepositorySerializer(rows, many=True).data,
+            }
+        )
+
+
+def _labelled(values, labels: dict[str, str]) -> list[dict]:
+    return [{"name": v, "label": labels.get(v, v)} for v in values]
+
+
+class CatalogSearchView(ApiView):
+    @extend_schema(
+        operation_id="search_catalog",
+        parameters=[
+            OpenApiParameter("query", str, description="The search terms (the web page's query language)."),
+            OpenApiParameter("badges", str, description="official, verified_publisher, open_source (comma-separated)"),
+            OpenApiParameter("categories", str, description="Category slugs (comma-separated)."),
+            OpenApiParameter("operating_systems", str, description="linux, windows ... (comma-separated)"),
+            OpenApiParameter("architectures", str, description="amd64, arm64 ... (comma-separated)"),
+            OpenApiParameter("sort", str, enum=sorted(SORTS), description="Default best_match."),
+            OpenApiParameter("order", str, enum=["desc", "asc"], description="Default desc."),
+            OpenApiParameter("from", int, description="Offset of the first result (default 0)."),
+            OpenApiParameter("size", int, description="Results, 1-100 (default 25)."),
+        ],
+        responses={200: s.CatalogSearchSerializer, 400: s.ErrorSerializer},
+        summary="Docker Hub's catalog search, with filters, facets and total",
+        tags=["search"],
+    )
+    def get(self, request):
+        query = request.query_params.get("query", request.query_params.get("q", "")).strip()[:QUERY_MAX]
+        filters = SearchFilters(
+            trusted=tuple(BADGE_FILTERS[b] for b in _list(request, "badges", list(BADGE_FILTERS))),
+            categories=_list(request, "categories"),
+            os=_list(request, "operating_systems"),
+            architectures=_list(request, "architectures"),
+        )
+        sort = request.query_params.get("sort", "best_match")
+        if sort not in SORTS:
+            raise exceptions.ValidationError({"sort": [f"one of {', '.join(sorted(SORTS))}"]})
+        order = request.query_params.get("order", "desc")
+        if order not in ("desc", "asc"):
+            raise exceptions.ValidationError({"order": ["desc or asc"]})
+        offset = _int(request, "from", 0, 0, MAX_FROM)
+        size = _int(request, "size", 25, 1, 100)
+        search = {"user": request.user, "query": query, "filters": filters, "sort": SORTS[sort]}
+        if order == "desc":
+            result = repository_search(**search, offset=offset, limit=size)
+            items = result.items
+        else:
+            # The service ranks highest first; ascending is the same ranking read from its end.
+            result = repository_search(**search, offset=0, limit=0)
+            start = max(0, result.total - offset - size)
+            count = max(0, min(size, result.total - offset))
+            items = repository_search(**search, offset=start, limit=count, facets=False).items[::-1] if count else []
+        facets = {
+            "badges": [
+                {"value": BADGES[f.value], "label": f.label, "count": f.count, "selected": f.selected}
+                for f in result.facets.get("trusted", [])
+            ],
+            "categories": [f.__dict__ for f in result.facets.get("categories", [])],
+            "operating_systems": [f.__dict__ for f in result.facets.get("os", [])],
+            "architectures": [f.__dict__ for f in result.facets.get("architectures", [])],
+        }
+        rows = []
+        for r in items:
+            platforms = list(r.platforms.all())
+            rows.append(
+                {
+                    "id": r.full_name,
+                    "name": v1_name(r),
+                    "slug": v1_name(r),
+                    "type": "image",
+                    "publisher": {"id": r.namespace.name, "name": r.namespace.display_name or r.namespace.name},
+                    "created_at": r.created_at,
+                    "updated_at": r.last_pushed_at,
+                    "short_description": r.short_description,
+                    "badge": BADGES.get(r.trusted_content, "none"),
+                    "star_count": r.star_count,
+                    "pull_count": r.pull_count,
+                    "operating_systems": _labelled(sorted({p.os for p in platforms if p.os}), OS_LABELS),
+                    "architectures": _labelled(
+                        sorted({p.architecture for p in platforms if p.architecture}), ARCHITECTURE_LABELS
+                    ),
+                    "categories": [{"name": c.name, "slug": c.slug} for c in r.categories.all()],
+                }
+            )
+        return Response(s.CatalogSearchSerializer({"total": result.total, "results": rows, "facets": facets}).data)

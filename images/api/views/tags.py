@@ -1,0 +1,189 @@
+"""Tags of a repository with their images per platform and each image's layers (Docker Hub's shapes)."""
+
+from collections import defaultdict
+
+from django.db.models import F, Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from images.api import serializers as s
+from images.api.pagination import HubPagination
+from images.api.views.base import DELETE, ApiView, repository_for
+from images.models import Layer, Manifest, ManifestReference, Repository, Tag
+from images.registry.errors import RegistryError
+from images.selectors import natural_key
+from images.services.manifests import manifest_delete
+from images.services.tags import TAG_RE, byte_order
+
+ORDERINGS = ("-last_updated", "last_updated", "name", "-name", "version", "-version")
+ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+
+
+def _platform_manifests(manifest: Manifest) -> list[tuple[str, str, str, Manifest]]:
+    """(os, architecture, variant, image manifest) of each platform; attestations ("unknown") left out."""
+    if not manifest.is_index:
+        return [(manifest.os, manifest.architecture, manifest.variant, manifest)]
+    rows = []
+    for link in manifest.child_links.all():
+        architecture = link.architecture or link.child.architecture
+        if architecture in ("", "unknown"):
+            continue
+        rows.append((link.os or link.child.os, architecture, link.variant or link.child.variant, link.child))
+    return rows
+
+
+def _layers_by_manifest(manifest_ids: list[int]) -> dict[int, list[dict]]:
+    layers = defaultdict(list)
+    rows = Layer.objects.filter(manifest_id__in=manifest_ids).order_by("manifest_id", "position")
+    for layer in rows.values("manifest_id", "digest", "size", "created_by"):
+        layers[layer["manifest_id"]].append(
+            {"digest": layer["digest"] or None, "size": layer["size"], "instruction": layer["created_by"]}
+        )
+    return layers
+
+
+def image_data(os_: str, architecture: str, variant: str, manifest: Manifest, layers: list[dict]) -> dict:
+    size = manifest.compressed_size
+    if size is None:
+        size = sum(layer["size"] for layer in layers)
+    return {
+        "architecture": architecture,
+        "features": "",
+        "variant": variant or None,
+        "digest": manifest.digest,
+        "os": os_,
+        "os_features": "",
+        "os_version": None,
+        "size": size,
+        "status": "active",
+        "last_pulled": None,
+        "last_pushed": manifest.pushed_at,
+        "index_status": manifest.index_status,
+        "layers": layers,
+    }
+
+
+def tags_data(tags: list[Tag]) -> list[dict]:
+    """Tags (with manifest, pushed_by and child links prefetched) as Docker Hub's tag objects."""
+    platforms = {tag.id: _platform_manifests(tag.manifest) for tag in tags}
+    layers = _layers_by_manifest([m.id for rows in platforms.values() for *_, m in rows])
+    result = []
+    for tag in tags:
+        images = [image_data(o, a, v, m, layers.get(m.id, [])) for o, a, v, m in platforms[tag.id]]
+        default = next((i for i in images if i["os"] == "linux" and i["architecture"] == "amd64"), None)
+        default = default or (images[0] if images else None)
+        manifest = tag.manifest
+        result.append(
+            {
+                "id": tag.id,
+                "name": tag.name,
+                "repository": tag.repository_id,
+                "creator": tag.pushed_by_id,
+                "last_updater": tag.pushed_by_id,
+                "last_updater_username": tag.pushed_by.username if tag.pushed_by else "",
+                "last_updated": tag.pushed_at,
+                "tag_last_pushed": tag.pushed_at,
+                "tag_last_pulled": tag.last_pulled_at,
+                "tag_status": "active",
+                "v2": True,
+                "digest": manifest.digest,
+                "media_type": manifest.media_type,
+                "content_type": "unrecognized" if manifest.index_status == "skipped" else "image",
+                "full_size": default["size"] if default else 0,
+                "images": images,
+            }
+        )
+    return result
+
+
+def tags_load(tag_ids: list[int]) -> list[Tag]:
+    rows = (
+        Tag.objects.filter(id__in=tag_ids)
+        .select_related("manifest", "pushed_by")
+        .prefetch_related(Prefetch("manifest__child_links", queryset=ManifestReference.objects.select_related("child")))
+    )
+    by_id = {tag.id: tag for tag in rows}
+    return [by_id[i] for i in tag_ids if i in by_id]
+
+
+def tag_or_404(repository: Repository, name: str) -> Tag:
+    if not TAG_RE.match(name):
+        raise exceptions.NotFound(f"tag {name[:128]} not found")
+    tag = Tag.objects.filter(repository=repository, name=name).values_list("id", flat=True).first()
+    if tag is None:
+        raise exceptions.NotFound(f"tag {name} not found")
+    return tags_load([tag])[0]
+
+
+class TagListView(ApiView):
+    @extend_schema(
+        operation_id="tag_list",
+        parameters=[
+            OpenApiParameter("name", str, description="Only tags whose name contains this."),
+            OpenApiParameter(
+                "ordering", str, enum=list(ORDERINGS), description="Default -last_updated (newest first)."
+            ),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: s.paginated(s.TagSerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        tags=["tags"],
+    )
+    def get(self, request, namespace: str, name: str):
+        repository, _ = repository_for(request, namespace, name)
+        ordering = request.query_params.get("ordering", "-last_updated")
+        if ordering not in ORDERINGS:
+            raise exceptions.ValidationError({"ordering": [f"one of {', '.join(ORDERINGS)}"]})
+        tags = Tag.objects.filter(repository=repository)
+        if name_filter := request.query_params.get("name", "").strip()[:128]:
+            tags = tags.filter(name__icontains=name_filter)
+        if ordering in ("version", "-version"):
+            rows = sorted(tags.values_list("name", "id"), key=lambda r: natural_key(r[0]), reverse=ordering[0] == "-")
+            ids = [tag_id for _, tag_id in rows]
+        else:
+            order = {
+                "-last_updated": [F("pushed_at").desc(), "-id"],
+                "last_updated": ["pushed_at", "id"],
+                "name": ["sort_name"],
+                "-name": ["-sort_name"],
+            }[ordering]
+            ids = tags.annotate(sort_name=byte_order("name")).order_by(*order).values_list("id", flat=True)
+        paginator = HubPagination()
+        page = paginator.paginate_queryset(ids, request, view=self)
+        return paginator.get_paginated_response(s.TagSerializer(tags_data(tags_load(list(page))), many=True).data)
+
+
+class TagDetailView(ApiView):
+    @extend_schema(operation_id="tag_get", responses={200: s.TagSerializer, 404: s.ErrorSerializer}, tags=["tags"])
+    def get(self, request, namespace: str, name: str, tag: str):
+        repository, _ = repository_for(request, namespace, name)
+        return Response(s.TagSerializer(tags_data([tag_or_404(repository, tag)])[0]).data)
+
+    @extend_schema(
+        operation_id="tag_delete",
+        request=None,
+        responses={204: None, **ERRORS},
+        summary="Untag (the manifest stays, reachable by digest)",
+        tags=["tags"],
+    )
+    def delete(self, request, namespace: str, name: str, tag: str):
+        repository, _ = repository_for(request, namespace, name, DELETE)
+        tag_or_404(repository, tag)
+        try:
+            manifest_delete(repository=repository, reference=tag)
+        except RegistryError:
+            raise exceptions.NotFound(f"tag {tag} not found") from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TagImagesView(ApiView):
+    @extend_schema(
+        operation_id="tag_images",
+        responses={200: s.ImageSerializer(many=True), 404: s.ErrorSerializer},
+        summary="The images (one per platform) of a tag, with their layers",
+        tags=["tags"],
+    )
+    def get(self, request, namespace: str, name: str, tag: str):
+        repository, _ = repository_for(request, namespace, name)
+        return Response(s.ImageSerializer(tags_data([tag_or_404(repository, tag)])[0]["images"], many=True).data)
