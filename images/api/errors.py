@@ -29,7 +29,7 @@ def api_exception_handler(exc, context):
     data = response.data
     message = _first_message(data)
     body = {"detail": message, "message": message}
-    if isinstance(exc, exceptions.ValidationError) and not (isinstance(data, dict) and set(data) == {"detail"}):
+    if isinstance(exc, exceptions.ValidationError):
         body["errinfo"] = data if isinstance(data, dict) else {"non_field_errors": data}
     response.data = body
     return response

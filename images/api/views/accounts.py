@@ -26,6 +26,9 @@ class LoginView(ApiView):
     # Credentials in the body are the point; whatever else the request carries is ignored.
     authentication_classes = []
 
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="hub-api"'  # so wrong credentials are a 401, as on Docker Hub
+
     @extend_schema(
         operation_id="login",
         request=s.LoginSerializer,
