@@ -29,8 +29,7 @@ class ManifestView(RegistryView):
             self.repository()  # NAME_UNKNOWN when the repository itself is missing
             raise RegistryError(Code.MANIFEST_UNKNOWN, {"reference": reference[:200]})
         manifest_id, repository_id, digest, media_type, content = row
-        accept = ",".join(request.headers.getlist("Accept")) if hasattr(request.headers, "getlist") else ""
-        accept = accept or request.META.get("HTTP_ACCEPT", "")
+        accept = request.META.get("HTTP_ACCEPT", "")
         if not _acceptable(accept, media_type):
             raise RegistryError(
                 Code.MANIFEST_UNKNOWN, {"reason": "not available in an accepted media type", "media_type": media_type}

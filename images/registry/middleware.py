@@ -7,6 +7,7 @@ settings.MIDDLEWARE and calls the registry view directly; every other path goes 
 
 from django.urls import resolve
 
+from images.registry.auth import token_view
 from images.services.catalogue import RESERVED_NAMESPACE_NAMES
 
 
@@ -18,8 +19,11 @@ class RegistryMiddleware:
         path = request.path_info
         # /v2/repositories/, /v2/users/ ... are the Hub API (sessions, CSRF): they take the full chain.
         registry = path.startswith("/v2/") and path[4:].split("/", 1)[0] not in RESERVED_NAMESPACE_NAMES
-        if registry or path == "/token":
-            match = resolve(path)
+        if registry:
+            # Resolved against the registry's own routes: the rest of the site's are not tried first.
+            match = resolve(path[3:], urlconf="images.registry.urls")
             request.resolver_match = match
             return match.func(request, *match.args, **match.kwargs)
+        if path == "/token":
+            return token_view(request)
         return self.get_response(request)
