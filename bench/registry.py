@@ -307,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     counters = "Redis" if os.environ.get("REDIS_URL") else "log file"
     print(
-        f"Hub: gunicorn {args.workers} workers x 4 threads, {backend}, pull counts in {counters}; CPUs: {os.cpu_count()}"
+        f"Hub: gunicorn {args.workers} workers x 4 threads, {backend}, pull counts in {counters};",
+        f"CPUs: {os.cpu_count()}",
     )
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         workdir = Path(tmp)
