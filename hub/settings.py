@@ -166,6 +166,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 # Named queues so indexing, mirroring, vulnerability matching and upkeep can get their own workers.
 HUB_QUEUES = ["default", "index", "mirror", "vulns", "maintenance"]
+CELERY_TASK_ROUTES = {
+    "images.manifest_index": {"queue": "index"},
+    "images.mirror_sync": {"queue": "mirror"},
+    "images.vulnerabilities_refresh": {"queue": "vulns"},
+    "images.manifest_index_recover": {"queue": "maintenance"},
+    "images.mirrors_sync_due": {"queue": "maintenance"},
+    "images.registry.*": {"queue": "maintenance"},
+}
 # A worker that has not written a heartbeat for this long is reported down by /healthz.
 HUB_WORKER_HEARTBEAT_SECONDS = env_int("HUB_WORKER_HEARTBEAT_SECONDS", 10)
 HUB_WORKER_STALE_SECONDS = env_int("HUB_WORKER_STALE_SECONDS", 60)

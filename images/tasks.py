@@ -1,7 +1,7 @@
 """Celery tasks of the content domain. Thin: ids in, one service call, safe to run twice.
 
-Each task is routed to its own queue (index, mirror, vulns, maintenance) so deployments can give
-each kind its own workers.
+Tasks are routed to their queues (index, mirror, vulns, maintenance) by CELERY_TASK_ROUTES in the settings,
+so deployments can give each kind its own workers.
 """
 
 from celery import shared_task
@@ -9,14 +9,14 @@ from celery import shared_task
 from images.indexing.fetch import UpstreamUnavailable
 
 
-@shared_task(name="images.manifest_index", acks_late=True, queue="index")
+@shared_task(name="images.manifest_index", acks_late=True)
 def manifest_index(manifest_id: int, force: bool = False) -> str:
     from images.services.indexing import manifest_index
 
     return manifest_index(manifest_id=manifest_id, force=force)
 
 
-@shared_task(name="images.manifest_index_recover", queue="maintenance")
+@shared_task(name="images.manifest_index_recover")
 def manifest_index_recover() -> int:
     from images.services.indexing import manifest_index_recover
 
@@ -26,7 +26,6 @@ def manifest_index_recover() -> int:
 @shared_task(
     name="images.mirror_sync",
     acks_late=True,
-    queue="mirror",
     autoretry_for=(UpstreamUnavailable,),
     retry_backoff=30,
     retry_backoff_max=1800,
@@ -44,7 +43,7 @@ def mirror_sync(mirror_id: int) -> str:
         return f"failed: {exc}"
 
 
-@shared_task(name="images.mirrors_sync_due", queue="maintenance")
+@shared_task(name="images.mirrors_sync_due")
 def mirrors_sync_due() -> int:
     from images.models import Mirror
     from images.services.mirrors import mirror_enqueue, mirrors_due
@@ -55,7 +54,7 @@ def mirrors_sync_due() -> int:
     return len(due)
 
 
-@shared_task(name="images.vulnerabilities_refresh", acks_late=True, queue="vulns")
+@shared_task(name="images.vulnerabilities_refresh", acks_late=True)
 def vulnerabilities_refresh() -> list[str]:
     """Re-import every configured advisory source (HUB_VULN_SOURCES); findings follow."""
     from django.conf import settings

@@ -3,14 +3,14 @@
 from celery import shared_task
 
 
-@shared_task(name="images.registry.pull_flush", queue="maintenance")
+@shared_task(name="images.registry.pull_flush")
 def pull_flush() -> int:
     from images.services.pulls import pull_flush
 
     return pull_flush()
 
 
-@shared_task(name="images.registry.gc", queue="maintenance")
+@shared_task(name="images.registry.gc")
 def gc() -> dict:
     from dataclasses import asdict
 
