@@ -4,16 +4,19 @@ One path for every manifest, whether pushed, mirrored or seeded: `manifest_index
 commit, then the `images.manifest_index` task calls `manifest_index` here.
 
 Safe to run twice and safe to kill: a run first claims the manifest (a conditional UPDATE, so two
-workers never index the same image at once), keeps a heartbeat while it works, and writes all its
-results in one transaction that replaces whatever an earlier run wrote. A run whose worker died
-leaves a claim with a stale heartbeat, which `manifest_index_recover` (a beat task) hands to a
-new run.
+workers never index the same image at once), keeps a heartbeat while it works (renewed as layer
+bytes are read, since one layer can take longer than the lease), and writes all its results in one
+transaction that replaces whatever an earlier run wrote. A run whose worker died leaves a claim
+with a stale heartbeat, which `manifest_index_recover` (a beat task) hands to a new run. Each
+claim is named by its time: a run writes only while the claim is still its own, so a run that was
+taken over (it stalled past the lease) stops without touching what its successor writes.
 """
 
 import json
 import logging
+import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -58,91 +61,146 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.HUB_INDEX_LEASE_SECONDS)
 
 
-def manifest_index_claim(*, manifest_id: int, force: bool = False) -> bool:
-    """Take the manifest for this run. False when it is done already or another live run has it."""
+def manifest_index_claim(*, manifest_id: int, force: bool = False) -> datetime | None:
+    """Take the manifest for this run; returns the claim's time, which names the run (None when the
+    image is done already or another live run has it)."""
     now = timezone.now()
     claimable = Q(index_status__in=[IndexStatus.PENDING, IndexStatus.QUEUED]) | Q(
         index_status=IndexStatus.INDEXING, index_heartbeat_at__lt=now - _lease()
     )
     if force:
         claimable |= Q(index_status__in=[IndexStatus.INDEXED, IndexStatus.FAILED, IndexStatus.SKIPPED])
-    return bool(
-        Manifest.objects.filter(claimable, pk=manifest_id).update(
-            index_status=IndexStatus.INDEXING,
-            index_started_at=now,
-            index_heartbeat_at=now,
-            index_progress=0,
-            index_error="",
+    claimed = Manifest.objects.filter(claimable, pk=manifest_id).update(
+        index_status=IndexStatus.INDEXING,
+        index_started_at=now,
+        index_heartbeat_at=now,
+        index_progress=0,
+        index_error="",
+    )
+    return now if claimed else None
+
+
+class ClaimLost(Exception):
+    """Another run took the manifest over (this one showed no sign of life for a lease)."""
+
+
+class _Run:
+    """One claimed run. Every write it makes is conditional on the claim still being its own, so a
+    run that lost its lease (a long stall, a paused VM) cannot overwrite the run that replaced it."""
+
+    def __init__(self, manifest_id: int, claimed_at: datetime):
+        self.manifest_id, self.claimed_at = manifest_id, claimed_at
+        # Renew well inside the lease: a single layer can take longer than the whole lease to read.
+        self.every = _lease().total_seconds() / 3
+        self.last_beat = time.monotonic()
+
+    def _mine(self):
+        return Manifest.objects.filter(
+            pk=self.manifest_id, index_status=IndexStatus.INDEXING, index_started_at=self.claimed_at
         )
-    )
+
+    def beat(self, percent: int | None = None) -> None:
+        """Renew the heartbeat (at most every third of a lease unless progress is reported)."""
+        if percent is None and time.monotonic() - self.last_beat < self.every:
+            return
+        fields = {"index_heartbeat_at": timezone.now()}
+        if percent is not None:
+            fields["index_progress"] = percent
+        if not self._mine().update(**fields):
+            raise ClaimLost(f"manifest {self.manifest_id} was taken over by another indexing run")
+        self.last_beat = time.monotonic()
+
+    def lock(self) -> None:
+        """Inside the transaction that writes the results: hold the manifest row, and make sure it is still ours."""
+        if not self._mine().select_for_update().exists():
+            raise ClaimLost(f"manifest {self.manifest_id} was taken over by another indexing run")
+
+    def finish(self, status: str, error: str = "") -> bool:
+        return _finish(self.manifest_id, status, error, claimed_at=self.claimed_at)
 
 
-def _progress(manifest_id: int, percent: int) -> None:
-    Manifest.objects.filter(pk=manifest_id, index_status=IndexStatus.INDEXING).update(
-        index_progress=percent, index_heartbeat_at=timezone.now()
-    )
+class _Renewing:
+    """A layer blob that renews its run's heartbeat as it is read."""
+
+    def __init__(self, fileobj, run: _Run):
+        self._fileobj, self._run = fileobj, run
+
+    def read(self, size: int = -1) -> bytes:
+        self._run.beat()
+        return self._fileobj.read(size)
+
+    def __getattr__(self, name):
+        return getattr(self._fileobj, name)
 
 
 def manifest_index(*, manifest_id: int, force: bool = False) -> str:
     """Index one manifest; returns the status it ended in (or "busy" when another run has it)."""
-    if not manifest_index_claim(manifest_id=manifest_id, force=force):
+    claimed_at = manifest_index_claim(manifest_id=manifest_id, force=force)
+    if claimed_at is None:
         return "busy"
+    run = _Run(manifest_id, claimed_at)
     manifest = Manifest.objects.select_related("repository").get(pk=manifest_id)
     try:
-        status = _index(manifest)
+        status = _index(manifest, run)
+    except ClaimLost as exc:
+        log.warning("%s; this run stops without writing", exc)
+        return "busy"
     except (IndexFailure, HostileLayer) as exc:
-        _finish(manifest_id, IndexStatus.FAILED, error=str(exc))
+        run.finish(IndexStatus.FAILED, error=str(exc))
         return IndexStatus.FAILED
     except Exception as exc:
         # Unexpected: record it on the image so it is visible, and let the worker log the trace.
-        _finish(manifest_id, IndexStatus.FAILED, error=f"internal error: {type(exc).__name__}: {exc}")
+        run.finish(IndexStatus.FAILED, error=f"internal error: {type(exc).__name__}: {exc}")
         raise
     return status
 
 
-def _finish(manifest_id: int, status: str, error: str = "") -> None:
-    Manifest.objects.filter(pk=manifest_id).update(
-        index_status=status, index_error=error[:4000], index_progress=100, indexed_at=timezone.now()
-    )
-    if status == IndexStatus.INDEXED:
+def _finish(manifest_id: int, status: str, error: str = "", *, claimed_at: datetime) -> bool:
+    """Record how the run that claimed the manifest at `claimed_at` ended; False when it is no longer its run."""
+    finished = Manifest.objects.filter(
+        pk=manifest_id, index_status=IndexStatus.INDEXING, index_started_at=claimed_at
+    ).update(index_status=status, index_error=error[:4000], index_progress=100, indexed_at=timezone.now())
+    if finished and status == IndexStatus.INDEXED:
         # The platforms an image offers are known only now: refresh the repository's search facets.
         from images.search.index import repository_platforms_refresh
 
         repository_id = Manifest.objects.values_list("repository_id", flat=True).get(pk=manifest_id)
         repository_platforms_refresh(repository_id=repository_id)
+    return bool(finished)
 
 
-def _index(manifest: Manifest) -> str:
+def _index(manifest: Manifest, run: _Run) -> str:
     if manifest.is_index:
         # An index has no layers of its own; its children are indexed as manifests of their own.
-        _finish(manifest.pk, IndexStatus.INDEXED)
+        run.finish(IndexStatus.INDEXED)
         return IndexStatus.INDEXED
     body = _json(bytes(manifest.content), "manifest")
     config_descriptor = body.get("config") or {}
     if config_descriptor.get("mediaType") not in IMAGE_CONFIG_TYPES:
-        _finish(manifest.pk, IndexStatus.SKIPPED)
+        run.finish(IndexStatus.SKIPPED)
         return IndexStatus.SKIPPED
     config = _json(_read_blob(config_descriptor["digest"], MAX_CONFIG_BYTES), "image config")
     layers = [layer for layer in body.get("layers") or [] if isinstance(layer, dict)]
     digests = [layer.get("digest", "") for layer in layers]
 
-    inventory = index_layers(_open_layers(manifest.pk, layers), LayerLimits())
+    inventory = index_layers(_open_layers(run, layers), LayerLimits())
     with transaction.atomic():
+        run.lock()  # two runs' transactions must not interleave their deletes and inserts
         _store(manifest, config, layers, digests, inventory)
         from images.services.vulns import findings_refresh
 
         findings_refresh(manifest=manifest)
-        _finish(manifest.pk, IndexStatus.INDEXED)
+        run.finish(IndexStatus.INDEXED)
     return IndexStatus.INDEXED
 
 
-def _open_layers(manifest_id: int, layers: list[dict]) -> Iterator:
+def _open_layers(run: _Run, layers: list[dict]) -> Iterator:
     total = max(len(layers), 1)
     store = blob_storage()
     for index, layer in enumerate(layers):
-        _progress(manifest_id, int(90 * index / total))
+        run.beat(percent=int(90 * index / total))
         with store.open(layer["digest"]) as fileobj:
-            yield index, fileobj, layer.get("mediaType", "")
+            yield index, _Renewing(fileobj, run), layer.get("mediaType", "")
 
 
 def _store(manifest: Manifest, config: dict, layers: list[dict], digests: list[str], inventory: ImageInventory):

@@ -196,7 +196,13 @@ def noisy_layout(files: int, size: int) -> Path:
         try:
             shutil.copytree(base, tmp)
             umoci(
-                "raw", "add-layer", "--image", f"{tmp}:{TAG}", "--history.created_by", "COPY noise /srv/noise", str(archive)
+                "raw",
+                "add-layer",
+                "--image",
+                f"{tmp}:{TAG}",
+                "--history.created_by",
+                "COPY noise /srv/noise",
+                str(archive),
             )
         finally:
             archive.unlink(missing_ok=True)

@@ -46,7 +46,9 @@ class Hub:
             timeout=timeout,
         )
         if result.returncode:
-            raise RuntimeError(f"manage.py {' '.join(args[:2])} failed:\n{result.stdout[-2000:]}{result.stderr[-4000:]}")
+            raise RuntimeError(
+                f"manage.py {' '.join(args[:2])} failed:\n{result.stdout[-2000:]}{result.stderr[-4000:]}"
+            )
         return result.stdout
 
     def shell_json(self, code: str):
@@ -114,7 +116,9 @@ class Hub:
             command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         log.close()
-        self.wait_for("the worker to be ready", lambda: "ready." in self.worker_log().rsplit("===== worker start", 1)[1])
+        self.wait_for(
+            "the worker to be ready", lambda: "ready." in self.worker_log().rsplit("===== worker start", 1)[1]
+        )
 
     def worker_kill(self) -> None:
         """SIGKILL the worker's whole process group: no shutdown, no acks, no cleanup."""

@@ -145,7 +145,13 @@ def test_debian_minbase_packages_equal_dpkg_query_and_syft(debian, upstream, hub
     assert {layer for *_, layer in image["packages"]} == {0}
     # Mirrored byte for byte: the digest upstream is the digest here.
     inspect = subprocess.run(
-        [require_binary("skopeo"), "inspect", "--raw", "--tls-verify=false", f"docker://{upstream}/debian/minbase:{TAG}"],
+        [
+            require_binary("skopeo"),
+            "inspect",
+            "--raw",
+            "--tls-verify=false",
+            f"docker://{upstream}/debian/minbase:{TAG}",
+        ],
         check=True,
         capture_output=True,
     )

@@ -110,6 +110,26 @@ def test_a_live_claim_keeps_other_runs_out_until_its_heartbeat_goes_stale(reposi
     assert manifest_index(manifest_id=manifest.pk) == IndexStatus.INDEXED
 
 
+def test_a_run_that_was_taken_over_writes_nothing(repository, settings):
+    # The first run stalls past its lease (a long layer, a paused machine) and a second run takes
+    # the image over and finishes; when the first one resumes, none of its writes may land.
+    from images.services.indexing import ClaimLost, _index, _Run
+
+    manifest = image_push(repository=repository, image=app_image(), tag="1.0")
+    first = manifest_index_claim(manifest_id=manifest.pk)
+    stale = timezone.now() - timedelta(seconds=settings.HUB_INDEX_LEASE_SECONDS + 1)
+    Manifest.objects.filter(pk=manifest.pk).update(index_heartbeat_at=stale)
+    assert manifest_index(manifest_id=manifest.pk) == IndexStatus.INDEXED
+    after_successor = (Layer.objects.count(), Package.objects.count(), Manifest.objects.get(pk=manifest.pk).indexed_at)
+
+    with pytest.raises(ClaimLost):
+        _index(Manifest.objects.get(pk=manifest.pk), _Run(manifest.pk, first))
+    assert (Layer.objects.count(), Package.objects.count(), Manifest.objects.get(pk=manifest.pk).indexed_at) == (
+        after_successor
+    )
+    assert Manifest.objects.get(pk=manifest.pk).index_status == IndexStatus.INDEXED
+
+
 def test_findings_from_imported_advisories_and_recomputed_without_pulling(repository, tmp_path):
     manifest = image_push(repository=repository, image=app_image("2.10"), tag="1.0")
     manifest_index(manifest_id=manifest.pk)
