@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 
 
 def _search_index_ensure(using, **kwargs):
@@ -17,3 +17,10 @@ class ImagesConfig(AppConfig):
     def ready(self):
         # SQLite drops a table's triggers when a migration rebuilds it; put the search ones back.
         post_migrate.connect(_search_index_ensure, sender=self, dispatch_uid="images_search_index_ensure")
+        # Search reads a repository's categories from a denormalised column; follow every change.
+        from images.models import Repository
+        from images.search.index import category_changed
+
+        m2m_changed.connect(
+            category_changed, sender=Repository.categories.through, dispatch_uid="images_search_category_changed"
+        )

@@ -24,6 +24,7 @@ from images.models import (
 )
 from images.models.catalogue import TrustedContent
 from images.models.security import Severity
+from images.services.tags import byte_order
 
 OFFICIAL_NAMESPACE = "library"
 SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.UNKNOWN]
@@ -39,7 +40,8 @@ def repository_visibility_q(*, user) -> Q:
     """
     visible = Q(is_private=False)
     if user is not None and user.is_authenticated:
-        visible |= Q(namespace__user=user)
+        # A subquery, not a join: search walks an index of images_repository and tests this per row.
+        visible |= Q(namespace_id__in=Namespace.objects.filter(user=user).values("id"))
     return visible
 
 
@@ -183,38 +185,32 @@ class TagPage:
 def tag_page(*, repository: Repository, name_filter: str = "", sort: str = "version", offset: int = 0, limit: int = 50):
     """One page of a repository's tags with the platforms of each.
 
-    Natural version order is not something SQL can sort by, so the names (only id and name, a few
-    hundred kilobytes for ten thousand tags) are sorted here and only the page is loaded in full.
+    Every order is an index of Tag (version: `sort_key`, the natural version order as a string;
+    newest: pushed_at), so a page reads its own rows and the count, not every tag of the repository.
     """
     tags = Tag.objects.filter(repository=repository)
     count = tags.count()
+    total = count
     if name_filter:
         tags = tags.filter(name__icontains=name_filter)
-    if sort == "newest":
-        page_ids = list(tags.order_by("-pushed_at", "-id").values_list("id", flat=True)[offset : offset + limit])
-        total = tags.count() if name_filter else count
-    else:
-        names = list(tags.values_list("id", "name"))
-        total = len(names)
-        if sort == "name":
-            names.sort(key=lambda row: row[1])
-        else:
-            names.sort(key=lambda row: natural_key(row[1]), reverse=sort == "-version")
-        page_ids = [tag_id for tag_id, _ in names[offset : offset + limit]]
-    page = (
-        Tag.objects.filter(id__in=page_ids)
+        total = tags.count()
+    order = {
+        "newest": ["-pushed_at", "-id"],
+        "name": [byte_order("name"), "id"],
+        "version": ["sort_key", "id"],
+        # As Python's reverse=True sort: the highest version first, equal keys keep their order.
+        "-version": ["-sort_key", "id"],
+    }[sort if sort in TAG_SORTS else "version"]
+    page = list(
+        tags.order_by(*order)
         .select_related("manifest")
         .prefetch_related(
             Prefetch(
                 "manifest__child_links", queryset=ManifestReference.objects.select_related("child").order_by("position")
             )
-        )
+        )[offset : offset + limit]
     )
-    by_id = {tag.id: tag for tag in page}
-    rows = []
-    for tag_id in page_ids:
-        tag = by_id[tag_id]
-        rows.append(TagRow(tag=tag, manifest=tag.manifest, platforms=_platforms(tag.manifest)))
+    rows = [TagRow(tag=tag, manifest=tag.manifest, platforms=_platforms(tag.manifest)) for tag in page]
     return TagPage(rows=rows, total=total, count=count)
 
 

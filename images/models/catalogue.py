@@ -77,6 +77,24 @@ class Repository(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_pushed_at = models.DateTimeField(null=True, blank=True)
+    # Search: trusted content as a number, so "best match" and "most pulls" are one index walk.
+    trusted_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(trusted_content=TrustedContent.OFFICIAL, then=models.Value(3)),
+            models.When(trusted_content=TrustedContent.VERIFIED, then=models.Value(2)),
+            models.When(trusted_content=TrustedContent.SPONSORED, then=models.Value(1)),
+            default=models.Value(0),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+    # Search facets, denormalised so that one read of a repository row gives all of them: the
+    # distinct OS and architecture values of RepositoryPlatform and the ids of the categories, each
+    # as space-separated words with a space at both ends (" linux windows "). Kept in step by
+    # images.search.index (repository_platforms_refresh, and a signal on category changes).
+    facet_os = models.CharField(max_length=255, blank=True, default="", editable=False)
+    facet_architectures = models.CharField(max_length=255, blank=True, default="", editable=False)
+    facet_categories = models.CharField(max_length=255, blank=True, default="", editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["namespace", "name"], name="repository_unique_name")]
@@ -89,6 +107,12 @@ class Repository(models.Model):
             models.Index(fields=["-star_count"], name="repository_stars"),
             models.Index(fields=["-last_pushed_at"], name="repository_pushed"),
             models.Index(fields=["trusted_content", "-pull_count"], name="repository_trusted_pulls"),
+            # The order of each search sort, ties broken by id, so a page is an index walk. "Recently
+            # updated" (last_pushed_at DESC NULLS LAST, id) is made by migration 0007 per database,
+            # since SQLite takes no NULLS LAST in an index (its DESC puts NULLs last by itself).
+            models.Index(fields=["-trusted_rank", "-pull_count", "-star_count", "id"], name="repository_best_order"),
+            models.Index(fields=["-pull_count", "-trusted_rank", "id"], name="repository_pulls_order"),
+            models.Index(fields=["-star_count", "-pull_count", "id"], name="repository_stars_order"),
         ]
         ordering = ["namespace__name", "name"]
         verbose_name_plural = "repositories"
@@ -115,7 +139,9 @@ class RepositoryPlatform(models.Model):
     class Meta:
         ordering = ["os", "architecture", "variant"]
         constraints = [
-            models.UniqueConstraint(fields=["repository", "os", "architecture", "variant"], name="repository_platform_once")
+            models.UniqueConstraint(
+                fields=["repository", "os", "architecture", "variant"], name="repository_platform_once"
+            )
         ]
         indexes = [
             models.Index(fields=["os", "repository"], name="repository_platform_os"),

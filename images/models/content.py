@@ -1,5 +1,6 @@
 """Registry content: blobs, uploads, manifests (byte-for-byte), tags, and the layers the indexer derives."""
 
+import re
 import uuid
 
 from django.conf import settings
@@ -126,9 +127,34 @@ class ManifestBlob(models.Model):
         constraints = [models.UniqueConstraint(fields=["manifest", "position"], name="manifest_blob_position")]
 
 
+_NATURAL_RE = re.compile(r"(\d+)")
+
+
+def tag_sort_key(name: str) -> str:
+    """A string whose plain byte order is natural version order: `1.9` < `1.10` < `1.10.1`, `1.2` < `1.2-alpine`.
+
+    The same order as comparing tuples of parts, digit runs by value before text runs by code point.
+    Written in lowercase hex digits only, so every collation (C, ICU, glibc locales) sorts it the same:
+    a digit run is "0", its length (two hex digits) and the number without leading zeros; a text run
+    is "1", its UTF-8 bytes in hex and "00", which sorts below any byte a tag name can hold.
+    """
+    parts = []
+    for part in _NATURAL_RE.split(name):
+        if not part:
+            continue
+        if part.isdigit():
+            number = str(int(part))
+            parts.append(f"0{len(number):02x}{number}")
+        else:
+            parts.append(f"1{part.encode().hex()}00")
+    return "".join(parts)
+
+
 class Tag(models.Model):
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="tags")
     name = models.CharField(max_length=128)
+    # tag_sort_key(name), so the tags page sorts by version with an index (set by save()).
+    sort_key = models.CharField(max_length=640, blank=True, default="", editable=False)
     manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="tags")
     pushed_at = models.DateTimeField()
     pushed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -136,9 +162,21 @@ class Tag(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["repository", "name"], name="tag_unique_name")]
+        indexes = [
+            models.Index(fields=["repository", "sort_key", "id"], name="tag_version_order"),
+            models.Index(fields=["repository", "-pushed_at", "-id"], name="tag_pushed_order"),
+        ]
 
     def __str__(self):
         return f"{self.repository}:{self.name}"
+
+    def save(self, *args, **kwargs):
+        # Every path that creates a tag goes through save() (bulk loads set sort_key themselves).
+        self.sort_key = tag_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
 
 class Layer(models.Model):

@@ -10,14 +10,18 @@ Facets are disjunctive: the counts of one group apply every selected filter exce
 own, so choosing "Official Image" still shows how many Verified Publisher results there are.
 """
 
+import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from images.models import Category, Repository, RepositoryPlatform, Tag
+from images.models import Category, Namespace, Repository, RepositoryPlatform, Tag
 from images.models.catalogue import TrustedContent
+from images.search.index import facet_values
 from images.search.query import ParsedQuery, damerau_levenshtein, parse_query, typo_budget
 from images.selectors import repository_visibility_q
 
@@ -88,6 +92,24 @@ class SearchResult:
     typo_matches: bool = False
 
 
+# Counting: the matches of a query are read row by row (four short columns each, see
+# images.search.index) when there are at most COUNT_CAP of them, which gives exact totals and facets in
+# one query. Broader queries (an empty query at a million repositories, a common word) are counted
+# with SQL aggregates, exactly too, and those counts are cached for BROAD_COUNTS_TTL seconds per query,
+# filters and viewer: a broad count may lag a change by that long, narrow ones never do.
+COUNT_CAP = 10_000
+BROAD_COUNTS_TTL = 60
+
+
+@dataclass
+class _Counts:
+    total: int
+    trusted: dict[str, int]
+    categories: dict[int, int]
+    os: dict[str, int]
+    architectures: dict[str, int]
+
+
 def repository_search(
     *,
     user,
@@ -103,111 +125,153 @@ def repository_search(
     parsed = parse_query(query)
     sort = sort if sort in SORTS else "best"
     typo_names = _typo_names(parsed)
-    base = Repository.objects.filter(repository_visibility_q(user=user))
-    match = _match_q(parsed, typo_names)
-    if match is not None:
-        base = base.filter(match)
+    visible = Repository.objects.filter(repository_visibility_q(user=user))
+    match = _match_q(parsed, typo_names, inline=False)
+    base = visible.filter(match) if match is not None else visible
 
-    matching = _filtered(base, filters)
-    total = matching.count()
-    ranked = matching.annotate(trusted_rank=_trusted_rank())
-    if parsed.is_empty:
-        tier_order = []
-    else:
-        ranked = ranked.annotate(tier=_tier(parsed, typo_names))
-        tier_order = [F("tier").desc()]
-    order = {
-        "best": [*tier_order, F("trusted_rank").desc(), F("pull_count").desc(), F("star_count").desc()],
-        "pulls": [F("pull_count").desc(), F("trusted_rank").desc()],
-        "stars": [F("star_count").desc(), F("pull_count").desc()],
-        "updated": [F("last_pushed_at").desc(nulls_last=True)],
-    }[sort]
-    offset = max(0, offset)
-    items = list(
-        ranked.select_related("namespace")
-        .prefetch_related("platforms", "categories")
-        .order_by(*order, "id")[offset : offset + limit]
-    )
-    typo_matches = bool(typo_names) and any(
-        getattr(item, "tier", None) == TIER_TYPO for item in items[: max(1, len(items))]
-    )
-    result = SearchResult(total=total, items=items, query=parsed, typo_matches=typo_matches)
+    counts = _counts(base, filters, parsed=parsed, typo_names=typo_names, user=user)
+    # The page reads the text index in the row itself on PostgreSQL, so walking an order index stops
+    # after a page of matches instead of collecting every match first.
+    inline = _match_q(parsed, typo_names, inline=True)
+    matching = _filtered(visible.filter(inline) if inline is not None else visible, filters)
+    items = _page(matching, parsed, typo_names, sort=sort, offset=max(0, offset), limit=max(0, limit))
+    for item in items:
+        item.tier = _name_tier(parsed, typo_names, item)
+    typo_matches = bool(typo_names) and any(item.tier == TIER_TYPO for item in items)
+    result = SearchResult(total=counts.total, items=items, query=parsed, typo_matches=typo_matches)
     if facets:
-        result.facets = _facets(base, filters)
+        result.facets = _facet_values(counts, filters)
     return result
+
+
+# --- the page ---------------------------------------------------------------------------------------
+
+_ORDERS = {
+    "best": [F("trusted_rank").desc(), F("pull_count").desc(), F("star_count").desc(), "id"],
+    "pulls": [F("pull_count").desc(), F("trusted_rank").desc(), "id"],
+    "stars": [F("star_count").desc(), F("pull_count").desc(), "id"],
+    "updated": [F("last_pushed_at").desc(nulls_last=True), "id"],
+}
+
+
+def _page(matching: QuerySet, parsed: ParsedQuery, typo_names: list[str], *, sort: str, offset: int, limit: int):
+    matching = matching.select_related("namespace").prefetch_related("platforms", "categories")
+    if not limit:
+        return []
+    if sort != "best" or parsed.is_empty or not parsed.name:
+        return list(matching.order_by(*_ORDERS[sort])[offset : offset + limit])
+    # Best match: tier by tier, best tier first. Each tier is one query in the order of an index, so
+    # a broad word never sorts all of its matches; tiers wholly before the page are only counted.
+    items: list[Repository] = []
+    earlier = Q(pk__in=[])
+    for condition in _tier_conditions(parsed, typo_names):
+        tier = matching.filter(condition & ~earlier) if condition is not None else matching.filter(~earlier)
+        if condition is not None:
+            earlier |= condition
+        if offset:
+            before = tier[:offset].count()
+            if before < offset:
+                offset -= before
+                continue
+        items += tier.order_by(*_ORDERS["best"])[offset : offset + limit - len(items)]
+        offset = 0
+        if len(items) >= limit:
+            break
+    return items
+
+
+def _tier_conditions(parsed: ParsedQuery, typo_names: list[str]) -> list[Q | None]:
+    """The condition of each ranking tier, best first; a row belongs to the first it meets (None: the rest)."""
+    name = parsed.name
+    conditions = [
+        Q(name=name),
+        Q(name__startswith=name),
+        Q(name__contains=f"-{name}")
+        | Q(name__contains=f"/{name}")
+        | Q(name__contains=f"_{name}")
+        | Q(name__contains=f".{name}"),
+    ]
+    if not parsed.namespace:
+        conditions.append(Q(namespace_id__in=Namespace.objects.filter(name=name).values("id")))
+    conditions.append(Q(name__contains=name))
+    if typo_names:
+        conditions.append(Q(name__in=typo_names))
+    if parsed.words:
+        conditions.append(_text_q(parsed.words, strong=True, inline=True))
+    conditions.append(None)
+    return conditions
+
+
+def _name_tier(parsed: ParsedQuery, typo_names: list[str], repository: Repository) -> int | None:
+    """The tier of a repository as far as its names decide it (the same conditions as _tier_conditions)."""
+    name, candidate = parsed.name, repository.name
+    if not name:
+        return None
+    if candidate == name:
+        return TIER_EXACT
+    if candidate.startswith(name):
+        return TIER_PREFIX
+    if any(f"{separator}{name}" in candidate for separator in "-/_."):
+        return TIER_WORD
+    if not parsed.namespace and repository.namespace.name == name:
+        return TIER_NAMESPACE
+    if name in candidate:
+        return TIER_SUBSTRING
+    if candidate in typo_names:
+        return TIER_TYPO
+    return None
 
 
 # --- matching ---------------------------------------------------------------------------------------
 
 
-def _match_q(parsed: ParsedQuery, typo_names: list[str]) -> Q | None:
+def _match_q(parsed: ParsedQuery, typo_names: list[str], *, inline: bool) -> Q | None:
     if parsed.is_empty:
         return None
     conditions = Q()
     if parsed.namespace:
-        conditions &= Q(namespace__name=parsed.namespace)
+        conditions &= Q(namespace_id__in=Namespace.objects.filter(name=parsed.namespace).values("id"))
     if parsed.tag:
         conditions &= Q(Exists(Tag.objects.filter(repository=OuterRef("pk"), name=parsed.tag)))
     if parsed.name:
         name_or_text = Q(name__contains=parsed.name)
         if not parsed.namespace:
-            name_or_text |= Q(namespace__name=parsed.name)
+            name_or_text |= Q(namespace_id__in=Namespace.objects.filter(name=parsed.name).values("id"))
         if parsed.words:
-            name_or_text |= Q(id__in=_text_ids(parsed.words, strong=False))
+            name_or_text |= _text_q(parsed.words, strong=False, inline=inline)
         if typo_names:
             name_or_text |= Q(name__in=typo_names)
         conditions &= name_or_text
     return conditions
 
 
-def _tier(parsed: ParsedQuery, typo_names: list[str]) -> Case:
-    name = parsed.name
-    if not name:
-        return Value(TIER_EXACT, output_field=IntegerField())
-    whens = [
-        When(name=name, then=Value(TIER_EXACT)),
-        When(name__startswith=name, then=Value(TIER_PREFIX)),
-        When(
-            Q(name__contains=f"-{name}")
-            | Q(name__contains=f"/{name}")
-            | Q(name__contains=f"_{name}")
-            | Q(name__contains=f".{name}"),
-            then=Value(TIER_WORD),
-        ),
-    ]
-    if not parsed.namespace:
-        whens.append(When(namespace__name=name, then=Value(TIER_NAMESPACE)))
-    whens.append(When(name__contains=name, then=Value(TIER_SUBSTRING)))
-    if typo_names:
-        whens.append(When(name__in=typo_names, then=Value(TIER_TYPO)))
-    if parsed.words:
-        whens.append(When(id__in=_text_ids(parsed.words, strong=True), then=Value(TIER_SUMMARY)))
-    return Case(*whens, default=Value(TIER_README), output_field=IntegerField())
+def _text_q(words: tuple[str, ...], *, strong: bool, inline: bool) -> Q:
+    """Repositories whose text holds every word as a prefix; `strong`: in the name or short description.
 
-
-def _trusted_rank() -> Case:
-    return Case(
-        When(trusted_content=TrustedContent.OFFICIAL, then=Value(3)),
-        When(trusted_content=TrustedContent.VERIFIED, then=Value(2)),
-        When(trusted_content=TrustedContent.SPONSORED, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def _text_ids(words: tuple[str, ...], *, strong: bool) -> RawSQL:
-    """Ids of repositories whose text holds every word as a prefix; `strong`: in the name or short description.
-
-    A self-contained subquery, so it stays correct wherever Django places it (aliases are not shared).
+    inline (PostgreSQL): test the row's own tsvector, for queries on images_repository itself that
+    walk an index and stop early. Otherwise a self-contained id subquery, correct wherever Django
+    places it, even inside another subquery (aliases are not shared).
     """
     if connection.vendor == "postgresql":
         weights = "AB" if strong else ""
         tsquery = " & ".join(f"{word}:*{weights}" for word in words)
-        return RawSQL("SELECT id FROM images_repository WHERE search_vector @@ to_tsquery('simple', %s)", [tsquery])
+        if inline:
+            return Q(
+                RawSQL(
+                    '"images_repository"."search_vector" @@ to_tsquery(\'simple\', %s)',
+                    [tsquery],
+                    output_field=BooleanField(),
+                )
+            )
+        return Q(
+            id__in=RawSQL("SELECT id FROM images_repository WHERE search_vector @@ to_tsquery('simple', %s)", [tsquery])
+        )
     expression = " AND ".join(f'"{word}"*' for word in words)
     if strong:
         expression = f"{{name short_description}} : ({expression})"
-    return RawSQL("SELECT rowid FROM images_repository_fts WHERE images_repository_fts MATCH %s", [expression])
+    return Q(
+        id__in=RawSQL("SELECT rowid FROM images_repository_fts WHERE images_repository_fts MATCH %s", [expression])
+    )
 
 
 def _typo_names(parsed: ParsedQuery) -> list[str]:
@@ -268,11 +332,71 @@ def _filtered(queryset: QuerySet, filters: SearchFilters, *, skip: str = "") -> 
     return queryset
 
 
-def _facets(base: QuerySet, filters: SearchFilters) -> dict[str, list[FacetValue]]:
+def _counts(base: QuerySet, filters: SearchFilters, *, parsed: ParsedQuery, typo_names: list[str], user) -> _Counts:
+    """The total and the facet counts of a search (see COUNT_CAP)."""
+    key = _counts_cache_key(parsed, typo_names, filters, user)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = list(
+        base.values_list("trusted_content", "facet_os", "facet_architectures", "facet_categories").order_by()[
+            : COUNT_CAP + 1
+        ]
+    )
+    if len(rows) <= COUNT_CAP:
+        return _count_rows(rows, filters)
+    counts = _count_sql(base, filters)
+    cache.set(key, counts, BROAD_COUNTS_TTL)
+    return counts
+
+
+def _counts_cache_key(parsed: ParsedQuery, typo_names: list[str], filters: SearchFilters, user) -> str:
+    viewer = f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
+    identity = repr((parsed.name, parsed.namespace, parsed.tag, parsed.words, typo_names, filters, viewer))
+    return "search-counts:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def _count_rows(rows, filters: SearchFilters) -> _Counts:
+    """Disjunctive facet counts over the matching rows: each group counts under every filter but its own."""
+    wanted_categories = (
+        {str(i) for i in Category.objects.filter(slug__in=filters.categories).values_list("id", flat=True)}
+        if filters.categories
+        else set()
+    )
+    wanted_os, wanted_architectures = set(filters.os), set(filters.architectures)
+    total = 0
+    trusted: Counter = Counter()
+    categories: Counter = Counter()
+    oses: Counter = Counter()
+    architectures: Counter = Counter()
+    for trusted_content, os_column, architecture_column, category_column in rows:
+        os_values, architecture_values = facet_values(os_column), facet_values(architecture_column)
+        category_values = facet_values(category_column)
+        in_trusted = not filters.trusted or trusted_content in filters.trusted
+        in_categories = not filters.categories or bool(category_values & wanted_categories)
+        in_os = not filters.os or bool(os_values & wanted_os)
+        in_architectures = not filters.architectures or bool(architecture_values & wanted_architectures)
+        if in_categories and in_os and in_architectures:
+            if trusted_content in TRUSTED_FILTERS:
+                trusted[trusted_content] += 1
+            if in_trusted:
+                total += 1
+        if in_trusted and in_os and in_architectures:
+            categories.update(int(value) for value in category_values)
+        if in_trusted and in_categories and in_architectures:
+            oses.update(os_values)
+        if in_trusted and in_categories and in_os:
+            architectures.update(architecture_values)
+    return _Counts(total, dict(trusted), dict(categories), dict(oses), dict(architectures))
+
+
+def _count_sql(base: QuerySet, filters: SearchFilters) -> _Counts:
+    """The same counts as _count_rows, by aggregates in the database, for matches too many to read."""
+
     def ids(skip: str) -> QuerySet:
         return _filtered(base, filters, skip=skip).values("id")
 
-    trusted_counts = dict(
+    trusted = dict(
         _filtered(base, filters, skip="trusted")
         .filter(trusted_content__in=list(TRUSTED_FILTERS))
         .values_list("trusted_content")
@@ -280,40 +404,45 @@ def _facets(base: QuerySet, filters: SearchFilters) -> dict[str, list[FacetValue
         .order_by()
     )
     through = Repository.categories.through
-    category_counts = dict(
+    categories = dict(
         through.objects.filter(repository_id__in=ids("categories"))
         .values_list("category_id")
         .annotate(n=Count("repository_id"))
         .order_by()
     )
-    os_counts = dict(
+    oses = dict(
         RepositoryPlatform.objects.filter(repository_id__in=ids("os"))
+        .exclude(os="")
         .values_list("os")
         .annotate(n=Count("repository_id", distinct=True))
         .order_by()
     )
-    architecture_counts = dict(
+    architectures = dict(
         RepositoryPlatform.objects.filter(repository_id__in=ids("architectures"))
+        .exclude(architecture="")
         .values_list("architecture")
         .annotate(n=Count("repository_id", distinct=True))
         .order_by()
     )
-    categories = list(Category.objects.all())
+    return _Counts(_filtered(base, filters).count(), trusted, categories, oses, architectures)
+
+
+def _facet_values(counts: _Counts, filters: SearchFilters) -> dict[str, list[FacetValue]]:
     return {
         "trusted": [
-            FacetValue(value, label, trusted_counts.get(value, 0), value in filters.trusted)
+            FacetValue(value, label, counts.trusted.get(value, 0), value in filters.trusted)
             for value, label in TRUSTED_FILTERS.items()
         ],
         "categories": sorted(
             (
-                FacetValue(c.slug, c.name, category_counts.get(c.id, 0), c.slug in filters.categories)
-                for c in categories
-                if category_counts.get(c.id) or c.slug in filters.categories
+                FacetValue(c.slug, c.name, counts.categories.get(c.id, 0), c.slug in filters.categories)
+                for c in Category.objects.all()
+                if counts.categories.get(c.id) or c.slug in filters.categories
             ),
             key=lambda f: (-f.count, f.label),
         ),
-        "os": _value_facet(os_counts, filters.os, OS_LABELS),
-        "architectures": _value_facet(architecture_counts, filters.architectures, ARCHITECTURE_LABELS),
+        "os": _value_facet(counts.os, filters.os, OS_LABELS),
+        "architectures": _value_facet(counts.architectures, filters.architectures, ARCHITECTURE_LABELS),
     }
 
 

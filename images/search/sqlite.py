@@ -33,7 +33,8 @@ _TRIGGERS = {
 def fts_ensure(connection) -> None:
     """Create the FTS table and its triggers when missing; rebuild the index if a trigger was missing.
 
-    Safe to call any number of times (the migration and every post_migrate call it).
+    Safe to call any number of times (the migration and every post_migrate call it). Also puts back
+    the index of sort=updated, which a table rebuild drops too.
     """
     if connection.vendor != "sqlite":
         return
@@ -54,6 +55,13 @@ def fts_ensure(connection) -> None:
         if missing or FTS_TABLE not in present:
             # Rows written while a trigger was missing are not in the index yet.
             cursor.execute("INSERT INTO images_repository_fts(images_repository_fts) VALUES ('rebuild')")
+        if "last_pushed_at" in {
+            column.name for column in connection.introspection.get_table_description(cursor, "images_repository")
+        }:
+            # The order of sort=updated (migration 0007), lost like the triggers when the table is rebuilt.
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS repository_pushed_order ON images_repository (last_pushed_at DESC, id)"
+            )
 
 
 def fts_drop(connection) -> None:
