@@ -68,7 +68,9 @@ v2_urlpatterns = [
         )
         for p in _repository_routes
     ],  # fmt: skip
-    re_path(rf"^(?:{'|'.join(sorted(RESERVED_NAMESPACE_NAMES))})(?:/.*)?$", NotFoundView.as_view(), name="not-found"),
+    re_path(
+        rf"^(?:{'|'.join(sorted(RESERVED_NAMESPACE_NAMES))})(?:/[\s\S]*)?\Z", NotFoundView.as_view(), name="not-found"
+    ),
 ]
 
 v1_urlpatterns = [
@@ -77,7 +79,7 @@ v1_urlpatterns = [
 ]
 
 docs_urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="redoc"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
