@@ -1,14 +1,24 @@
-"""Exports of an indexed image: its SBOM as CycloneDX or SPDX JSON, from the stored packages."""
+"""Exports of an indexed image: its SBOM as CycloneDX or SPDX JSON, from the stored packages.
+
+The image page's download links and the API's `…/sbom/` both come here.
+"""
+
+from django.conf import settings
 
 from images.indexing.packages import Package as FoundPackage
 from images.indexing.sbom import ImageRef, cyclonedx_document, spdx_document
 from images.models import Manifest
 
-SBOM_FORMATS = {"cdx": "CycloneDX", "spdx": "SPDX"}
+SBOM_FORMATS = ("cyclonedx", "spdx")
 
 
 def manifest_sbom(*, manifest: Manifest, fmt: str) -> dict:
-    """The SBOM document of one image manifest; `fmt` is "cdx" or "spdx"."""
+    """The SBOM document of one image manifest; `fmt` is "cyclonedx" or "spdx"."""
+    if fmt not in SBOM_FORMATS:
+        raise ValueError(f"unknown SBOM format {fmt!r} (use one of {', '.join(SBOM_FORMATS)})")
+    # Packages name the history step that introduced them; SBOMs count content layers only.
+    content_layers = [layer.pk for layer in manifest.layers.all() if not layer.empty_layer]
+    layer_index = {layer_id: index for index, layer_id in enumerate(content_layers)}
     packages = [
         FoundPackage(
             name=package.name,
@@ -18,15 +28,13 @@ def manifest_sbom(*, manifest: Manifest, fmt: str) -> dict:
             path=package.path,
             source_name=package.source_name,
             source_version=package.source_version,
-            licenses=tuple(text for text in package.licenses.split(", ") if text),
+            licenses=tuple(text.strip() for text in package.licenses.split(", ") if text.strip()),
             arch=package.arch,
-            layer_index=package.layer.position if package.layer else None,
+            layer_index=layer_index.get(package.layer_id),
         )
-        for package in manifest.packages.select_related("layer")
+        for package in manifest.packages.all()
     ]
     image = ImageRef(name=manifest.repository.full_name, digest=manifest.digest)
-    if fmt == "cdx":
-        return cyclonedx_document(packages, image)
     if fmt == "spdx":
-        return spdx_document(packages, image)
-    raise ValueError(f"unknown SBOM format {fmt!r} (use one of {', '.join(SBOM_FORMATS)})")
+        return spdx_document(packages, image, namespace=f"{settings.PUBLIC_URL}/spdx")
+    return cyclonedx_document(packages, image)

@@ -2,7 +2,6 @@
 
 import re
 
-from django.conf import settings
 from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,14 +12,12 @@ from images.api import serializers as s
 from images.api.pagination import HubPagination
 from images.api.views.base import ApiView, repository_for
 from images.api.views.tags import _layers_by_manifest, image_data
-from images.indexing.packages import Package as PackageRecord
-from images.indexing.sbom import ImageRef, cyclonedx_document, spdx_document
+from images.exports import SBOM_FORMATS, manifest_sbom
 from images.models import Manifest, Repository
 from images.models.security import Severity
 from images.selectors import SEVERITY_ORDER, finding_list, image_manifest_get, package_list
 
 DIGEST_RE = re.compile(r"^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$")
-SBOM_FORMATS = ("cyclonedx", "spdx")
 
 
 def manifest_or_404(repository: Repository, digest: str) -> Manifest:
@@ -164,26 +161,5 @@ class SbomView(ApiView):
         chosen = request.query_params.get("format") or request.query_params.get("sbom_format") or "cyclonedx"
         if chosen not in SBOM_FORMATS:
             raise exceptions.ValidationError({"format": [f"one of {', '.join(SBOM_FORMATS)}"]})
-        content_layers = [layer.id for layer in manifest.layers.all() if not layer.empty_layer]
-        layer_index = {layer_id: index for index, layer_id in enumerate(content_layers)}
-        records = [
-            PackageRecord(
-                name=p.name,
-                version=p.version,
-                type=p.type,
-                purl=p.purl,
-                path=p.path,
-                source_name=p.source_name,
-                source_version=p.source_version,
-                licenses=tuple(_licenses(p.licenses)),
-                arch=p.arch,
-                layer_index=layer_index.get(p.layer_id),
-            )
-            for p in package_list(manifest=manifest)
-        ]
-        image = ImageRef(name=repository.full_name, digest=manifest.digest)
-        if chosen == "spdx":
-            document = spdx_document(records, image, namespace=f"{settings.PUBLIC_URL}/spdx")
-        else:
-            document = cyclonedx_document(records, image)
+        document = manifest_sbom(manifest=manifest, fmt=chosen)
         return Response(document)
