@@ -38,3 +38,13 @@ def test_short_names_get_no_typo_budget():
 def test_natural_version_order():
     tags = ["1.10", "1.9", "1.10.1", "latest", "1.2-alpine", "1.2", "10", "2"]
     assert sorted(tags, key=natural_key) == ["1.2", "1.2-alpine", "1.9", "1.10", "1.10.1", "2", "10", "latest"]
+
+
+def test_tag_sort_key_sorts_as_natural_key_in_plain_byte_order():
+    from images.models.content import tag_sort_key
+
+    tags = ["latest", "10", "1.10.1", "2", "1.9", "1.2-alpine", "1.10", "1.2", "007", "1.2-Alpine", "v1.0", "1.2.0"]
+    expected = sorted(tags, key=natural_key)
+    assert sorted(tags, key=tag_sort_key) == expected
+    assert sorted(tags, key=lambda t: tag_sort_key(t).encode()) == expected
+    assert all(set(tag_sort_key(t)) <= set("0123456789abcdef") for t in tags)

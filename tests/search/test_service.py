@@ -164,3 +164,54 @@ def test_no_match_is_empty_with_facets(web_servers):
     result = repository_search(user=None, query="zzzzqqq")
     assert result.total == 0 and result.items == []
     assert facet(result, "trusted") == {"official": 0, "verified": 0, "sponsored": 0}
+
+
+def test_broad_queries_count_the_same_in_sql(web_servers, monkeypatch):
+    """Past COUNT_CAP matches, counts come from SQL aggregates (and a short cache): the same numbers."""
+    from django.core.cache import cache
+
+    from images.search import service
+
+    cases = [
+        ("", SearchFilters()),
+        ("nginx", SearchFilters()),
+        ("", SearchFilters(trusted=("official",))),
+        ("", SearchFilters(categories=("web-servers",), architectures=("amd64",))),
+        ("server", SearchFilters(os=("windows",))),
+    ]
+    exact = [repository_search(user=None, query=q, filters=f) for q, f in cases]
+    cache.clear()
+    monkeypatch.setattr(service, "COUNT_CAP", 1)
+    try:
+        for (q, f), expected in zip(cases, exact, strict=True):
+            result = repository_search(user=None, query=q, filters=f)
+            assert result.total == expected.total
+            assert result.facets == expected.facets
+            assert names(result) == names(expected)
+    finally:
+        cache.clear()
+
+
+def test_facets_follow_category_and_platform_changes(web_servers):
+    from images.models import Category
+
+    redis = Repository.objects.get(namespace__name="library", name="redis")
+    redis.categories.add(Category.objects.get(slug="web-servers"))
+    assert facet(repository_search(user=None, query=""), "categories")["web-servers"] == 4
+    Category.objects.get(slug="web-servers").repositories.clear()
+    assert "web-servers" not in facet(repository_search(user=None, query=""), "categories")
+    catalogue.image_tag(redis, "7-arm", platforms=("linux/riscv64",))
+    from images.search.index import repository_platforms_refresh
+
+    repository_platforms_refresh(repository_id=redis.id)
+    assert facet(repository_search(user=None, query=""), "architectures")["riscv64"] == 1
+    riscv = repository_search(user=None, query="", filters=SearchFilters(architectures=("riscv64",)))
+    assert names(riscv) == ["library/redis"]
+
+
+def test_best_match_pages_cross_tiers(web_servers):
+    everything = names(repository_search(user=None, query="nginx", limit=50))
+    paged = []
+    for offset in range(0, len(everything), 2):
+        paged += names(repository_search(user=None, query="nginx", offset=offset, limit=2))
+    assert paged == everything
