@@ -173,6 +173,10 @@ CELERY_TASK_ROUTES = {
     "images.manifest_index_recover": {"queue": "maintenance"},
     "images.mirrors_sync_due": {"queue": "maintenance"},
     "images.registry.*": {"queue": "maintenance"},
+    "images.webhook_deliver": {"queue": "default"},
+    "images.verification_check": {"queue": "default"},
+    "images.verification_reminders": {"queue": "maintenance"},
+    "images.trusted_content_refresh": {"queue": "maintenance"},
 }
 # A worker that has not written a heartbeat for this long is reported down by /healthz.
 HUB_WORKER_HEARTBEAT_SECONDS = env_int("HUB_WORKER_HEARTBEAT_SECONDS", 10)
@@ -190,6 +194,25 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "images.vulnerabilities_refresh",
             "schedule": HUB_VULN_REFRESH_HOURS * 3600.0,
         },
+    }
+)
+
+# Webhooks (images/services/webhooks.py): timeouts of each request, attempts before giving up, and
+# the first retry delay (doubled each time, at most an hour).
+HUB_WEBHOOK_CONNECT_TIMEOUT = env_int("HUB_WEBHOOK_CONNECT_TIMEOUT", 5)
+HUB_WEBHOOK_READ_TIMEOUT = env_int("HUB_WEBHOOK_READ_TIMEOUT", 10)
+HUB_WEBHOOK_MAX_ATTEMPTS = env_int("HUB_WEBHOOK_MAX_ATTEMPTS", 6)
+HUB_WEBHOOK_RETRY_BASE_SECONDS = env_int("HUB_WEBHOOK_RETRY_BASE_SECONDS", 30)
+# Verified Publisher (images/services/curation.py): the DNS resolver the TXT check asks ("host" or
+# "host:port"; empty: the system's), how long an approval lasts, when owners are reminded.
+HUB_VERIFICATION_DNS_RESOLVER = env_str("HUB_VERIFICATION_DNS_RESOLVER", "")
+HUB_VERIFICATION_TIMEOUT = env_int("HUB_VERIFICATION_TIMEOUT", 5)
+HUB_VERIFICATION_DAYS = env_int("HUB_VERIFICATION_DAYS", 365)
+HUB_VERIFICATION_REMINDER_DAYS = env_int("HUB_VERIFICATION_REMINDER_DAYS", 30)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "verification-reminders": {"task": "images.verification_reminders", "schedule": 86400.0},
+        "trusted-content-refresh": {"task": "images.trusted_content_refresh", "schedule": 3600.0},
     }
 )
 

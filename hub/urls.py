@@ -5,6 +5,7 @@ from django.urls import include, path
 from hub import views
 from images.api import urls as api_urls
 from images.api.views.search import CatalogSearchView
+from images.console import urls as console_urls
 from images.registry.auth import token_view
 
 urlpatterns = [
@@ -25,5 +26,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("console/", include((console_urls.console_urlpatterns, "console"))),
+    path("curation/", include((console_urls.curation_urlpatterns, "curation"))),
     path("", include("images.web.urls")),
 ]

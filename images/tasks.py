@@ -62,3 +62,39 @@ def vulnerabilities_refresh() -> list[str]:
     from images.services.vulns import vulnerability_import
 
     return [f"{source}: {vulnerability_import(source=source)}" for source in settings.HUB_VULN_SOURCES]
+
+
+# --- webhooks, curation (images/services/webhooks.py, images/services/curation.py) ---------------
+
+
+@shared_task(name="images.webhook_deliver", bind=True, acks_late=True, max_retries=None)
+def webhook_deliver(self, delivery_id: int) -> str:
+    """One attempt; on failure, retried with exponential backoff until the service gives up."""
+    from images.services.webhooks import retry_delay, webhook_delivery_attempt
+
+    outcome = webhook_delivery_attempt(delivery_id=delivery_id)
+    if outcome == "retry":
+        raise self.retry(countdown=retry_delay(self.request.retries + 1))
+    return outcome
+
+
+@shared_task(name="images.verification_check", acks_late=True)
+def verification_check(request_id: int) -> bool:
+    from images.services.curation import verification_check
+
+    return verification_check(request_id=request_id)
+
+
+@shared_task(name="images.verification_reminders")
+def verification_reminders() -> int:
+    from images.services.curation import verification_reminders_send
+
+    return verification_reminders_send()
+
+
+@shared_task(name="images.trusted_content_refresh")
+def trusted_content_refresh() -> int:
+    """Badges of grants that ended since the last run disappear (grants and revocations refresh at once)."""
+    from images.services.trust import trusted_content_refresh
+
+    return trusted_content_refresh()

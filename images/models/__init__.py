@@ -10,8 +10,10 @@ from images.models.content import (
     Tag,
     Upload,
 )
+from images.models.curation import VerificationRequest
 from images.models.mirroring import Mirror
 from images.models.security import AffectedPackage, Finding, Package, Vulnerability
+from images.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "AffectedPackage",
@@ -32,5 +34,8 @@ __all__ = [
     "Star",
     "Tag",
     "Upload",
+    "VerificationRequest",
     "Vulnerability",
+    "Webhook",
+    "WebhookDelivery",
 ]

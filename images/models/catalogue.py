@@ -69,6 +69,13 @@ class Repository(models.Model):
     is_private = models.BooleanField(default=False)
     is_official = models.BooleanField(default=False)
     archived = models.BooleanField(default=False)
+    # Set in the publisher console. The logo is a small PNG made from the upload (images/services/listings.py),
+    # kept in the database so every web process serves it without shared media storage.
+    logo = models.BinaryField(null=True, blank=True, editable=False)
+    logo_updated_at = models.DateTimeField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    docs_url = models.URLField(max_length=500, blank=True)
+    homepage_url = models.URLField(max_length=500, blank=True)
     categories = models.ManyToManyField(Category, blank=True, related_name="repositories")
     # Derived from is_official and the namespace's grants, kept here so search can facet on it.
     trusted_content = models.CharField(max_length=16, choices=TrustedContent.choices, blank=True, default="")

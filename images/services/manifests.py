@@ -11,6 +11,7 @@ from images.registry.errors import Code, RegistryError
 from images.services.blobs import DIGEST_RE, digest_compute, digest_validate
 from images.services.indexing import manifest_index_enqueue
 from images.services.tags import TAG_RE, tag_set
+from images.services.webhooks import webhooks_on_push
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -125,6 +126,7 @@ def manifest_put(*, repository: Repository, reference: str, content_type: str, b
         manifest = _manifest_create(repository, digest, media_type, document, body, pushed_by, is_index)
     if not by_digest:
         tag_set(repository=repository, name=reference, manifest=manifest, pushed_by=pushed_by)
+        webhooks_on_push(repository=repository, tag=reference, manifest=manifest, pushed_by=pushed_by)
     Repository.objects.filter(pk=repository.pk).update(last_pushed_at=timezone.now())
     return manifest
 
