@@ -343,3 +343,30 @@ def paginated(item: type[serializers.Serializer]) -> type[serializers.Serializer
 
 class PaginatedAccessTokenListSerializer(paginated(AccessTokenSerializer)):
     active_count = serializers.IntegerField()
+
+
+# --- mirrors -----------------------------------------------------------------------------------------
+
+
+class MirrorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    upstream = serializers.CharField(help_text="registry/path of the mirrored repository")
+    tag_filter_kind = serializers.ChoiceField(choices=["all", "glob", "regex"])
+    tag_filter = serializers.CharField(allow_blank=True)
+    has_credentials = serializers.BooleanField()
+    sync_interval_minutes = serializers.IntegerField()
+    enabled = serializers.BooleanField()
+    status = serializers.CharField()
+    status_detail = serializers.CharField(allow_blank=True)
+    progress = serializers.IntegerField()
+    tags_synced = serializers.IntegerField()
+    last_synced_at = serializers.DateTimeField(allow_null=True)
+
+
+class MirrorCreateSerializer(serializers.Serializer):
+    upstream = serializers.CharField(max_length=500, help_text="e.g. registry.example.org/team/app[:tag]")
+    tag_filter_kind = serializers.ChoiceField(choices=["all", "glob", "regex"], default="all")
+    tag_filter = serializers.CharField(max_length=255, allow_blank=True, default="")
+    username = serializers.CharField(max_length=255, allow_blank=True, default="")
+    password = serializers.CharField(max_length=1024, allow_blank=True, default="", write_only=True)
+    sync_interval_minutes = serializers.IntegerField(min_value=5, max_value=10080, default=60)

@@ -8,7 +8,7 @@ Docker Hub's tools call these paths with and without the trailing slash; both ar
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from images.api.views import accounts, images, repositories, search, tags
+from images.api.views import accounts, images, mirrors, repositories, search, tags
 from images.api.views.base import ApiView
 from images.services.catalogue import RESERVED_NAMESPACE_NAMES
 
@@ -37,6 +37,8 @@ _repository_routes = [
     *_routes(f"{REPO}/images/<str:digest>/sbom", images.SbomView.as_view(), "image-sbom"),
     *_routes(f"{REPO}/images/<str:digest>", images.ImageDetailView.as_view(), "image-detail"),
     *_routes(f"{REPO}/stars", accounts.StarView.as_view(), "repository-stars"),
+    *_routes(f"{REPO}/mirrors/<str:mirror_id>/sync", mirrors.MirrorSyncView.as_view(), "mirror-sync"),
+    *_routes(f"{REPO}/mirrors", mirrors.MirrorListView.as_view(), "mirror-list"),
     *_routes(REPO, repositories.RepositoryDetailView.as_view(), "repository-detail"),
 ]
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -92,7 +93,8 @@ def mirror_enqueue(*, mirror: Mirror) -> None:
     from images.tasks import mirror_sync as mirror_sync_task
 
     Mirror.objects.filter(pk=mirror.pk).update(status=Mirror.Status.QUEUED)
-    mirror_sync_task.delay(mirror.pk)
+    mirror_id = mirror.pk
+    transaction.on_commit(lambda: mirror_sync_task.delay(mirror_id))
 
 
 def mirrors_due() -> list[int]:

@@ -1,0 +1,83 @@
+"""Mirrors of a repository: list, add (and sync at once), sync again. Push rights are needed for all three,
+since a mirror writes into the repository; upstream credentials are never sent back."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from images.api import serializers as s
+from images.api.views.base import PUSH, ApiView, repository_for
+from images.models import Mirror
+from images.services.mirrors import mirror_create, mirror_enqueue
+
+ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+
+
+def mirror_data(mirror: Mirror) -> dict:
+    return {
+        "id": mirror.pk,
+        "upstream": f"{mirror.upstream_registry}/{mirror.upstream_repository}",
+        "tag_filter_kind": mirror.tag_filter_kind,
+        "tag_filter": mirror.tag_filter,
+        "has_credentials": bool(mirror.username or mirror.password),
+        "sync_interval_minutes": mirror.sync_interval_minutes,
+        "enabled": mirror.enabled,
+        "status": mirror.status,
+        "status_detail": mirror.status_detail,
+        "progress": mirror.progress,
+        "tags_synced": mirror.tags_synced,
+        "last_synced_at": mirror.last_synced_at,
+    }
+
+
+class MirrorListView(ApiView):
+    @extend_schema(
+        operation_id="mirror_list",
+        responses={200: s.MirrorSerializer(many=True), **ERRORS},
+        summary="The mirrors that keep this repository in step with other registries",
+        tags=["mirrors"],
+    )
+    def get(self, request, namespace: str, name: str):
+        repository, _ = repository_for(request, namespace, name, PUSH)
+        return Response(s.MirrorSerializer([mirror_data(m) for m in repository.mirrors.order_by("pk")], many=True).data)
+
+    @extend_schema(
+        operation_id="mirror_create",
+        request=s.MirrorCreateSerializer,
+        responses={201: s.MirrorSerializer, **ERRORS},
+        summary="Mirror an upstream repository into this one; the first sync starts at once",
+        tags=["mirrors"],
+    )
+    def post(self, request, namespace: str, name: str):
+        repository_for(request, namespace, name, PUSH)
+        form = s.MirrorCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            mirror = mirror_create(user=request.user, repository=f"{namespace}/{name}", **form.validated_data)
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from None
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
+        mirror_enqueue(mirror=mirror)
+        mirror.refresh_from_db()
+        return Response(s.MirrorSerializer(mirror_data(mirror)).data, status=201)
+
+
+class MirrorSyncView(ApiView):
+    @extend_schema(
+        operation_id="mirror_sync",
+        request=None,
+        responses={202: s.MirrorSerializer, **ERRORS},
+        summary="Sync a mirror now",
+        tags=["mirrors"],
+    )
+    def post(self, request, namespace: str, name: str, mirror_id: str):
+        repository, _ = repository_for(request, namespace, name, PUSH)
+        # Matched as text so a malformed id is this endpoint's 404, not another route's 405.
+        mirror = repository.mirrors.filter(pk=int(mirror_id)).first() if mirror_id.isdigit() else None
+        if mirror is None:
+            raise exceptions.NotFound("no such mirror")
+        mirror_enqueue(mirror=mirror)
+        mirror.refresh_from_db()
+        return Response(s.MirrorSerializer(mirror_data(mirror)).data, status=202)
