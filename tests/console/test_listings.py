@@ -252,3 +252,11 @@ def test_add_a_mirror_and_sync_it_now(signed_in, alice):
         url, {"upstream": "x", "tag_filter_kind": "regex", "tag_filter": "(", "sync_interval_minutes": 30}
     )
     assert bad.status_code == 400
+
+
+def test_the_repository_page_links_to_the_console_for_its_editors(client, alice, bob):
+    repository_create(user=alice, namespace=alice.namespace, name="linked")
+    client.force_login(alice)
+    assert b'href="/console/r/alice/linked/-/settings"' in client.get("/r/alice/linked").content
+    client.force_login(bob)
+    assert b"/console/r/alice/linked" not in client.get("/r/alice/linked").content
