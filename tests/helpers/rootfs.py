@@ -210,6 +210,64 @@ def noisy_layout(files: int, size: int) -> Path:
     return _build_once(target, build)
 
 
+# Hub's own runtime dependencies, as `pip install` would lay them out in an image.
+PYTHON_PACKAGES = (
+    "django", "rest_framework", "celery", "kombu", "billiard", "vine", "redis", "psycopg", "boto3", "botocore",
+    "s3transfer", "requests", "urllib3", "idna", "certifi", "charset_normalizer", "yaml", "zstandard", "packaging",
+    "jwt", "markdown", "whitenoise", "gunicorn", "dateutil", "jmespath", "sqlparse", "asgiref",
+)  # fmt: skip
+PYTHON_SITE_PACKAGES = "usr/local/lib/python3.11/site-packages"
+
+
+def python_layout(site_packages: Path) -> Path:
+    """The cached Debian layout plus a Python layer: every *.dist-info of `site_packages` (a real
+    virtualenv's) and the code of Hub's runtime dependencies, under /usr/local/lib/python3.11."""
+    target = CACHE_DIR / CACHE_VERSION / f"{LAYOUT_VERSION}-python"
+    if target.exists():
+        return target
+    base = debian_layout()
+
+    def build(tmp: Path) -> None:
+        names = sorted(p.name for p in site_packages.iterdir() if p.name.endswith(".dist-info"))
+        names += [name for name in PYTHON_PACKAGES if (site_packages / name).is_dir()]
+        archive = tmp.with_name(tmp.name + ".python.tar")
+        try:
+            subprocess.run(
+                [
+                    require_binary("tar"),
+                    "--create",
+                    "--file",
+                    str(archive),
+                    "--directory",
+                    str(site_packages),
+                    "--numeric-owner",
+                    "--owner=0",
+                    "--group=0",
+                    "--sort=name",
+                    "--exclude=__pycache__",
+                    f"--transform=s,^,{PYTHON_SITE_PACKAGES}/,",
+                    *names,
+                ],  # fmt: skip
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+            shutil.copytree(base, tmp)
+            umoci(
+                "raw",
+                "add-layer",
+                "--image",
+                f"{tmp}:{TAG}",
+                "--history.created_by",
+                "RUN pip install hub",
+                str(archive),
+            )
+        finally:
+            archive.unlink(missing_ok=True)
+
+    return _build_once(target, build)
+
+
 def layout_manifest(layout: Path, tag: str = TAG) -> dict:
     """The image manifest the layout's index.json names `tag`."""
     for descriptor in json.loads((layout / "index.json").read_text())["manifests"]:

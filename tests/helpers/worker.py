@@ -160,8 +160,8 @@ def _redis_flush(url: str) -> None:
 
 
 @contextmanager
-def hub_backend(workdir: Path, *, lease_seconds: int = 300, extra_env: dict | None = None):
-    """A migrated Hub on a database of its own, with user `alice` and a running worker."""
+def hub_backend(workdir: Path, *, lease_seconds: int = 300, extra_env: dict | None = None, worker: bool = True):
+    """A migrated Hub on a database of its own, with user `alice` and (unless `worker` is false) a running worker."""
     import psycopg
 
     require(port_open("127.0.0.1", 5432), "PostgreSQL is not listening on 127.0.0.1:5432")
@@ -197,7 +197,8 @@ def hub_backend(workdir: Path, *, lease_seconds: int = 300, extra_env: dict | No
             "from hub.accounts.services import user_create\n"
             "result = user_create(username='alice', password='pw-alice-123456').pk"
         )
-        hub.worker_start()
+        if worker:
+            hub.worker_start()
         yield hub
     finally:
         hub.worker_stop()
