@@ -24,6 +24,7 @@ from images.models import (
 )
 from images.models.catalogue import TrustedContent
 from images.models.security import Severity
+from images.services.permissions import repository_readable_filter
 from images.services.tags import byte_order
 
 OFFICIAL_NAMESPACE = "library"
@@ -34,15 +35,8 @@ SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LO
 
 
 def repository_visibility_q(*, user) -> Q:
-    """The one rule for who sees what: every public repository, plus private ones in the user's namespace.
-
-    Organizations and teams extend this function, and every list, page and search follows.
-    """
-    visible = Q(is_private=False)
-    if user is not None and user.is_authenticated:
-        # A subquery, not a join: search walks an index of images_repository and tests this per row.
-        visible |= Q(namespace_id__in=Namespace.objects.filter(user=user).values("id"))
-    return visible
+    """Who sees what: images.services.permissions decides, for every list, page and search."""
+    return repository_readable_filter(user)
 
 
 def repository_list_visible(*, user) -> QuerySet[Repository]:

@@ -96,9 +96,9 @@ def token_view(request):
         credentials = _basic_credentials(request)
         user, allowed, pat = None, ANONYMOUS_ACTIONS, None
         if credentials is not None:
-            from hub.accounts.services import credentials_check
+            from hub.accounts.services import registry_credentials_check
 
-            result = credentials_check(username=credentials[0], password=credentials[1])
+            result = registry_credentials_check(username=credentials[0], password=credentials[1])
             if result is None:
                 return _denied(oauth=False)
             user, allowed, pat = result
@@ -111,9 +111,9 @@ def token_view(request):
         scopes = scope_parse(form.getlist("scope"))
         grant_type = form.get("grant_type", "")
         if grant_type == "password":
-            from hub.accounts.services import credentials_check
+            from hub.accounts.services import registry_credentials_check
 
-            result = credentials_check(username=form.get("username", ""), password=form.get("password", ""))
+            result = registry_credentials_check(username=form.get("username", ""), password=form.get("password", ""))
             if result is None:
                 return _denied(oauth=True)
             user, allowed, pat = result

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from images.registry.errors import Code, RegistryError
-from images.services.permissions import ALL_ACTIONS, repository_permissions
+from images.services.permissions import ALL_ACTIONS, OrganizationAgent, repository_permissions
 from images.services.repositories import repository_get, repository_name_split
 
 ACCESS_TTL = 900
@@ -131,8 +131,14 @@ def token_allows(claims: dict, type_: str, name: str, action: str) -> bool:
 
 
 def refresh_token_issue(*, user, access_token_id: int | None) -> str:
-    """A long-lived token for `offline_token=true` / `access_type=offline`; a PAT's revocation ends it."""
+    """A long-lived token for `offline_token=true` / `access_type=offline`; a PAT's revocation ends it.
+
+    For an organization access token (`user` is its OrganizationAgent), the token's revocation ends it.
+    """
     now = int(time.time())
+    if isinstance(user, OrganizationAgent):
+        claims = {"sub": user.username, "uid": None, "oat": user.token_id, "iat": now, "exp": now + REFRESH_TTL}
+        return jwt.encode(claims, signing_key("refresh"), algorithm="HS256")
     claims = {"sub": user.username, "uid": user.pk, "pat": access_token_id, "iat": now, "exp": now + REFRESH_TTL}
     return jwt.encode(claims, signing_key("refresh"), algorithm="HS256")
 
@@ -146,6 +152,10 @@ def refresh_token_check(token: str):
         claims = jwt.decode(token, signing_key("refresh"), algorithms=["HS256"])
     except jwt.PyJWTError:
         return None
+    if claims.get("oat") is not None:
+        from hub.accounts.services import org_token_refresh_check
+
+        return org_token_refresh_check(claims["oat"])
     user = get_user_model().objects.filter(pk=claims.get("uid"), is_active=True).first()
     if user is None:
         return None
