@@ -138,6 +138,11 @@ def test_debian_minbase_packages_equal_dpkg_query_and_syft(debian, upstream, hub
     assert image["os_ecosystem"] == "Debian:12"
     assert "bookworm" in image["os_name"]
     assert image["architecture"] == "amd64"
+    mirror = hub.query(
+        """SELECT m.status, m.tags_synced FROM images_mirror m JOIN images_repository r ON r.id = m.repository_id
+           WHERE r.name = 'debian'"""
+    )
+    assert mirror == [("ok", 1)]
     # One layer from debootstrap, then umoci's empty config step; every package comes from the first.
     manifest = layout_manifest(layout)
     assert [(p, d, e) for p, d, e, _ in image["layers"]] == [(0, manifest["layers"][0]["digest"], False), (1, "", True)]
