@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/search/v3/catalog/search", CatalogSearchView.as_view(), name="api-catalog-search"),
     path("api/", include(api_urls.docs_urlpatterns)),
     path("token", token_view, name="registry-token"),
-    path("settings/", include("hub.accounts.urls")),
+    path("", include("hub.accounts.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),

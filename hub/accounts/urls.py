@@ -1,9 +1,28 @@
+"""Account pages (/signup/, /settings/…, /password-reset/…, /avatars/…) and organization pages (/orgs/<name>/…)."""
+
 from django.urls import path
 
 from hub.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("tokens", views.token_list, name="tokens"),
-    path("tokens/<int:token_id>/revoke", views.token_revoke, name="token-revoke"),
+    path("signup/", views.signup, name="signup"),
+    path("settings/", views.profile, name="profile"),
+    path("settings/password", views.PasswordChangeView.as_view(), name="password-change"),
+    path("settings/password/done", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
+    path("settings/tokens", views.token_list, name="tokens"),
+    path("settings/tokens/<int:token_id>/revoke", views.token_revoke, name="token-revoke"),
+    path("settings/organizations", views.organization_list, name="organizations"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path("password-reset/complete", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path("avatars/<str:username>", views.avatar, name="avatar"),
+    path("orgs/<str:name>/", views.organization_detail, name="org"),
+    path("orgs/<str:name>/members", views.organization_members, name="org-members"),
+    path("orgs/<str:name>/teams", views.organization_teams, name="org-teams"),
+    path("orgs/<str:name>/teams/<str:team>", views.organization_team, name="org-team"),
+    path("orgs/<str:name>/tokens", views.organization_tokens, name="org-tokens"),
+    path("orgs/<str:name>/tokens/<int:token_id>/revoke", views.organization_token_revoke, name="org-token-revoke"),
+    path("orgs/<str:name>/settings", views.organization_settings, name="org-settings"),
 ]

@@ -161,22 +161,16 @@ def can_push_namespace(user, namespace: Namespace) -> bool:
 
 
 def can_edit_listing(user, repository: Repository) -> bool:
-    """Short and full description, categories: editors and owners, and teams with admin on it."""
-    if not _is_person(user):
-        return False
-    role = namespace_role(user, repository.namespace)
-    if role in (EDITOR, OWNER):
-        return True
-    return repository.namespace.kind == Namespace.Kind.ORGANIZATION and DELETE in _team_permissions(user, repository)
+    """Short and full description, categories: whoever may push (editors, owners, write and admin teams).
+
+    The same rule the Hub API's PATCH applies, so the console and the API never disagree.
+    """
+    return _is_person(user) and PUSH in repository_permissions(user, repository.namespace.name, repository)
 
 
 def can_admin_repository(user, repository: Repository) -> bool:
-    """Visibility, deletion, webhooks and other repository settings: owners, and teams with admin on it."""
-    if not _is_person(user):
-        return False
-    if namespace_role(user, repository.namespace) == OWNER:
-        return True
-    return repository.namespace.kind == Namespace.Kind.ORGANIZATION and DELETE in _team_permissions(user, repository)
+    """Visibility, deletion, webhooks and other repository settings: whoever may delete (owners, admin teams)."""
+    return _is_person(user) and DELETE in repository_permissions(user, repository.namespace.name, repository)
 
 
 def can_manage_organization(user, namespace: Namespace) -> bool:
