@@ -1,6 +1,6 @@
 """A publisher and a curator in headless Chromium against Hub under gunicorn with a real Celery worker.
 
-The publisher (owner of the organization `acme`) creates a repository in the console, edits its
+The publisher creates the organization `acme` and a repository in it in the console, edits its
 README and categories, adds a webhook, makes an access token on its page, pushes with skopeo using that
 token; the worker indexes the image and delivers a signed payload to a receiver on loopback. The
 publisher applies for Verified Publisher with a file on their website (a real http.server on
@@ -93,9 +93,8 @@ def hub(tmp_path_factory):
             wait_for("the worker", lambda: "ready." in server.worker_log.read_text(), timeout=60)
             code = (
                 "from django.contrib.auth.models import Group\n"
-                "from hub.accounts.services import organization_create, user_create\n"
-                "pat = user_create(username='pat', password='pat-password-1', email='pat@acme.test')\n"
-                "organization_create(owner=pat, name='acme')\n"
+                "from hub.accounts.services import user_create\n"
+                "user_create(username='pat', password='pat-password-1', email='pat@acme.test')\n"
                 "cora = user_create(username='cora', password='cora-password-1')\n"
                 "cora.groups.add(Group.objects.get(name='curators'))\n"
             )
@@ -162,6 +161,12 @@ def _publisher_and_curator(hub, browser, website, receiver, tmp_path):
     publisher = Session(browser, hub.url)
     page = publisher.page
     publisher.sign_in("pat", "pat-password-1")
+
+    # An organization, from its settings page.
+    page.goto(hub.url + "/settings/organizations")
+    page.locator("#id_name").fill("acme")
+    page.get_by_role("button", name="Create organization").click()
+    page.wait_for_load_state()
 
     # A repository in the organization, before the first push.
     page.get_by_role("link", name="Console").click()
@@ -232,6 +237,22 @@ def _publisher_and_curator(hub, browser, website, receiver, tmp_path):
     page.goto(hub.url + "/console/r/acme/tool/-/webhooks")
     page.get_by_role("link", name="ci").click()
     assert page.locator(".delivery-http").first.inner_text() == "200"
+    page.get_by_role("button", name="Send test").click()
+    wait_for("the test delivery", lambda: len([r for r in receiver.received if r.method == "POST"]) == 2, timeout=60)
+
+    def test_delivered():
+        page.reload()
+        return (
+            page.locator(".deliveries tbody tr").count() == 2
+            and page.locator(".delivery-http").first.inner_text() == "200"
+        )
+
+    wait_for("the test delivery on the page", test_delivered, timeout=30, every=1)
+    test_post = [r for r in receiver.received if r.method == "POST"][1]
+    assert (
+        test_post.headers[SIGNATURE]
+        == "sha256=" + hmac.new(secret.encode(), test_post.body, hashlib.sha256).hexdigest()
+    )
     publisher.check("webhook-deliveries")
 
     # Verified Publisher: apply with a file on the website, which the worker checks.
