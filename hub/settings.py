@@ -204,6 +204,9 @@ HUB_WEBHOOK_CONNECT_TIMEOUT = env_int("HUB_WEBHOOK_CONNECT_TIMEOUT", 5)
 HUB_WEBHOOK_READ_TIMEOUT = env_int("HUB_WEBHOOK_READ_TIMEOUT", 10)
 HUB_WEBHOOK_MAX_ATTEMPTS = env_int("HUB_WEBHOOK_MAX_ATTEMPTS", 6)
 HUB_WEBHOOK_RETRY_BASE_SECONDS = env_int("HUB_WEBHOOK_RETRY_BASE_SECONDS", 30)
+# Networks webhook deliveries never go to (comma-separated CIDRs; default: link-local, where cloud
+# metadata services answer). Add private ranges when publishers are not trusted with the LAN.
+HUB_WEBHOOK_DENY_NETWORKS = env_str("HUB_WEBHOOK_DENY_NETWORKS", "169.254.0.0/16,fe80::/10").split(",")
 # Verified Publisher (images/services/curation.py): the DNS resolver the TXT check asks ("host" or
 # "host:port"; empty: the system's), how long an approval lasts, when owners are reminded.
 HUB_VERIFICATION_DNS_RESOLVER = env_str("HUB_VERIFICATION_DNS_RESOLVER", "")

@@ -12,11 +12,14 @@ set, and never again; it is never logged.
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 from datetime import datetime
 from functools import partial
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -38,6 +41,28 @@ _http_url = URLValidator(schemes=["http", "https"])
 
 def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _denied_address(url: str) -> str:
+    """The first address the URL's host resolves to inside HUB_WEBHOOK_DENY_NETWORKS, or "".
+
+    Hub's workers make these requests from inside the deployment; by default they never reach the
+    link-local networks where cloud metadata services answer. Receivers never see a response body
+    shown back, only its status, which limits what a hostile URL can learn.
+    """
+    networks = [ipaddress.ip_network(n.strip()) for n in settings.HUB_WEBHOOK_DENY_NETWORKS if n.strip()]
+    if not networks:
+        return ""
+    parts = urlsplit(url)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except (OSError, UnicodeError):
+        return ""  # the request itself will fail and say why
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if any(address in network for network in networks):
+            return str(address)
+    return ""
 
 
 def webhook_url_check(url: str) -> str:
@@ -193,6 +218,15 @@ def webhook_test(*, user, webhook: Webhook) -> WebhookDelivery:
     return delivery
 
 
+class _Refused(Exception):
+    """A URL Hub will not send to; not retried."""
+
+
+# Errors worth another attempt when no status came back (requests' exception names); the others
+# (not an http(s) URL, a denied address) will not change by waiting.
+_RETRYABLE = ("ConnectionError", "ConnectTimeout", "ReadTimeout", "Timeout", "ChunkedEncodingError", "SSLError")
+
+
 def retry_delay(attempts: int) -> int:
     """Seconds before attempt number `attempts + 1`: base, 2×base, 4×base ... at most an hour."""
     return min(settings.HUB_WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 3600)
@@ -211,6 +245,9 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
     status_code, error = None, ""
     try:
         webhook_url_check(webhook.url)  # checked when set; checked again, the row may have been edited
+        denied = _denied_address(webhook.url)
+        if denied:
+            raise _Refused(f"address {denied} is not allowed")
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
@@ -232,6 +269,8 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
             error = f"HTTP {status_code}"
     except ValidationError:
         error = "not an http(s) URL"
+    except _Refused as exc:
+        error = str(exc)
     except requests.RequestException as exc:
         # The exception's text can hold the URL, never the secret (it is only in a header's HMAC).
         error = f"{type(exc).__name__}: {str(exc)[:300]}"
@@ -239,7 +278,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
     attempts = delivery.attempts + 1
     if not error:
         status = WebhookDelivery.Status.DELIVERED
-    elif attempts >= settings.HUB_WEBHOOK_MAX_ATTEMPTS or error == "not an http(s) URL":
+    elif attempts >= settings.HUB_WEBHOOK_MAX_ATTEMPTS or status_code is None and not error.startswith(_RETRYABLE):
         status = WebhookDelivery.Status.FAILED
     else:
         status = WebhookDelivery.Status.RETRYING

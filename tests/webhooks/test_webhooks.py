@@ -191,3 +191,29 @@ def test_the_receiver_can_report_back_on_the_callback_url(alice, repository, rec
     delivery.refresh_from_db()
     assert delivery.callback_state == "success"
     assert client.post("/" + path, "{}", "application/json").status_code == 400
+
+
+def test_denied_networks_are_never_contacted(alice, repository, receiver, settings):
+    webhook, _ = webhook_create(user=alice, repository=repository, name="meta", url="http://169.254.169.254/latest")
+    delivery = webhook_test(user=alice, webhook=webhook)
+    assert webhook_delivery_attempt(delivery_id=delivery.pk) == "failed"
+    delivery.refresh_from_db()
+    assert delivery.error == "address 169.254.169.254 is not allowed" and delivery.attempts == 1
+
+    settings.HUB_WEBHOOK_DENY_NETWORKS = ["127.0.0.0/8"]
+    local, _ = webhook_create(user=alice, repository=repository, name="local", url=receiver.url)
+    delivery = webhook_test(user=alice, webhook=local)
+    assert webhook_delivery_attempt(delivery_id=delivery.pk) == "failed"
+    assert receiver.received == []
+
+
+def test_a_refused_connection_is_retried(alice, repository):
+    from tests.helpers.integration import free_port
+
+    webhook, _ = webhook_create(
+        user=alice, repository=repository, name="closed", url=f"http://127.0.0.1:{free_port()}/"
+    )
+    delivery = webhook_test(user=alice, webhook=webhook)
+    assert webhook_delivery_attempt(delivery_id=delivery.pk) == "retry"
+    delivery.refresh_from_db()
+    assert delivery.error.startswith("ConnectionError")
