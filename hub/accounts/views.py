@@ -127,12 +127,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     # The link in the mail points at HUB_PUBLIC_URL, never at whatever Host header the request had.
     @property
-    def domain_override(self):
-        return settings.PUBLIC_HOST or None
-
-    @property
     def extra_email_context(self):
-        return {"protocol": urlsplit(settings.PUBLIC_URL).scheme or "https"}
+        public = urlsplit(settings.PUBLIC_URL)
+        return {"protocol": public.scheme or "https", "domain": public.netloc or settings.PUBLIC_HOST}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
