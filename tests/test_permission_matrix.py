@@ -34,7 +34,7 @@ from images.services import permissions
 from images.services.catalogue import repository_update
 from tests.registry.conftest import RegistryClient, sha256
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 VAULT, PLAZA, DIARY = "acme/vault", "acme/plaza", "zed/diary"
 REPOSITORIES = (VAULT, PLAZA, DIARY)

@@ -93,6 +93,8 @@ def token_issue(*, user, access: list[dict]) -> dict:
         "jti": uuid.uuid4().hex,
         "access": access,
     }
+    if isinstance(user, OrganizationAgent):  # `docker login -u ORG` with an organization access token
+        claims.update({"org": user.namespace_id, "oat": user.token_id})
     token = jwt.encode(claims, signing_key(), algorithm="HS256")
     issued = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
     return {"token": token, "access_token": token, "expires_in": ACCESS_TTL, "issued_at": issued}
@@ -119,6 +121,17 @@ def token_decode(token: str) -> dict:
         _VERIFIED.clear()
     _VERIFIED[token] = claims
     return claims
+
+
+def token_principal(claims: dict | None):
+    """Who a registry token speaks for: the active user, the OrganizationAgent of an organization
+    token, or None (anonymous). For listings such as /v2/_catalog that filter with the permission rules."""
+    if not claims:
+        return None
+    if claims.get("org") is not None:
+        return OrganizationAgent(namespace_id=claims["org"], username=claims.get("sub", ""), token_id=claims.get("oat"))
+    uid = claims.get("uid")
+    return get_user_model().objects.filter(pk=uid, is_active=True).first() if uid is not None else None
 
 
 def token_allows(claims: dict, type_: str, name: str, action: str) -> bool:

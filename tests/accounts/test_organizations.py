@@ -174,3 +174,15 @@ def test_teams_of_other_organizations_are_not_found(client, alice, bob, acme):
     team_create(organization=acme, name="devs")
     client.force_login(alice)
     assert client.get("/orgs/acme/teams/nope").status_code == 404
+
+
+def test_registry_token_names_the_organization(client, alice, acme):
+    from images.services.tokens import token_decode, token_principal
+
+    token, clear = org_token_create(organization=acme, created_by=alice, name="ci", scope="read")
+    response = client.get("/token", {"scope": "repository:acme/app:pull"}, **_basic("acme", clear))
+    principal = token_principal(token_decode(response.json()["token"]))
+    assert (principal.namespace_id, principal.username, principal.token_id) == (acme.pk, "acme", token.pk)
+    response = client.get("/token", {"scope": "repository:acme/app:pull"}, **_basic("alice", "alice-password"))
+    assert token_principal(token_decode(response.json()["token"])) == alice
+    assert token_principal(token_decode(client.get("/token").json()["token"])) is None
