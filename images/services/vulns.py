@@ -159,18 +159,61 @@ def vulnerability_import(*, source: str, progress: Callable[[Iterable], Iterable
     return result
 
 
+RECOMPUTE_BATCH = 2000
+
+
 def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
-    """Refresh the findings of every image holding a package named in `keys`; returns how many images."""
-    manifest_ids = (
-        Package.objects.filter(advisory_key__in=[f"{base}/{name}" for base, name in keys])
-        .values_list("manifest_id", flat=True)
-        .distinct()
-    )
+    """Refresh the findings of every stored package named in `keys` (after their advisories changed);
+    returns how many packages were looked at.
+
+    Only those packages' findings can change: a package is matched only by the advisories of its
+    own key. So this works on the packages themselves, a batch at a time (a few queries per batch,
+    not per image), and never pulls an image again.
+    """
+    wanted_keys = [f"{base}/{name}" for base, name in keys]
+    advisories: dict[str, list[tuple[int, Advisory]]] = defaultdict(list)
+    for base, name, vulnerability_id, modified in AffectedPackage.objects.filter(
+        ecosystem__in={base for base, _ in keys}, name__in={name for _, name in keys}
+    ).values_list("ecosystem", "name", "vulnerability_id", "vulnerability__modified"):
+        advisories[f"{base}/{name}"].append(
+            (vulnerability_id, _advisory(vulnerability_id, modified.isoformat() if modified else ""))
+        )
+    packages = (
+        Package.objects.filter(advisory_key__in=wanted_keys)
+        .select_related("manifest")
+        .only("pk", "manifest_id", "manifest__os_ecosystem", "type", "name", "version", "source_name",
+              "source_version", "advisory_key")
+        .order_by("pk")
+    )  # fmt: skip
     count = 0
-    for manifest in Manifest.objects.filter(pk__in=list(manifest_ids)).only("pk", "os_ecosystem"):
-        findings_refresh(manifest=manifest)
-        count += 1
+    last_pk = 0
+    while batch := list(packages.filter(pk__gt=last_pk)[:RECOMPUTE_BATCH]):
+        last_pk = batch[-1].pk
+        findings = []
+        for package in batch:
+            found = advisory_key(package, package.manifest.os_ecosystem or None)
+            if not found:
+                continue
+            _, ecosystem, name, version = found
+            for vulnerability_id, advisory in advisories.get(package.advisory_key, []):
+                match = affected_by(advisory, ecosystem, name, version)
+                if match is not None:
+                    findings.append(_finding(package.manifest_id, package.pk, vulnerability_id, match))
+        with transaction.atomic():
+            Finding.objects.filter(package_id__in=[package.pk for package in batch]).delete()
+            Finding.objects.bulk_create(findings, batch_size=1000)
+        count += len(batch)
     return count
+
+
+def _finding(manifest_id: int, package_id: int, vulnerability_id: int, match) -> Finding:
+    return Finding(
+        manifest_id=manifest_id,
+        package_id=package_id,
+        vulnerability_id=vulnerability_id,
+        severity=match.severity.lower(),
+        fixed_version=match.fixed_in[:255],
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -203,12 +246,8 @@ def findings_refresh(*, manifest: Manifest) -> int:
             for package, ecosystem, match_name, version in wanted.get((base, name), []):
                 match = affected_by(advisory, ecosystem, match_name, version)
                 if match is not None:
-                    findings[(package.pk, vulnerability_id)] = Finding(
-                        manifest=manifest,
-                        package=package,
-                        vulnerability_id=vulnerability_id,
-                        severity=match.severity.lower(),
-                        fixed_version=match.fixed_in[:255],
+                    findings[(package.pk, vulnerability_id)] = _finding(
+                        manifest.pk, package.pk, vulnerability_id, match
                     )
     Finding.objects.filter(manifest=manifest).delete()
     Finding.objects.bulk_create(findings.values(), batch_size=500)
