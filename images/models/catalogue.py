@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Length
 
 # OCI distribution-spec name components: lowercase alphanumerics with single separators.
 COMPONENT_RE = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"
@@ -120,6 +121,8 @@ class Repository(models.Model):
             models.Index(fields=["-trusted_rank", "-pull_count", "-star_count", "id"], name="repository_best_order"),
             models.Index(fields=["-pull_count", "-trusted_rank", "id"], name="repository_pulls_order"),
             models.Index(fields=["-star_count", "-pull_count", "id"], name="repository_stars_order"),
+            # Typo candidates: names of about the query's length (images.search.service._typo_names).
+            models.Index(Length("name"), "name", name="repository_name_length"),
         ]
         ordering = ["namespace__name", "name"]
         verbose_name_plural = "repositories"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 
 from images.models import Category, Namespace, Repository, RepositoryPlatform, Tag
 from images.models.catalogue import TrustedContent
@@ -122,22 +122,23 @@ def repository_search(
 ) -> SearchResult:
     """Repositories `user` may see that match `query` and `filters`, one page of them, and facet counts."""
     filters = filters or SearchFilters()
+    _session_prepare()
     parsed = parse_query(query)
     sort = sort if sort in SORTS else "best"
     typo_names = _typo_names(parsed)
     visible = Repository.objects.filter(repository_visibility_q(user=user))
-    match = _match_q(parsed, typo_names, inline=False)
+    match = _match_q(parsed, typo_names)
     base = visible.filter(match) if match is not None else visible
 
     counts = _counts(base, filters, parsed=parsed, typo_names=typo_names, user=user)
-    # The page reads the text index in the row itself on PostgreSQL, so walking an order index stops
-    # after a page of matches instead of collecting every match first.
-    inline = _match_q(parsed, typo_names, inline=True)
-    matching = _filtered(visible.filter(inline) if inline is not None else visible, filters)
+    matching = _filtered(base, filters)
     # Every tier but the last implies a match of the name or the text, so tiers need only the
     # namespace and tag parts of the match: fewer conditions to test per row, and an index to use.
     scope = _filtered(visible.filter(_scope_q(parsed)), filters)
-    items = _page(matching, scope, parsed, typo_names, sort=sort, offset=max(0, offset), limit=max(0, limit))
+    narrow = counts.total <= COUNT_CAP
+    items = _page(
+        matching, scope, parsed, typo_names, sort=sort, offset=max(0, offset), limit=max(0, limit), narrow=narrow
+    )
     for item in items:
         item.tier = _name_tier(parsed, typo_names, item)
     typo_matches = bool(typo_names) and any(item.tier == TIER_TYPO for item in items)
@@ -145,6 +146,15 @@ def repository_search(
     if facets:
         result.facets = _facet_values(counts, filters)
     return result
+
+
+def _session_prepare() -> None:
+    """PostgreSQL: no JIT compilation for this session's queries (search queries are short, but their
+    cost estimates pass jit_above_cost, and compiling took longer than running them). Set on every
+    search, not once per connection: a rolled-back transaction undoes a SET made inside it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('jit', 'off', false)")
 
 
 # --- the page ---------------------------------------------------------------------------------------
@@ -157,6 +167,10 @@ _ORDERS = {
 }
 
 
+# The column each numeric order starts with (see _page: narrow).
+_SORT_KEYS = {"best": "trusted_rank", "pulls": "pull_count", "stars": "star_count"}
+
+
 def _page(
     matching: QuerySet,
     scope: QuerySet,
@@ -166,22 +180,35 @@ def _page(
     sort: str,
     offset: int,
     limit: int,
+    narrow: bool,
 ):
+    """One page of results in the order of `sort`.
+
+    `narrow`: the matches are few (at most COUNT_CAP), so they are best found through their own
+    conditions (trigram, text and name indexes) and sorted, never by walking an order index and
+    testing rows that mostly do not match. The order then starts with an expression (`+ 0`), which
+    no index provides. Broad queries walk the index of their order and stop after a page.
+    """
     matching = matching.select_related("namespace").prefetch_related("platforms", "categories")
     scope = scope.select_related("namespace").prefetch_related("platforms", "categories")
     if not limit:
         return []
     if sort != "best" or parsed.is_empty or not parsed.name:
-        return list(matching.order_by(*_ORDERS[sort])[offset : offset + limit])
+        order = _ORDERS[sort]
+        if narrow and sort in _SORT_KEYS:
+            order = [(F(_SORT_KEYS[sort]) + 0).desc(), *order[1:]]
+        return list(matching.order_by(*order)[offset : offset + limit])
     # Best match: tier by tier, best tier first. Each tier is one query in the order of an index, so
     # a broad word never sorts all of its matches; tiers wholly before the page are only counted.
     items: list[Repository] = []
     earlier = Q(pk__in=[])
     named = None
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not parsed.namespace:
         # SQLite has no trigram index, but reads names from the covering index on name much faster than
-        # from the table: the ids whose name holds the query, once, for the tiers that need it.
-        named = list(Repository.objects.filter(name__contains=parsed.name).values_list("id", flat=True))
+        # from the table: the ids whose name holds the query, once, for the tiers that need it. (Within
+        # one namespace the namespace index finds fewer rows than that.) No order: a sort of every
+        # match, through a join for the default ordering, cost more than the rest of the search.
+        named = list(Repository.objects.filter(name__contains=parsed.name).order_by().values_list("id", flat=True))
     for condition, within_name in _tier_conditions(parsed, typo_names):
         if named is not None and within_name:
             condition &= Q(pk__in=named)
@@ -189,12 +216,12 @@ def _page(
         if condition is not None:
             earlier |= condition
         if offset:
-            before = tier[:offset].count()
+            before = tier.order_by()[:offset].count()
             if before < offset:
                 offset -= before
                 continue
         order = _ORDERS["best"]
-        if condition is not None and connection.vendor == "sqlite":
+        if narrow or (condition is not None and connection.vendor == "sqlite"):
             # SQLite would walk the order index testing each row; a tier of names is better found
             # through its own condition and sorted (an expression is no index order to walk).
             order = [(F("trusted_rank") + 0).desc(), *order[1:]]
@@ -223,12 +250,12 @@ def _tier_conditions(parsed: ParsedQuery, typo_names: list[str]) -> list[tuple[Q
         ),
     ]
     if not parsed.namespace:
-        conditions.append((Q(namespace_id__in=Namespace.objects.filter(name=name).values("id")), False))
+        conditions.append((_namespace_q(name), False))
     conditions.append((Q(name__contains=name), True))
     if typo_names:
         conditions.append((Q(name__in=typo_names), False))
     if parsed.words:
-        conditions.append((_text_q(parsed.words, strong=True, inline=True), False))
+        conditions.append((_text_q(parsed.words, strong=True), False))
     conditions.append((None, False))
     return conditions
 
@@ -256,59 +283,76 @@ def _name_tier(parsed: ParsedQuery, typo_names: list[str], repository: Repositor
 # --- matching ---------------------------------------------------------------------------------------
 
 
+def _namespace_q(name: str) -> Q:
+    """Repositories of the namespace called `name`, by its id: a list of values, unlike a subquery, lets
+    PostgreSQL join this condition to the others of an OR in one bitmap of index entries."""
+    return Q(namespace_id__in=list(Namespace.objects.filter(name=name).values_list("id", flat=True)))
+
+
 def _scope_q(parsed: ParsedQuery) -> Q:
     """The parts of a match that every result meets whatever its tier: the namespace and the tag asked for."""
     conditions = Q()
     if parsed.namespace:
-        conditions &= Q(namespace_id__in=Namespace.objects.filter(name=parsed.namespace).values("id"))
+        conditions &= _namespace_q(parsed.namespace)
     if parsed.tag:
         conditions &= Q(Exists(Tag.objects.filter(repository=OuterRef("pk"), name=parsed.tag)))
     return conditions
 
 
-def _match_q(parsed: ParsedQuery, typo_names: list[str], *, inline: bool) -> Q | None:
+def _match_q(parsed: ParsedQuery, typo_names: list[str]) -> Q | None:
     if parsed.is_empty:
         return None
     conditions = _scope_q(parsed)
     if parsed.name:
         name_or_text = Q(name__contains=parsed.name)
         if not parsed.namespace:
-            name_or_text |= Q(namespace_id__in=Namespace.objects.filter(name=parsed.name).values("id"))
+            name_or_text |= _namespace_q(parsed.name)
         if parsed.words:
-            name_or_text |= _text_q(parsed.words, strong=False, inline=inline)
+            name_or_text |= _text_q(parsed.words, strong=False)
         if typo_names:
             name_or_text |= Q(name__in=typo_names)
         conditions &= name_or_text
     return conditions
 
 
-def _text_q(words: tuple[str, ...], *, strong: bool, inline: bool) -> Q:
+def _text_q(words: tuple[str, ...], *, strong: bool) -> Q:
     """Repositories whose text holds every word as a prefix; `strong`: in the name or short description.
 
-    inline (PostgreSQL): test the row's own tsvector, for queries on images_repository itself that
-    walk an index and stop early. Otherwise a self-contained id subquery, correct wherever Django
-    places it, even inside another subquery (aliases are not shared).
+    PostgreSQL tests the row's own tsvector (_TextMatch), wherever Django places the condition: an
+    id subquery instead (`id IN (SELECT ...)`) is no semi-join inside an OR, and once its ids outgrow
+    work_mem PostgreSQL scans them for every row. SQLite asks its FTS5 table for the ids once.
     """
     if connection.vendor == "postgresql":
         weights = "AB" if strong else ""
-        tsquery = " & ".join(f"{word}:*{weights}" for word in words)
-        if inline:
-            return Q(
-                RawSQL(
-                    '"images_repository"."search_vector" @@ to_tsquery(\'simple\', %s)',
-                    [tsquery],
-                    output_field=BooleanField(),
-                )
-            )
-        return Q(
-            id__in=RawSQL("SELECT id FROM images_repository WHERE search_vector @@ to_tsquery('simple', %s)", [tsquery])
-        )
+        return Q(_TextMatch(" & ".join(f"{word}:*{weights}" for word in words)))
     expression = " AND ".join(f'"{word}"*' for word in words)
     if strong:
         expression = f"{{name short_description}} : ({expression})"
     return Q(
         id__in=RawSQL("SELECT rowid FROM images_repository_fts WHERE images_repository_fts MATCH %s", [expression])
     )
+
+
+class _TextMatch(Expression):
+    """`<repository>.search_vector @@ to_tsquery('simple', tsquery)` on PostgreSQL, under the alias the
+    repository table has in the query being compiled (U0 and the like inside subqueries)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str):
+        super().__init__()
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.search_vector @@ to_tsquery('simple', %s)", [self.tsquery]
+
+    def __eq__(self, other):
+        return isinstance(other, _TextMatch) and other.tsquery == self.tsquery
+
+    def __hash__(self):
+        return hash((type(self), self.tsquery))
 
 
 def _typo_names(parsed: ParsedQuery) -> list[str]:
