@@ -1,6 +1,5 @@
 """`/v2/_catalog`: the repositories the caller may read, with the same paging as tag lists."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat
 from django.http import JsonResponse
@@ -11,7 +10,7 @@ from images.registry.dispatch import RegistryView
 from images.registry.tags import page_size, with_next_link
 from images.services.permissions import repository_readable_filter
 from images.services.tags import byte_order
-from images.services.tokens import token_allows
+from images.services.tokens import token_allows, token_principal
 
 
 def catalog_list(*, user, n: int | None, last: str | None) -> list[str]:
@@ -35,8 +34,6 @@ class CatalogView(RegistryView):
             raise unauthorized("registry:catalog:*", claims=self.claims)
 
     def get(self, request):
-        uid = self.claims.get("uid")
-        user = get_user_model().objects.filter(pk=uid, is_active=True).first() if uid else None
         n = page_size(request)
-        names = catalog_list(user=user, n=n, last=request.GET.get("last"))
+        names = catalog_list(user=token_principal(self.claims), n=n, last=request.GET.get("last"))
         return with_next_link(JsonResponse({"repositories": names}), "/v2/_catalog", names, n)

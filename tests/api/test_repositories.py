@@ -151,7 +151,14 @@ def test_create_permissions(api, alice, bob, shelf):
 
 
 def test_update(api, alice, shelf):
-    token = pat(alice, "read-write")
+    # Visibility is a repository setting: it needs the delete/admin right, in the token's scope too.
+    assert (
+        api.patch(
+            "/v2/repositories/alice/nginx-proxy/", {"is_private": True}, **bearer(pat(alice, "read-write"))
+        ).status_code
+        == 403
+    )
+    token = pat(alice, "read-write-delete")
     response = api.patch(
         "/v2/repositories/alice/nginx-proxy/", {"description": "New", "full_description": "# New", "is_private": True},
         **bearer(token),
@@ -201,3 +208,18 @@ def test_reserved_names(api, db, name):
     response = api.post("/v2/repositories/", {"namespace": "library", "name": name}, **basic("root", "pw-123456789"))
     assert response.status_code == 400 and "reserved" in response.json()["message"]
     assert admin.is_superuser
+
+
+def test_an_editor_may_edit_a_listing_but_not_its_visibility(api, alice, bob):
+    from hub.accounts.services import membership_set, organization_create
+    from tests.api.conftest import bearer, pat
+
+    acme = organization_create(owner=alice, name="acme")
+    membership_set(organization=acme, user=bob, role="editor")
+    Repository.objects.create(namespace=acme, name="internal", is_private=True)
+    url = "/v2/repositories/acme/internal/"
+    token = pat(bob, "read-write-delete")
+    assert api.patch(url, {"description": "Internal tools"}, **bearer(token)).status_code == 200
+    assert api.patch(url, {"is_private": False}, **bearer(token)).status_code == 403
+    assert Repository.objects.get(name="internal").is_private
+    assert api.patch(url, {"is_private": False}, **bearer(pat(alice, "read-write-delete"))).status_code == 200

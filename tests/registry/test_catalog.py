@@ -33,3 +33,14 @@ def test_catalog_needs_catalog_scope(repositories, registry):
     response = registry.call("GET", "/v2/_catalog", scopes=("repository:alice/a:pull",))
     assert response.status_code == 403
     assert 'scope="registry:catalog:*"' in response["WWW-Authenticate"]
+
+
+def test_an_organization_token_lists_its_private_repositories(client, alice):
+    from hub.accounts.services import org_token_create, organization_create
+
+    acme = organization_create(owner=alice, name="acme")
+    Repository.objects.create(namespace=acme, name="internal", is_private=True)
+    Repository.objects.create(namespace=acme, name="public")
+    _, secret = org_token_create(organization=acme, created_by=alice, name="ci", scope="read")
+    listed = RegistryClient(client, "acme", secret).call("GET", "/v2/_catalog").json()["repositories"]
+    assert listed == ["acme/internal", "acme/public"]

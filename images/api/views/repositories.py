@@ -186,6 +186,9 @@ class RepositoryDetailView(ApiView):
         for key in ("namespace", "name"):
             if key in values and values[key] != getattr(repository, key if key == "name" else "namespace").__str__():
                 raise exceptions.ValidationError({key: ["a repository cannot be renamed or moved"]})
+        if values.get("is_private") is not None and values["is_private"] != repository.is_private:
+            # Visibility is a repository setting: editors and write teams may not publish a private one.
+            require_write(request, DELETE, permitted)
         repository_update(
             repository=repository,
             updated_by=request.user,
