@@ -23,7 +23,12 @@ from images.models import Mirror, Namespace, Repository, Tag, VerificationReques
 from images.services import curation, listings, webhooks
 from images.services.audit import audit_list
 from images.services.mirrors import mirror_create, mirror_enqueue
-from images.services.permissions import can_admin_repository, can_edit_listing, can_manage_organization
+from images.services.permissions import (
+    can_admin_repository,
+    can_edit_listing,
+    can_manage_organization,
+    user_is_curator,
+)
 from images.services.repositories import repository_name_split
 from images.web.markdown import readme_html
 
@@ -74,7 +79,7 @@ def dashboard(request):
             "repositories": listings.console_repositories(user=request.user),
             "namespaces": namespaces,
             "organizations": organizations,
-            "is_curator": curation.is_curator(request.user),
+            "is_curator": user_is_curator(request.user),
         },
     )
 
@@ -428,7 +433,7 @@ def curator_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(f"/login/?next={request.path}")
-        if not curation.is_curator(request.user):
+        if not user_is_curator(request.user):
             raise PermissionDenied("Curators only.")
         return view(request, *args, **kwargs)
 

@@ -1,8 +1,8 @@
 """Catalogue metadata writes: creating, describing and deleting repositories outside a push.
 
-A push creates its repository through repositories.repository_ensure(); the Hub API creates one
-ahead of the first push (with a description and visibility), edits it and deletes it through here.
-Visibility changes and deletions are audited.
+A push creates its repository through repositories.repository_ensure(); the Hub API and the
+publisher console (images.services.listings, which adds links, logo, archive and deletion) create
+one ahead of the first push and edit it through here. Visibility changes are audited.
 
 Reserved names: `/v2/` is both the OCI registry prefix and the prefix of the Hub API v2 paths that
 Docker Hub's tools call (`/v2/repositories/...`, `/v2/users/login` ...). The first component after
@@ -15,8 +15,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from images.models import AuditLogEntry, Category, Namespace, Repository
+from images.models import Category, Namespace, Repository
 from images.models.catalogue import FULL_DESCRIPTION_MAX, MAX_CATEGORIES, REPOSITORY_NAME_RE, SHORT_DESCRIPTION_MAX
+from images.services.audit import audit_record
 
 RESERVED_NAMESPACE_NAMES = frozenset({"repositories", "namespaces", "users", "access-tokens", "search", "orgs"})
 DEFAULT_NAMESPACE = "library"
@@ -41,13 +42,12 @@ def repository_name_check(*, namespace_name: str, name: str) -> None:
 
 
 def _audit(actor, action: str, repository: Repository, before=None, after=None) -> None:
-    AuditLogEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_name=getattr(actor, "username", "") or "",
+    audit_record(
+        actor=actor,
         action=action,
-        namespace=repository.namespace,
         target_type="repository",
         target=repository.full_name,
+        namespace=repository.namespace,
         before=before,
         after=after,
     )
@@ -147,10 +147,3 @@ def repository_update(
             {"is_private": is_private},
         )
     return repository
-
-
-@transaction.atomic
-def repository_delete(*, repository: Repository, deleted_by=None) -> None:
-    """Delete the repository with its tags and manifests; blobs no longer referenced go to garbage collection."""
-    _audit(deleted_by, "repository.delete", repository, before={"is_private": repository.is_private})
-    repository.delete()

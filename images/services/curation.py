@@ -33,22 +33,17 @@ from django.utils import timezone
 
 from images.models import Namespace, Repository, VerificationRequest
 from images.services.audit import audit_record
-from images.services.permissions import OWNER, can_manage_organization, namespace_role
+from images.services.permissions import OWNER, can_manage_organization, namespace_role, user_is_curator
 from images.services.trust import trusted_content_refresh
 
-CURATE = "images.curate_trusted_content"
 DNS_PREFIX = "_hub-verification"
 TXT_PREFIX = "hub-verification="
 WELL_KNOWN_PATH = "/.well-known/hub-verification.txt"
 _http_url = URLValidator(schemes=["http", "https"])
 
 
-def is_curator(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active and user.has_perm(CURATE)
-
-
 def _curator_required(user) -> None:
-    if not is_curator(user):
+    if not user_is_curator(user):
         raise PermissionDenied("curators only")
 
 

@@ -68,10 +68,12 @@ def _is_person(user) -> bool:
     return _signed_in(user) and not isinstance(user, OrganizationAgent)
 
 
+CURATE_PERMISSION = "images.curate_trusted_content"
+
+
 def user_is_curator(user) -> bool:
-    if not _is_person(user):
-        return False
-    return user.is_superuser or user.groups.filter(name=CURATORS_GROUP).exists()
+    """Curators hold images.curate_trusted_content (the `curators` group has exactly that; admins have all)."""
+    return _is_person(user) and user.is_active and user.has_perm(CURATE_PERMISSION)
 
 
 def namespace_role(user, namespace: Namespace | None) -> str | None:

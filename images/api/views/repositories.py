@@ -12,7 +12,8 @@ from images.api.views.base import DELETE, PULL, PUSH, ApiView, repository_for, r
 from images.models import Manifest, Namespace, Repository
 from images.models.catalogue import TrustedContent
 from images.selectors import repository_is_starred
-from images.services.catalogue import repository_create, repository_delete, repository_update
+from images.services.catalogue import repository_create, repository_update
+from images.services.listings import repository_delete
 from images.services.permissions import repository_permissions, repository_readable_filter
 
 BADGES = {
@@ -209,6 +210,6 @@ class RepositoryDetailView(ApiView):
     )
     def delete(self, request, namespace: str, name: str):
         repository, _ = repository_for(request, namespace, name, DELETE)
-        repository_delete(repository=repository, deleted_by=request.user)
+        repository_delete(user=request.user, repository=repository)
         # Docker Hub answers 202: the storage is reclaimed later (here: by garbage collection).
         return Response(status=status.HTTP_202_ACCEPTED)
