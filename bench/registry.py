@@ -6,7 +6,7 @@ chunked push throughput (100 MiB), and the tag list of a repository with 10,000 
 ratio Hub/Go. Hub runs under gunicorn with production settings, on PostgreSQL and Redis when
 DATABASE_URL / REDIS_URL are set, else embedded (SQLite, pull log file).
 
-    python bench/registry.py [--seconds 5] [--tags 10000] [--workers N]
+    python bench/registry.py [--seconds 5] [--tags 10000] [--workers N] [--only pull,manifest,push,tags]
 """
 
 import argparse
@@ -273,28 +273,37 @@ def start_hub(workdir: Path, workers: int) -> tuple[subprocess.Popen, Target]:
     return proc, target
 
 
-def measure(target: Target, seconds: float, tag_count: int) -> dict:
-    ns = "bench/" if target.name == "hub" else "bench/"
+WORKLOADS = ("pull", "manifest", "push", "tags")
+
+
+def measure(target: Target, seconds: float, tag_count: int, only=WORKLOADS, rounds: int = 3) -> dict:
+    ns = "bench/"
     results = {}
-    blob = blob_data(f"pull-{target.name}")
-    digest = push_monolithic(target, f"{ns}blob", blob)
-    for clients in (1, 8):
-        _, rate = parallel_get(target, f"/v2/{ns}blob/blobs/{digest}", clients, seconds)
-        results[f"blob pull, {clients} client{'s' if clients > 1 else ''} (MiB/s)"] = rate / MIB
+    if "pull" in only:
+        blob = blob_data(f"pull-{target.name}")
+        digest = push_monolithic(target, f"{ns}blob", blob)
+        for clients in (1, 8):
+            _, rate = parallel_get(target, f"/v2/{ns}blob/blobs/{digest}", clients, seconds)
+            results[f"blob pull, {clients} client{'s' if clients > 1 else ''} (MiB/s)"] = rate / MIB
 
-    manifest_push(target, f"{ns}manifest", ["latest"])
-    accept = {"Accept": OCI_MANIFEST}
-    rate, _ = parallel_get(target, f"/v2/{ns}manifest/manifests/latest", 16, seconds, headers=accept)
-    results["manifest GET by tag, 16 clients (req/s)"] = rate
+    if "manifest" in only:
+        manifest_push(target, f"{ns}manifest", ["latest"])
+        accept = {"Accept": OCI_MANIFEST}
+        rate, _ = parallel_get(target, f"/v2/{ns}manifest/manifests/latest", 16, seconds, headers=accept)
+        results["manifest GET by tag, 16 clients (req/s)"] = rate
 
-    results["monolithic push 100 MiB (MiB/s)"] = push_throughput(target, f"{ns}push", push_monolithic) / MIB
-    results["chunked push 100 MiB, 10 MiB chunks (MiB/s)"] = push_throughput(target, f"{ns}push", push_chunked) / MIB
+    if "push" in only:
+        monolithic = push_throughput(target, f"{ns}push", push_monolithic, rounds)
+        results["monolithic push 100 MiB (MiB/s)"] = monolithic / MIB
+        chunked = push_throughput(target, f"{ns}push", push_chunked, rounds)
+        results["chunked push 100 MiB, 10 MiB chunks (MiB/s)"] = chunked / MIB
 
-    manifest_push(target, f"{ns}tags", [f"v{i}" for i in range(tag_count)])
-    response, body = target.request("GET", f"/v2/{ns}tags/tags/list")
-    assert len(json.loads(body)["tags"]) == tag_count, body[:200]
-    rate, _ = parallel_get(target, f"/v2/{ns}tags/tags/list", 4, seconds)
-    results[f"tags list, {tag_count} tags, 4 clients (req/s)"] = rate
+    if "tags" in only:
+        manifest_push(target, f"{ns}tags", [f"v{i}" for i in range(tag_count)])
+        response, body = target.request("GET", f"/v2/{ns}tags/tags/list")
+        assert len(json.loads(body)["tags"]) == tag_count, body[:200]
+        rate, _ = parallel_get(target, f"/v2/{ns}tags/tags/list", 4, seconds)
+        results[f"tags list, {tag_count} tags, 4 clients (req/s)"] = rate
     return results
 
 
@@ -303,7 +312,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each read measurement")
     parser.add_argument("--tags", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2), help="gunicorn workers")
+    parser.add_argument(
+        "--only",
+        default=",".join(WORKLOADS),
+        help=f"comma-separated workloads to measure, of {','.join(WORKLOADS)} (default: all)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="pushes per push workload (the best one counts)")
     args = parser.parse_args(argv)
+    only = tuple(name.strip() for name in args.only.split(",") if name.strip())
+    unknown = set(only) - set(WORKLOADS)
+    if unknown or not only:
+        parser.error(f"--only takes some of {','.join(WORKLOADS)}, got {args.only!r}")
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     counters = "Redis" if os.environ.get("REDIS_URL") else "log file"
     print(
@@ -321,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             numbers = {}
             for target in (go, hub):
                 print(f"measuring {target.name} ...", flush=True)
-                numbers[target.name] = measure(target, args.seconds, args.tags)
+                numbers[target.name] = measure(target, args.seconds, args.tags, only, args.rounds)
         finally:
             for proc in processes:
                 proc.terminate()
