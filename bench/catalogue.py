@@ -505,12 +505,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def timings(connection: http.client.HTTPConnection, path: str, runs: int) -> list[float]:
+def timings(connection: http.client.HTTPConnection, path: str, runs: int, *, cookie: str = "") -> list[float]:
     """runs + 1 timings: the first request (cold: no cached counts for it yet), then `runs` after warm-up."""
     result = []
+    headers = {"Cookie": cookie} if cookie else {}
     for i in range(runs + 3):
         started = time.perf_counter()
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         response.read()
         elapsed = (time.perf_counter() - started) * 1000
@@ -546,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repositories", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=40, help="timed requests per page")
+    parser.add_argument("--only", default="", help="run only the pages whose label contains this text")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -593,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.2)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         image_digest = _big_image_digest(env)
+        member_cookie = _member_session_cookie(env)
         cases = [
             ("baseline: sign-in page", "/login/"),
             ("search: exact name (nginx)", "/search?q=nginx"),
@@ -612,6 +615,10 @@ def main(argv: list[str] | None = None) -> int:
                 "/search?" + urlencode({"q": "server", "category": "web-servers", "page": 3}),
             ),
             ("search: no query at all", "/search"),
+            ("search, signed in: exact name (nginx)", "/search?q=nginx", member_cookie),
+            ("search, signed in: two words (web server)", "/search?q=web+server", member_cookie),
+            ("search, signed in: no query, arm64", "/search?arch=arm64", member_cookie),
+            ("search, signed in: namespace/name", "/search?q=redis3/redis", member_cookie),
             ("repository page (10,000 tags)", "/r/bench/big-tags"),
             ("tags page 1 (10,000 tags)", "/r/bench/big-tags/tags"),
             ("tags page 150, version order", "/r/bench/big-tags/tags?page=150"),
@@ -622,8 +629,10 @@ def main(argv: list[str] | None = None) -> int:
         ]
         baseline = None
         print(f"{'page':48} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8} {'x base':>7}")
-        for label, path in cases:
-            first, *values = timings(connection, path, args.runs)
+        for label, path, *cookie in cases:
+            if args.only and args.only not in label and not label.startswith("baseline"):
+                continue
+            first, *values = timings(connection, path, args.runs, cookie=cookie[0] if cookie else "")
             p50, p95 = statistics.median(values), percentile(values, 95)
             baseline = baseline or p95
             print(f"{label:48} {first:9.1f} {p50:8.1f} {p95:8.1f} {p95 / baseline:7.1f}", flush=True)
@@ -631,6 +640,38 @@ def main(argv: list[str] | None = None) -> int:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     return 0
+
+
+_MEMBER_SESSION = """
+import django; django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from hub.accounts.models import Membership, Team, TeamMember, TeamRepositoryPermission
+from images.models import Namespace, Repository
+user, _ = get_user_model().objects.get_or_create(username="bench-member", defaults={"email": "m@example.com"})
+organizations = list(Namespace.objects.filter(kind="org").exclude(name__in=["library", "bench"]).order_by("id")[:2])
+for organization in organizations:
+    Membership.objects.get_or_create(organization=organization, user=user)
+    Repository.objects.filter(namespace=organization).update(is_private=True)
+team, _ = Team.objects.get_or_create(organization=organizations[1], name="bench-team")
+TeamMember.objects.get_or_create(team=team, user=user)
+repository = Repository.objects.filter(namespace=organizations[1]).order_by("id").first()
+TeamRepositoryPermission.objects.get_or_create(team=team, repository=repository, defaults={"permission": "read"})
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+def _member_session_cookie(env) -> str:
+    """A session of a user who belongs to two organizations (whose repositories are private) and one team."""
+    key = subprocess.run(
+        [sys.executable, "-c", _MEMBER_SESSION], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    return f"sessionid={key}"
 
 
 def _big_image_digest(env) -> str:

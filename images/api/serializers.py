@@ -241,7 +241,11 @@ class FacetsSerializer(serializers.Serializer):
 
 
 class CatalogSearchSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="How many repositories match, counted up to the count cap (10,000).")
+    total_is_approximate = serializers.BooleanField(
+        help_text="More repositories match than `total` (the cap); the facet counts are then those of the first "
+        "`total` matches found, not of all of them."
+    )
     results = CatalogResultSerializer(many=True)
     facets = FacetsSerializer()
 
@@ -370,3 +374,132 @@ class MirrorCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=255, allow_blank=True, default="")
     password = serializers.CharField(max_length=1024, allow_blank=True, default="", write_only=True)
     sync_interval_minutes = serializers.IntegerField(min_value=5, max_value=10080, default=60)
+
+
+# --- webhooks ----------------------------------------------------------------------------------------
+
+
+class WebhookSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+    hook_url = serializers.CharField(help_text="the same as url (Docker Hub's name for it)")
+    active = serializers.BooleanField()
+    creator = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    secret = serializers.CharField(help_text="signs each body (X-Hub-Signature-256); only in this answer, never again")
+
+
+class WebhookCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    url = serializers.CharField(max_length=1000, help_text="an http:// or https:// URL")
+    secret = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, write_only=True, help_text="generated when left out"
+    )
+
+
+class WebhookAttemptSerializer(serializers.Serializer):
+    at = serializers.CharField()
+    status = serializers.IntegerField(allow_null=True, help_text="the receiver's HTTP status; null when none came")
+    error = serializers.CharField(allow_blank=True)
+
+
+class WebhookDeliverySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uuid = serializers.CharField()
+    event = serializers.ChoiceField(choices=["push", "test"])
+    status = serializers.ChoiceField(choices=["pending", "retrying", "delivered", "failed"])
+    attempts = serializers.IntegerField()
+    response_status = serializers.IntegerField(allow_null=True, help_text="HTTP status of the last attempt")
+    error = serializers.CharField(allow_blank=True)
+    history = WebhookAttemptSerializer(many=True)
+    callback_state = serializers.CharField(allow_blank=True)
+    callback_description = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+
+
+# --- organizations -----------------------------------------------------------------------------------
+
+ROLES = ["member", "editor", "owner"]
+TEAM_PERMISSIONS = ["read", "write", "admin"]
+
+
+class OrganizationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    orgname = serializers.CharField()
+    full_name = serializers.CharField(allow_blank=True)
+    company = serializers.CharField(allow_blank=True)
+    location = serializers.CharField(allow_blank=True)
+    profile_url = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+    date_joined = serializers.DateTimeField()
+    gravatar_url = serializers.CharField(allow_blank=True)
+    type = serializers.CharField()
+    badge = serializers.CharField(help_text="verified_publisher, open_source or none")
+    user_role = serializers.CharField(help_text="the caller's role: member, editor or owner")
+    member_count = serializers.IntegerField()
+    org_groups_count = serializers.IntegerField()
+
+
+class OrgMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField(allow_blank=True)
+    type = serializers.CharField()
+    role = serializers.ChoiceField(choices=ROLES)
+    groups = serializers.ListField(child=serializers.CharField(), help_text="names of the teams they are on")
+    date_joined = serializers.DateTimeField(help_text="when they joined the organization")
+
+
+class OrgMemberAddSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=ROLES, default="member")
+
+
+class OrgMemberRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=ROLES)
+
+
+class GroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    member_count = serializers.IntegerField()
+
+
+class GroupCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class GroupMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField(allow_blank=True)
+
+
+class GroupMemberAddSerializer(serializers.Serializer):
+    """Docker Hub sends `member`; `username` (as on /members/) is taken too."""
+
+    member = serializers.CharField(max_length=150, required=False)
+    username = serializers.CharField(max_length=150, required=False)
+
+    def validate(self, data):
+        if not data.get("member") and not data.get("username"):
+            raise serializers.ValidationError({"member": ["the username of an organization member"]})
+        return data
+
+
+class GroupRepositorySerializer(serializers.Serializer):
+    namespace = serializers.CharField()
+    repository = serializers.CharField(help_text="the repository's name within the organization")
+    permission = serializers.ChoiceField(choices=TEAM_PERMISSIONS)
+
+
+class GroupRepositorySetSerializer(serializers.Serializer):
+    repository = serializers.CharField(max_length=255)
+    permission = serializers.ChoiceField(choices=TEAM_PERMISSIONS)

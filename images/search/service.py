@@ -10,13 +10,13 @@ Facets are disjunctive: the counts of one group apply every selected filter exce
 own, so choosing "Official Image" still shows how many Verified Publisher results there are.
 """
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Expression, RawSQL
 
 from images.models import Category, Namespace, Repository, RepositoryPlatform, Tag
@@ -88,26 +88,40 @@ class SearchResult:
     items: list[Repository]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     query: ParsedQuery = field(default_factory=ParsedQuery)
+    # More than `total` repositories match: `total` is the count cap (see count_cap()).
+    total_is_approximate: bool = False
+    # The facet counts are over the first `total` matches found, not over all of them.
+    facets_are_approximate: bool = False
     # True when some results are there only because their name is a typo away from the query.
     typo_matches: bool = False
 
 
-# Counting: the matches of a query are read row by row (four short columns each, see
-# images.search.index) when there are at most COUNT_CAP of them, which gives exact totals and facets in
-# one query. Broader queries (an empty query at a million repositories, a common word) are counted
-# with SQL aggregates, exactly too, and those counts are cached for BROAD_COUNTS_TTL seconds per query,
-# filters and viewer: a broad count may lag a change by that long, narrow ones never do.
+# Counting, bounded whatever the query (settings.HUB_SEARCH_COUNT_CAP, default COUNT_CAP): _counts decides.
+# A query with at most `cap` matches gets exact totals and facets, from one read of its matching rows (four
+# short columns each, see images.search.index). A broader one (no query at a million repositories, a
+# common word) is counted up to cap + 1 through a LIMIT subquery: its total is reported as `cap` and marked
+# approximate ("10,000+"), and its facets are those of the cap + 1 matches that read found, marked
+# approximate too. Those are the first matches in the table's order, not in rank order: the top `cap` in
+# rank order cost 0.1-4 s to find at a million repositories (random heap reads, text rechecks), this read
+# 10-40 ms. Nothing is cached, so no count lags a change.
 COUNT_CAP = 10_000
-BROAD_COUNTS_TTL = 60
+
+
+def count_cap() -> int:
+    return int(getattr(settings, "HUB_SEARCH_COUNT_CAP", COUNT_CAP))
 
 
 @dataclass
 class _Counts:
     total: int
-    trusted: dict[str, int]
-    categories: dict[int, int]
-    os: dict[str, int]
-    architectures: dict[str, int]
+    trusted: dict[str, int] = field(default_factory=dict)
+    categories: dict[int, int] = field(default_factory=dict)
+    os: dict[str, int] = field(default_factory=dict)
+    architectures: dict[str, int] = field(default_factory=dict)
+    # The total is the cap: more results match than were counted.
+    total_is_approximate: bool = False
+    # The facet counts are over the top `cap` matches only.
+    facets_are_approximate: bool = False
 
 
 def repository_search(
@@ -130,19 +144,33 @@ def repository_search(
     match = _match_q(parsed, typo_names)
     base = visible.filter(match) if match is not None else visible
 
-    counts = _counts(base, filters, parsed=parsed, typo_names=typo_names, user=user)
     matching = _filtered(base, filters)
     # Every tier but the last implies a match of the name or the text, so tiers need only the
     # namespace and tag parts of the match: fewer conditions to test per row, and an index to use.
     scope = _filtered(visible.filter(_scope_q(parsed)), filters)
-    narrow = counts.total <= COUNT_CAP
+    counts = _counts(base, matching, filters, facets=facets)
+    narrow = not counts.total_is_approximate
     items = _page(
-        matching, scope, parsed, typo_names, sort=sort, offset=max(0, offset), limit=max(0, limit), narrow=narrow
+        matching,
+        scope,
+        parsed,
+        typo_names,
+        sort=sort,
+        offset=max(0, offset),
+        limit=max(0, limit),
+        narrow=narrow,
     )
     for item in items:
         item.tier = _name_tier(parsed, typo_names, item)
     typo_matches = bool(typo_names) and any(item.tier == TIER_TYPO for item in items)
-    result = SearchResult(total=counts.total, items=items, query=parsed, typo_matches=typo_matches)
+    result = SearchResult(
+        total=counts.total,
+        items=items,
+        query=parsed,
+        typo_matches=typo_matches,
+        total_is_approximate=counts.total_is_approximate,
+        facets_are_approximate=counts.facets_are_approximate,
+    )
     if facets:
         result.facets = _facet_values(counts, filters)
     return result
@@ -184,7 +212,7 @@ def _page(
 ):
     """One page of results in the order of `sort`.
 
-    `narrow`: the matches are few (at most COUNT_CAP), so they are best found through their own
+    `narrow`: the matches are few (at most the count cap), so they are best found through their own
     conditions (trigram, text and name indexes) and sorted, never by walking an order index and
     testing rows that mostly do not match. The order then starts with an expression (`+ 0`), which
     no index provides. Broad queries walk the index of their order and stop after a page.
@@ -230,6 +258,22 @@ def _page(
         if len(items) >= limit:
             break
     return items
+
+
+def _facet_rows(queryset: QuerySet) -> tuple[list[tuple], int]:
+    """What facets are counted from (see _count_rows): the distinct combinations of the four facet columns
+    among these rows, each with how many rows have it. The database groups them: a few hundred rows to
+    read instead of thousands."""
+    rows = queryset.values_list("trusted_content", "facet_os", "facet_architectures", "facet_categories")
+    try:
+        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    except EmptyResultSet:
+        return [], 0
+    with connection.cursor() as cursor:
+        # `sql` is Django's compilation of the queryset, its values are in `params`.
+        cursor.execute(f"SELECT t.*, COUNT(*) FROM ({sql}) t GROUP BY 1, 2, 3, 4", params)  # noqa: S608
+        grouped = cursor.fetchall()
+    return grouped, sum(row[4] for row in grouped)
 
 
 def _tier_conditions(parsed: ParsedQuery, typo_names: list[str]) -> list[tuple[Q | None, bool]]:
@@ -413,32 +457,33 @@ def _filtered(queryset: QuerySet, filters: SearchFilters, *, skip: str = "") -> 
     return queryset
 
 
-def _counts(base: QuerySet, filters: SearchFilters, *, parsed: ParsedQuery, typo_names: list[str], user) -> _Counts:
-    """The total and the facet counts of a search (see COUNT_CAP)."""
-    key = _counts_cache_key(parsed, typo_names, filters, user)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    rows = list(
-        base.values_list("trusted_content", "facet_os", "facet_architectures", "facet_categories").order_by()[
-            : COUNT_CAP + 1
-        ]
-    )
-    if len(rows) <= COUNT_CAP:
-        return _count_rows(rows, filters)
-    counts = _count_sql(base, filters)
-    cache.set(key, counts, BROAD_COUNTS_TTL)
+def _counts(base: QuerySet, matching: QuerySet, filters: SearchFilters, *, facets: bool) -> _Counts:
+    """The total and the facet counts of a search, bounded by the count cap: the one place that decides.
+
+    `base`: the matches of the query before filters, `matching`: after them. At most cap + 1 rows are read.
+    """
+    cap = count_cap()
+    if not facets:
+        total = _count_up_to(matching, cap + 1)
+        return _Counts(min(total, cap), total_is_approximate=total > cap)
+    rows, n = _facet_rows(base.order_by()[: cap + 1])
+    counts = _count_rows(rows, filters)
+    if n <= cap:
+        return counts
+    # Broad: the facets stay those of the cap + 1 matches read, the total is counted apart (bounded too).
+    total = _count_up_to(matching, cap + 1) if filters.any else n
+    counts.total, counts.total_is_approximate, counts.facets_are_approximate = min(total, cap), total > cap, True
     return counts
 
 
-def _counts_cache_key(parsed: ParsedQuery, typo_names: list[str], filters: SearchFilters, user) -> str:
-    viewer = f"user:{user.pk}" if user is not None and user.is_authenticated else "anonymous"
-    identity = repr((parsed.name, parsed.namespace, parsed.tag, parsed.words, typo_names, filters, viewer))
-    return "search-counts:" + hashlib.sha256(identity.encode()).hexdigest()
+def _count_up_to(queryset: QuerySet, limit: int) -> int:
+    """How many rows `queryset` has, counting no further than `limit`: COUNT(*) over a LIMIT subquery."""
+    return queryset.order_by().values("pk")[:limit].count()
 
 
 def _count_rows(rows, filters: SearchFilters) -> _Counts:
-    """Disjunctive facet counts over the matching rows: each group counts under every filter but its own."""
+    """Disjunctive facet counts over the matching rows (grouped, see _facet_rows): each group counts under
+    every filter but its own."""
     wanted_categories = (
         {str(i) for i in Category.objects.filter(slug__in=filters.categories).values_list("id", flat=True)}
         if filters.categories
@@ -450,7 +495,7 @@ def _count_rows(rows, filters: SearchFilters) -> _Counts:
     categories: Counter = Counter()
     oses: Counter = Counter()
     architectures: Counter = Counter()
-    for trusted_content, os_column, architecture_column, category_column in rows:
+    for trusted_content, os_column, architecture_column, category_column, n in rows:
         os_values, architecture_values = facet_values(os_column), facet_values(architecture_column)
         category_values = facet_values(category_column)
         in_trusted = not filters.trusted or trusted_content in filters.trusted
@@ -459,53 +504,16 @@ def _count_rows(rows, filters: SearchFilters) -> _Counts:
         in_architectures = not filters.architectures or bool(architecture_values & wanted_architectures)
         if in_categories and in_os and in_architectures:
             if trusted_content in TRUSTED_FILTERS:
-                trusted[trusted_content] += 1
+                trusted[trusted_content] += n
             if in_trusted:
-                total += 1
+                total += n
         if in_trusted and in_os and in_architectures:
-            categories.update(int(value) for value in category_values)
+            categories.update({int(value): n for value in category_values})
         if in_trusted and in_categories and in_architectures:
-            oses.update(os_values)
+            oses.update(dict.fromkeys(os_values, n))
         if in_trusted and in_categories and in_os:
-            architectures.update(architecture_values)
+            architectures.update(dict.fromkeys(architecture_values, n))
     return _Counts(total, dict(trusted), dict(categories), dict(oses), dict(architectures))
-
-
-def _count_sql(base: QuerySet, filters: SearchFilters) -> _Counts:
-    """The same counts as _count_rows, by aggregates in the database, for matches too many to read."""
-
-    def ids(skip: str) -> QuerySet:
-        return _filtered(base, filters, skip=skip).values("id")
-
-    trusted = dict(
-        _filtered(base, filters, skip="trusted")
-        .filter(trusted_content__in=list(TRUSTED_FILTERS))
-        .values_list("trusted_content")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    through = Repository.categories.through
-    categories = dict(
-        through.objects.filter(repository_id__in=ids("categories"))
-        .values_list("category_id")
-        .annotate(n=Count("repository_id"))
-        .order_by()
-    )
-    oses = dict(
-        RepositoryPlatform.objects.filter(repository_id__in=ids("os"))
-        .exclude(os="")
-        .values_list("os")
-        .annotate(n=Count("repository_id", distinct=True))
-        .order_by()
-    )
-    architectures = dict(
-        RepositoryPlatform.objects.filter(repository_id__in=ids("architectures"))
-        .exclude(architecture="")
-        .values_list("architecture")
-        .annotate(n=Count("repository_id", distinct=True))
-        .order_by()
-    )
-    return _Counts(_filtered(base, filters).count(), trusted, categories, oses, architectures)
 
 
 def _facet_values(counts: _Counts, filters: SearchFilters) -> dict[str, list[FacetValue]]:

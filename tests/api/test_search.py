@@ -20,7 +20,8 @@ def test_catalog_shape(client, shelf):
     response = client.get("/v2/search/catalog/", {"query": "nginx"})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"total", "results", "facets"} and body["total"] == 3
+    assert set(body) == {"total", "total_is_approximate", "results", "facets"} and body["total"] == 3
+    assert body["total_is_approximate"] is False
     first = body["results"][0]
     assert set(first) == RESULT_KEYS
     assert first["id"] == "library/nginx" and first["name"] == "nginx" and first["badge"] == "official"
@@ -83,3 +84,14 @@ def test_classic_search(client, shelf):
     assert "page=2" in body["next"] and body["previous"] is None
     second = client.get(body["next"]).json()
     assert [r["repo_name"] for r in second["results"]] == ["alice/nginx-proxy"] and second["next"] is None
+
+
+def test_capped_totals(client, shelf, settings):
+    """Past the count cap: the cap, marked approximate where the shape has room for it (/v1/search has not)."""
+    settings.HUB_SEARCH_COUNT_CAP = 2
+    body = client.get("/v2/search/catalog/", {"query": "nginx"}).json()
+    assert body["total"] == 2 and body["total_is_approximate"] is True
+    assert names(body)[0] == "library/nginx" and len(body["results"]) == 3
+    assert client.get("/v2/search/repositories/", {"query": "nginx"}).json()["count"] == 2
+    v1 = client.get("/v1/search", {"q": "nginx"}).json()
+    assert v1["num_results"] == 2 and "total_is_approximate" not in v1

@@ -166,30 +166,55 @@ def test_no_match_is_empty_with_facets(web_servers):
     assert facet(result, "trusted") == {"official": 0, "verified": 0, "sponsored": 0}
 
 
-def test_broad_queries_count_the_same_in_sql(web_servers, monkeypatch):
-    """Past COUNT_CAP matches, counts come from SQL aggregates (and a short cache): the same numbers."""
-    from django.core.cache import cache
+def test_past_the_count_cap_totals_and_facets_are_approximate(web_servers, settings):
+    """Past HUB_SEARCH_COUNT_CAP matches the total is the cap, marked approximate, and the facets are
+    counted over the matches read (cap + 1 of them); the ranking and the page do not change."""
+    exact = repository_search(user=None, query="")
+    assert exact.total == 9 and not exact.total_is_approximate and not exact.facets_are_approximate
+    settings.HUB_SEARCH_COUNT_CAP = 5
+    capped = repository_search(user=None, query="")
+    assert capped.total == 5 and capped.total_is_approximate and capped.facets_are_approximate
+    assert names(capped) == names(exact)
+    for group in ("trusted", "categories", "os", "architectures"):
+        for value, count in facet(capped, group).items():
+            assert count <= facet(exact, group).get(value, 0)
+    assert sum(facet(capped, "trusted").values()) + facet(exact, "trusted").get("", 0) <= 6
+    assert repository_search(user=None, query="", sort="pulls", offset=5, limit=25).items == (
+        exact_items := repository_search(user=None, query="", sort="pulls", offset=5, limit=25).items
+    )
+    assert len(exact_items) == 4  # pages go on past the cap
 
-    from images.search import service
 
-    cases = [
-        ("", SearchFilters()),
-        ("nginx", SearchFilters()),
-        ("", SearchFilters(trusted=("official",))),
-        ("", SearchFilters(categories=("web-servers",), architectures=("amd64",))),
-        ("server", SearchFilters(os=("windows",))),
-    ]
-    exact = [repository_search(user=None, query=q, filters=f) for q, f in cases]
-    cache.clear()
-    monkeypatch.setattr(service, "COUNT_CAP", 1)
-    try:
-        for (q, f), expected in zip(cases, exact, strict=True):
-            result = repository_search(user=None, query=q, filters=f)
-            assert result.total == expected.total
-            assert result.facets == expected.facets
-            assert names(result) == names(expected)
-    finally:
-        cache.clear()
+def test_under_the_count_cap_counts_are_exact(web_servers, settings):
+    expected = [repository_search(user=None, query=q) for q in ("nginx", "redis")]
+    settings.HUB_SEARCH_COUNT_CAP = max(exact.total for exact in expected)  # at the cap is still under it
+    for q, exact in zip(("nginx", "redis"), expected, strict=True):
+        result = repository_search(user=None, query=q)
+        assert result.total == exact.total
+        assert result.facets == exact.facets and names(result) == names(exact)
+        assert not result.total_is_approximate and not result.facets_are_approximate
+
+
+def test_a_filter_under_the_cap_counts_exactly_within_a_broad_query(web_servers, settings):
+    """The total of a filtered search is counted apart (up to cap + 1): exact when the filter leaves few."""
+    exact = repository_search(user=None, query="", filters=SearchFilters(trusted=("official",)))
+    settings.HUB_SEARCH_COUNT_CAP = 5
+    result = repository_search(user=None, query="", filters=SearchFilters(trusted=("official",)))
+    assert result.total == exact.total and not result.total_is_approximate
+    assert result.facets_are_approximate  # the query itself matches more than the cap
+    assert names(result) == names(exact)
+    settings.HUB_SEARCH_COUNT_CAP = 1
+    result = repository_search(user=None, query="", filters=SearchFilters(trusted=("official",)))
+    assert result.total == 1 and result.total_is_approximate
+
+
+def test_without_facets_only_the_total_is_counted(web_servers, settings):
+    redis = repository_search(user=None, query="redis").total
+    settings.HUB_SEARCH_COUNT_CAP = 5
+    result = repository_search(user=None, query="", facets=False)
+    assert result.total == 5 and result.total_is_approximate and result.facets == {}
+    result = repository_search(user=None, query="redis", facets=False)
+    assert result.total == redis <= 5 and not result.total_is_approximate
 
 
 def test_facets_follow_category_and_platform_changes(web_servers):

@@ -4,6 +4,11 @@ GET /v1/search                Docker's registry search, what `docker search` and
 GET /v2/search/repositories/  Docker Hub's classic search (paginated like every list)
 GET /v2/search/catalog/       Docker Hub's catalog search (api/search/v3): badges, categories,
                               operating_systems, architectures, sort, order, from, size; `total`
+
+Counts are bounded (images.search.service.count_cap, 10,000 by default): past the cap, `total`,
+`count` and `num_results` are the cap, the catalog search says so in `total_is_approximate` and
+its facets are counted over the first matches found; `order=asc` then reads the first `total`
+results from their end. /v1/search keeps Docker's shape, with no such field.
 """
 
 from django.http import JsonResponse
@@ -239,4 +244,10 @@ class CatalogSearchView(ApiView):
                     "categories": [{"name": c.name, "slug": c.slug} for c in r.categories.all()],
                 }
             )
-        return Response(s.CatalogSearchSerializer({"total": result.total, "results": rows, "facets": facets}).data)
+        data = {
+            "total": result.total,
+            "total_is_approximate": result.total_is_approximate,
+            "results": rows,
+            "facets": facets,
+        }
+        return Response(s.CatalogSearchSerializer(data).data)
