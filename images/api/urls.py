@@ -8,7 +8,7 @@ Docker Hub's tools call these paths with and without the trailing slash; both ar
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from images.api.views import accounts, images, mirrors, repositories, search, tags
+from images.api.views import accounts, images, mirrors, orgs, repositories, search, tags, webhooks
 from images.api.views.base import ApiView
 from images.services.catalogue import RESERVED_NAMESPACE_NAMES
 
@@ -28,6 +28,7 @@ class NotFoundView(ApiView):
 
 
 REPO = "<str:namespace>/<path:name>"
+HOOK = "<str:webhook_id>"
 _repository_routes = [
     *_routes(f"{REPO}/tags/<str:tag>/images", tags.TagImagesView.as_view(), "tag-images"),
     *_routes(f"{REPO}/tags/<str:tag>", tags.TagDetailView.as_view(), "tag-detail"),
@@ -39,6 +40,10 @@ _repository_routes = [
     *_routes(f"{REPO}/stars", accounts.StarView.as_view(), "repository-stars"),
     *_routes(f"{REPO}/mirrors/<str:mirror_id>/sync", mirrors.MirrorSyncView.as_view(), "mirror-sync"),
     *_routes(f"{REPO}/mirrors", mirrors.MirrorListView.as_view(), "mirror-list"),
+    *_routes(f"{REPO}/webhooks/{HOOK}/deliveries", webhooks.WebhookDeliveryListView.as_view(), "webhook-deliveries"),
+    *_routes(f"{REPO}/webhooks/{HOOK}/test", webhooks.WebhookTestView.as_view(), "webhook-test"),
+    *_routes(f"{REPO}/webhooks/{HOOK}", webhooks.WebhookDetailView.as_view(), "webhook-detail"),
+    *_routes(f"{REPO}/webhooks", webhooks.WebhookListView.as_view(), "webhook-list"),
     *_routes(REPO, repositories.RepositoryDetailView.as_view(), "repository-detail"),
 ]
 
@@ -70,6 +75,28 @@ v2_urlpatterns = [
         )
         for p in _repository_routes
     ],  # fmt: skip
+    # Organizations ("orgs" is a reserved name, so these shadow no repository); teams are Docker Hub's "groups".
+    *_routes(
+        "orgs/<str:org>/groups/<str:team>/repositories/<path:repository>",
+        orgs.GroupRepositoryDetailView.as_view(),
+        "org-group-repository",
+    ),
+    *_routes(
+        "orgs/<str:org>/groups/<str:team>/repositories",
+        orgs.GroupRepositoryListView.as_view(),
+        "org-group-repositories",
+    ),
+    *_routes(
+        "orgs/<str:org>/groups/<str:team>/members/<str:username>",
+        orgs.GroupMemberDetailView.as_view(),
+        "org-group-member",
+    ),
+    *_routes("orgs/<str:org>/groups/<str:team>/members", orgs.GroupMemberListView.as_view(), "org-group-members"),
+    *_routes("orgs/<str:org>/groups/<str:team>", orgs.GroupDetailView.as_view(), "org-group"),
+    *_routes("orgs/<str:org>/groups", orgs.GroupListView.as_view(), "org-groups"),
+    *_routes("orgs/<str:org>/members/<str:username>", orgs.OrgMemberDetailView.as_view(), "org-member"),
+    *_routes("orgs/<str:org>/members", orgs.OrgMemberListView.as_view(), "org-members"),
+    *_routes("orgs/<str:org>", orgs.OrganizationDetailView.as_view(), "org-detail"),
     re_path(
         rf"^(?:{'|'.join(sorted(RESERVED_NAMESPACE_NAMES))})(?:/[\s\S]*)?\Z", NotFoundView.as_view(), name="not-found"
     ),

@@ -1,0 +1,164 @@
+"""Webhooks of a repository: list, add, show, delete, send a test delivery, and each one's delivery history.
+
+The console's rule (images.services.permissions.can_admin_repository): owners and admin teams, and the
+credential must allow `delete` (a repo:admin token). Those who may not read the repository get 404, as
+for every repository endpoint. A webhook's secret is in the answer to its creation and nowhere else.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from images.api import serializers as s
+from images.api.pagination import HubPagination
+from images.api.views.base import DELETE, ApiView, repository_for
+from images.models import Repository, Webhook, WebhookDelivery
+from images.services.webhooks import webhook_create, webhook_delete, webhook_test
+
+ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+TAGS = ["webhooks"]
+PAGE = [OpenApiParameter("page", int), OpenApiParameter("page_size", int)]
+
+
+def webhook_data(webhook: Webhook) -> dict:
+    return {
+        "id": webhook.pk,
+        "name": webhook.name,
+        "url": webhook.url,
+        "hook_url": webhook.url,
+        "active": webhook.active,
+        "creator": webhook.created_by.username if webhook.created_by else None,
+        "created_at": webhook.created_at,
+    }
+
+
+def delivery_data(delivery: WebhookDelivery) -> dict:
+    return {
+        "id": delivery.pk,
+        "uuid": str(delivery.uuid),
+        "event": delivery.event,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "response_status": delivery.response_status,
+        "error": delivery.error,
+        "history": delivery.history,
+        "callback_state": delivery.callback_state,
+        "callback_description": delivery.callback_description,
+        "created_at": delivery.created_at,
+        "delivered_at": delivery.delivered_at,
+    }
+
+
+def _administered(request, namespace: str, name: str) -> Repository:
+    repository, _ = repository_for(request, namespace, name, DELETE)
+    return repository
+
+
+def _webhook(request, namespace: str, name: str, webhook_id: str) -> Webhook:
+    repository = _administered(request, namespace, name)
+    # Matched as text so a malformed id is this endpoint's 404, not another route's.
+    webhook = (
+        Webhook.objects.select_related("repository__namespace", "created_by")
+        .filter(repository=repository, pk=int(webhook_id))
+        .first()
+        if webhook_id.isdigit() and len(webhook_id) < 19
+        else None
+    )
+    if webhook is None:
+        raise exceptions.NotFound("no such webhook")
+    return webhook
+
+
+def _denied(exc: PermissionDenied):
+    return exceptions.PermissionDenied(str(exc))
+
+
+class WebhookListView(ApiView):
+    @extend_schema(
+        operation_id="webhook_list",
+        responses={200: s.WebhookSerializer(many=True), **ERRORS},
+        summary="The webhooks told about every tag pushed to this repository",
+        tags=TAGS,
+    )
+    def get(self, request, namespace: str, name: str):
+        repository = _administered(request, namespace, name)
+        webhooks = repository.webhooks.select_related("created_by").order_by("name", "pk")
+        return Response(s.WebhookSerializer([webhook_data(w) for w in webhooks], many=True).data)
+
+    @extend_schema(
+        operation_id="webhook_create",
+        request=s.WebhookCreateSerializer,
+        responses={201: s.WebhookCreatedSerializer, **ERRORS},
+        summary="Add a webhook; its secret (given or generated) is in this answer only",
+        tags=TAGS,
+    )
+    def post(self, request, namespace: str, name: str):
+        repository = _administered(request, namespace, name)
+        form = s.WebhookCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            webhook, secret = webhook_create(user=request.user, repository=repository, **form.validated_data)
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from None
+        except PermissionDenied as exc:
+            raise _denied(exc) from None
+        return Response(
+            s.WebhookCreatedSerializer({**webhook_data(webhook), "secret": secret}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class WebhookDetailView(ApiView):
+    @extend_schema(
+        operation_id="webhook_get", responses={200: s.WebhookSerializer, **ERRORS}, summary="One webhook", tags=TAGS
+    )
+    def get(self, request, namespace: str, name: str, webhook_id: str):
+        return Response(s.WebhookSerializer(webhook_data(_webhook(request, namespace, name, webhook_id))).data)
+
+    @extend_schema(
+        operation_id="webhook_delete",
+        responses={204: None, **ERRORS},
+        summary="Delete a webhook and its delivery history",
+        tags=TAGS,
+    )
+    def delete(self, request, namespace: str, name: str, webhook_id: str):
+        webhook = _webhook(request, namespace, name, webhook_id)
+        try:
+            webhook_delete(user=request.user, webhook=webhook)
+        except PermissionDenied as exc:
+            raise _denied(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebhookTestView(ApiView):
+    @extend_schema(
+        operation_id="webhook_test",
+        request=None,
+        responses={202: s.WebhookDeliverySerializer, **ERRORS},
+        summary="Send a test delivery (the push payload of the latest tag); it is sent in the background",
+        tags=TAGS,
+    )
+    def post(self, request, namespace: str, name: str, webhook_id: str):
+        webhook = _webhook(request, namespace, name, webhook_id)
+        try:
+            delivery = webhook_test(user=request.user, webhook=webhook)
+        except PermissionDenied as exc:
+            raise _denied(exc) from None
+        return Response(s.WebhookDeliverySerializer(delivery_data(delivery)).data, status=status.HTTP_202_ACCEPTED)
+
+
+class WebhookDeliveryListView(ApiView):
+    @extend_schema(
+        operation_id="webhook_delivery_list",
+        parameters=PAGE,
+        responses={200: s.paginated(s.WebhookDeliverySerializer), **ERRORS},
+        summary="The webhook's deliveries, newest first, with the receiver's status code for each attempt",
+        tags=TAGS,
+    )
+    def get(self, request, namespace: str, name: str, webhook_id: str):
+        webhook = _webhook(request, namespace, name, webhook_id)
+        paginator = HubPagination()
+        page = paginator.paginate_queryset(webhook.deliveries.order_by("-created_at", "-pk"), request, view=self)
+        return paginator.get_paginated_response(
+            s.WebhookDeliverySerializer([delivery_data(d) for d in page], many=True).data
+        )
