@@ -1,0 +1,47 @@
+"""The demo catalogue that the first `make run` seeds."""
+
+import pytest
+
+from images.demo import demo_seed
+from images.models import Manifest, Repository
+from images.models.catalogue import TrustedContent
+from images.models.content import IndexStatus
+from images.services.indexing import manifest_index
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeds_once_through_the_push_path_and_indexes(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert demo_seed() is True
+    names = set(Repository.objects.values_list("namespace__name", "name"))
+    assert ("sponsored", "toolbox") in names
+    badges = dict(Repository.objects.values_list("name", "trusted_content"))
+    assert badges["toolbox"] == TrustedContent.SPONSORED
+    # Every stored manifest was queued for the worker on commit, as a push would be.
+    assert Manifest.objects.exclude(index_status=IndexStatus.QUEUED).count() == 0
+    assert len(callbacks) >= Manifest.objects.count()
+    for manifest_id in Manifest.objects.values_list("pk", flat=True):
+        assert manifest_index(manifest_id=manifest_id) in (IndexStatus.INDEXED, IndexStatus.SKIPPED)
+    toolbox = Manifest.objects.get(repository__name="toolbox", is_index=False)
+    assert toolbox.os_ecosystem == "Alpine:v3.18"
+    assert set(toolbox.packages.values_list("name", flat=True)) == {"musl", "busybox"}
+    assert demo_seed() is False  # a second start adds nothing
+
+
+def test_debian_based_images_when_this_machine_has_dpkg():
+    from images.demo import DPKG_STATUS
+
+    if not DPKG_STATUS.exists():
+        pytest.skip("no /var/lib/dpkg/status on this machine: the demo leaves the Debian images out")
+    demo_seed()
+    debian = Repository.objects.get(namespace__name="library", name="debian")
+    assert debian.trusted_content == TrustedContent.OFFICIAL
+    assert set(debian.tags.values_list("name", flat=True)) == {"12", "bookworm", "latest"}
+    index = debian.tags.get(name="12").manifest
+    assert index.is_index and index.child_links.count() == 2
+    webapp = Repository.objects.get(namespace__name="acme", name="webapp")
+    assert webapp.trusted_content == TrustedContent.VERIFIED
+    image = webapp.tags.get(name="1.9").manifest
+    manifest_index(manifest_id=image.pk)
+    assert image.packages.filter(type="pypi", name="Jinja2", version="2.10").exists()
