@@ -277,3 +277,13 @@ def test_owners_may_write(api, acme, carol, owner):
 def test_a_superuser_sees_every_organization(api, acme):
     root = user_create(username="root", password="root-password", is_superuser=True)
     assert api.get(ORG, **bearer(pat(root, "read"))).json()["user_role"] == "owner"
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("get", "/v2/orgs/%00/"), ("get", f"{ORG}groups/%00/"), ("get", f"{ORG}members/%00/"),
+     ("delete", f"{ORG}groups/release/members/%00/"), ("delete", f"{ORG}groups/release/repositories/%00/")],
+)  # fmt: skip
+def test_a_nul_in_a_name_is_a_404_not_a_database_error(api, acme, owner, method, path):
+    # PostgreSQL refuses NUL in text comparisons; such a name names nothing.
+    assert getattr(api, method)(path, **owner).status_code == 404
