@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Expression, RawSQL
 
-from images.models import Category, Namespace, Repository, RepositoryPlatform, Tag
+from images.models import Category, Namespace, Repository, Tag
 from images.models.catalogue import TrustedContent
 from images.search.index import facet_values
 from images.search.query import ParsedQuery, damerau_levenshtein, parse_query, typo_budget
@@ -404,10 +404,15 @@ def _typo_names(parsed: ParsedQuery) -> list[str]:
 
     The database proposes candidates (trigram similarity on PostgreSQL; similar length and a shared
     leading letter on SQLite) and Damerau-Levenshtein distance decides, so `ngnix` finds `nginx`.
+    Typos are looked for in name-like queries: a query of several words that the text of some repository
+    already holds (`web server`) is answered by its words, and the candidate pass (the costliest query of
+    such a search, its name being long and its trigrams common) is skipped.
     """
     name = parsed.name
     budget = typo_budget(name)
     if not budget or parsed.namespace or "/" in name or Repository.objects.filter(name=name).exists():
+        return []
+    if len(parsed.words) > 1 and Repository.objects.filter(_text_q(parsed.words, strong=False)).exists():
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -437,24 +442,28 @@ def _typo_names(parsed: ParsedQuery) -> list[str]:
 
 
 def _filtered(queryset: QuerySet, filters: SearchFilters, *, skip: str = "") -> QuerySet:
+    """Apply the filters through the denormalised facet columns of the repository row (see images.search.index):
+    a test of the row the text and name conditions already found, never a join or an EXISTS per group."""
     if filters.trusted and skip != "trusted":
         queryset = queryset.filter(trusted_content__in=filters.trusted)
     if filters.categories and skip != "categories":
-        through = Repository.categories.through
-        queryset = queryset.filter(
-            Exists(through.objects.filter(repository_id=OuterRef("pk"), category__slug__in=filters.categories))
-        )
+        ids = Category.objects.filter(slug__in=filters.categories).values_list("id", flat=True)
+        queryset = queryset.filter(_facet_q("facet_categories", [str(i) for i in ids]))
     if filters.os and skip != "os":
-        queryset = queryset.filter(
-            Exists(RepositoryPlatform.objects.filter(repository_id=OuterRef("pk"), os__in=filters.os))
-        )
+        queryset = queryset.filter(_facet_q("facet_os", filters.os))
     if filters.architectures and skip != "architectures":
-        queryset = queryset.filter(
-            Exists(
-                RepositoryPlatform.objects.filter(repository_id=OuterRef("pk"), architecture__in=filters.architectures)
-            )
-        )
+        queryset = queryset.filter(_facet_q("facet_architectures", filters.architectures))
     return queryset
+
+
+def _facet_q(column: str, values) -> Q:
+    """Rows whose facet column (" a b c ") holds any of `values`. A value that no facet column can hold (empty,
+    or with a space in it) matches nothing, as no platform or category row would carry it either."""
+    condition = Q(pk__in=[])
+    for value in values:
+        if value and not any(c.isspace() for c in value):
+            condition |= Q(**{f"{column}__contains": f" {value} "})
+    return condition
 
 
 def _counts(base: QuerySet, matching: QuerySet, filters: SearchFilters, *, facets: bool) -> _Counts:

@@ -5,6 +5,7 @@ import pytest
 from hub.accounts.services import user_create
 from images.models import Repository
 from images.search import SearchFilters, repository_search
+from images.search.index import repository_platforms_refresh
 from tests.search import catalogue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
@@ -226,8 +227,6 @@ def test_facets_follow_category_and_platform_changes(web_servers):
     Category.objects.get(slug="web-servers").repositories.clear()
     assert "web-servers" not in facet(repository_search(user=None, query=""), "categories")
     catalogue.image_tag(redis, "7-arm", platforms=("linux/riscv64",))
-    from images.search.index import repository_platforms_refresh
-
     repository_platforms_refresh(repository_id=redis.id)
     assert facet(repository_search(user=None, query=""), "architectures")["riscv64"] == 1
     riscv = repository_search(user=None, query="", filters=SearchFilters(architectures=("riscv64",)))
@@ -240,3 +239,33 @@ def test_best_match_pages_cross_tiers(web_servers):
     for offset in range(0, len(everything), 2):
         paged += names(repository_search(user=None, query="nginx", offset=offset, limit=2))
     assert paged == everything
+
+
+def test_several_words_that_match_look_for_no_typos(web_servers):
+    catalogue.repository("erin/web-sever", short="Spelt wrong")
+    # `web server` matches by its words, so the name a typo away from `web-server` is not a typo match;
+    # when the words match nothing, the typo tier still answers.
+    assert "erin/web-sever" not in names(repository_search(user=None, query="web server"))
+    result = repository_search(user=None, query="web sevrer")
+    assert "erin/web-sever" in names(result)
+    assert result.typo_matches
+
+
+def test_filters_read_the_facet_columns_and_follow_changes(web_servers):
+    only_arm = SearchFilters(architectures=("arm",))
+    assert names(repository_search(user=None, query="nginx", filters=only_arm)) == ["library/nginx"]
+    assert names(repository_search(user=None, filters=SearchFilters(os=("windows",)))) == ["apache/httpd-tools"]
+    # A value is matched whole: `arm` is not `arm64`; values no platform can have match nothing.
+    assert names(repository_search(user=None, filters=SearchFilters(architectures=("ar",)))) == []
+    assert names(repository_search(user=None, filters=SearchFilters(os=("linux windows",)))) == []
+    bitnami = Repository.objects.get(namespace__name="bitnami", name="nginx")
+    catalogue.image_tag(bitnami, "arm", platforms=("linux/arm/v7",))
+    repository_platforms_refresh(repository_id=bitnami.id)
+    assert names(repository_search(user=None, query="nginx", filters=only_arm)) == ["library/nginx", "bitnami/nginx"]
+    web = SearchFilters(categories=("web-servers", "databases-storage"))
+    assert set(names(repository_search(user=None, filters=web))) == {
+        "library/nginx",
+        "carol/webserver",
+        "apache/httpd-tools",
+        "library/redis",
+    }
