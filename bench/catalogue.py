@@ -8,8 +8,8 @@ The catalogue is generated once per (database, size) and kept (SQLite under var/
 its own database), so later runs only measure. A gunicorn process serves Hub on loopback; requests
 go one at a time over a kept-alive connection. Each timing is printed with its ratio to a baseline
 measured in the same run (the sign-in page: a template and no catalogue query). "first" is the first
-request of a page: search caches the counts of broad queries (images/search/service.py, COUNT_CAP),
-so that column shows what an uncached broad query costs.
+request of a page, before the database's own caches are warm (search keeps no cache of its own:
+broad queries count at most HUB_SEARCH_COUNT_CAP matches, images/search/service.py).
 Targets: search p95 <= 50 ms at 1M repositories on PostgreSQL; tags page p95 <= 50 ms.
 """
 
@@ -506,7 +506,7 @@ def free_port() -> int:
 
 
 def timings(connection: http.client.HTTPConnection, path: str, runs: int, *, cookie: str = "") -> list[float]:
-    """runs + 1 timings: the first request (cold: no cached counts for it yet), then `runs` after warm-up."""
+    """runs + 1 timings: the first request (cold database caches), then `runs` after warm-up."""
     result = []
     headers = {"Cookie": cookie} if cookie else {}
     for i in range(runs + 3):
