@@ -89,9 +89,16 @@ class BlobStore:
         if self.is_local:
             path = self.storage.path(name)
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as out:
-                while chunk := reader.read(READ_SIZE):
-                    out.write(chunk)
+            with open(path, "wb", buffering=0) as out:
+                readinto = getattr(reader, "readinto", None)
+                if readinto is None:
+                    while chunk := reader.read(READ_SIZE):
+                        _write_all(out, memoryview(chunk))
+                    return
+                # One buffer for the whole object: no bytes object per chunk, no copy in Python.
+                view = memoryview(bytearray(READ_SIZE))
+                while count := readinto(view):
+                    _write_all(out, view[:count])
             return
         self.storage.save(name, ContentFile(reader.read()))
 
@@ -158,6 +165,13 @@ class BlobStore:
         directories, files = self.storage.listdir(prefix)
         for name in files:
             self.storage.delete(prefix + name)
+
+
+def _write_all(out, view: memoryview) -> None:
+    """Write all of `view` to an unbuffered file (its write may take less than asked)."""
+    while view:
+        written = out.write(view)
+        view = view[written:]
 
 
 @cache

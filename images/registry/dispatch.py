@@ -9,6 +9,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from images.registry.auth import request_claims, unauthorized
+from images.registry.body import StreamBody, gunicorn_body
 from images.registry.errors import Code, RegistryError, error_response
 from images.services.permissions import DELETE, PULL, PUSH
 from images.services.repositories import repository_get, repository_name_split
@@ -77,8 +78,9 @@ class RegistryView(View):
 def request_body(request) -> tuple[object, int | None]:
     """(stream, length) of the request body; length None for a chunked body of unknown size.
 
-    Django reads nothing from a body without Content-Length, but Go clients stream layers of
-    unknown size with `Transfer-Encoding: chunked`; gunicorn decodes that into wsgi.input.
+    The stream has read(n) and readinto(buffer) (images/registry/body.py). Django reads nothing
+    from a body without Content-Length, but Go clients stream layers of unknown size with
+    `Transfer-Encoding: chunked`; gunicorn decodes that into wsgi.input.
     """
     raw = request.META.get("CONTENT_LENGTH")
     if raw:
@@ -88,7 +90,7 @@ def request_body(request) -> tuple[object, int | None]:
             raise RegistryError(Code.SIZE_INVALID, {"content_length": raw[:50]}) from None
         if length < 0:
             raise RegistryError(Code.SIZE_INVALID, {"content_length": raw[:50]})
-        return request, length
+        return gunicorn_body(request) or StreamBody(request), length
     if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
-        return request.META["wsgi.input"], None
-    return request, 0
+        return StreamBody(request.META["wsgi.input"]), None
+    return StreamBody(request), 0

@@ -15,11 +15,15 @@ from django.utils import timezone
 from images.models import Blob, Repository, Upload
 from images.registry.errors import Code, RegistryError
 from images.services.blobs import blob_link, blob_register, digest_validate
-from images.storage import blob_path, blob_storage, upload_prefix
+from images.storage import READ_SIZE, blob_path, blob_storage, upload_prefix
 
 
 class HashingReader:
-    """Reads at most `limit` bytes from `source`, hashing and counting them on the way."""
+    """Reads at most `limit` bytes from `source`, hashing and counting them on the way.
+
+    `readinto` hashes the bytes in the caller's buffer, so a copy loop that reuses one buffer
+    allocates nothing per chunk; `read` is there for consumers that want bytes (boto3).
+    """
 
     def __init__(self, source, algorithm: str = "sha256", limit: int | None = None):
         self.source = source
@@ -40,29 +44,78 @@ class HashingReader:
             self.count += len(data)
         return data
 
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer).cast("B")
+        if self.limit is not None:
+            remaining = self.limit - self.count
+            if remaining <= 0:
+                return 0
+            if remaining < len(view):
+                view = view[:remaining]
+        readinto = getattr(self.source, "readinto", None)
+        if readinto is None:
+            data = self.source.read(len(view))
+            count = len(data)
+            view[:count] = data
+        else:
+            count = readinto(view) or 0
+        if count:
+            self.hash.update(view[:count])
+            self.count += count
+        return count
+
     @property
     def digest(self) -> str:
         return f"{self.algorithm}:{self.hash.hexdigest()}"
 
 
 class ChainReader:
-    """A read(n) view over an iterator of byte strings (the chunk objects of an upload, in order)."""
+    """A file-like view over an iterator of byte strings (the chunk objects of an upload, in order).
+
+    read(n) returns n bytes unless the pieces run out (boto3 sizes multipart parts by it);
+    readinto copies from the current piece without joining pieces.
+    """
 
     def __init__(self, pieces):
         self.pieces = iter(pieces)
-        self.buffer = b""
+        self.piece = b""
+        self.offset = 0
 
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self.buffer) < size:
+    def _current(self) -> memoryview | None:
+        while self.offset >= len(self.piece):
             piece = next(self.pieces, None)
             if piece is None:
+                self.piece, self.offset = b"", 0
+                return None
+            self.piece, self.offset = piece, 0
+        return memoryview(self.piece)[self.offset :]
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(view):
+            current = self._current()
+            if current is None:
                 break
-            self.buffer += piece
-        if size < 0:
-            data, self.buffer = self.buffer, b""
-        else:
-            data, self.buffer = self.buffer[:size], self.buffer[size:]
-        return data
+            count = min(len(current), len(view) - filled)
+            view[filled : filled + count] = current[:count]
+            self.offset += count
+            filled += count
+        return filled
+
+    def read(self, size: int = -1) -> bytes:
+        parts = []
+        wanted = size if size is not None and size >= 0 else None
+        while wanted is None or wanted > 0:
+            current = self._current()
+            if current is None:
+                break
+            count = len(current) if wanted is None else min(len(current), wanted)
+            parts.append(current[:count])
+            self.offset += count
+            if wanted is not None:
+                wanted -= count
+        return b"".join(parts)
 
 
 def upload_start(*, repository: Repository) -> Upload:
@@ -151,7 +204,8 @@ def upload_finish(
         computed, source = upload.digest, chunks[0]
     elif len(chunks) == 1:
         hasher = HashingReader(ChainReader(store.object_iter(chunks[0])), algorithm)
-        while hasher.read(1024 * 1024):
+        buffer = bytearray(READ_SIZE)
+        while hasher.readinto(buffer):
             pass
         computed, source = hasher.digest, chunks[0]
     else:
