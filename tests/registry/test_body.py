@@ -3,6 +3,7 @@ requests left for gunicorn, a short body marked so gunicorn closes the connectio
 
 import hashlib
 import socket
+import threading
 
 import pytest
 from gunicorn.http.body import Body, LengthReader
@@ -39,7 +40,9 @@ def test_body_read_from_the_socket_stops_at_its_end(connection):
     server, client = connection
     data = bytes(range(256)) * 4096  # 1 MiB
     request = gunicorn_request(server, len(data), buffered=data[:1000])
-    client.sendall(data[1000:] + NEXT_REQUEST)
+    # More than a socket buffer holds: the client sends while the body is read.
+    sender = threading.Thread(target=client.sendall, args=(data[1000:] + NEXT_REQUEST,))
+    sender.start()
     body = gunicorn_body(request)
     assert isinstance(body, GunicornBody)
     assert request._read_started
@@ -49,6 +52,7 @@ def test_body_read_from_the_socket_stops_at_its_end(connection):
     received = bytearray()
     while count := reader.readinto(buffer):
         received += buffer[:count]
+    sender.join()
     assert received == data
     assert reader.digest == "sha256:" + hashlib.sha256(data).hexdigest()
     # gunicorn sees the body consumed, and the pipelined request is still there for it.
