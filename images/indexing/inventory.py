@@ -66,9 +66,7 @@ def attribute_packages(files: ImageFiles, os_release: OsRelease | None) -> list[
     return found
 
 
-def index_layers(
-    layers: Iterable[tuple[int, BinaryIO, str]], limits: LayerLimits | None = None
-) -> ImageInventory:
+def index_layers(layers: Iterable[tuple[int, BinaryIO, str]], limits: LayerLimits | None = None) -> ImageInventory:
     """``layers`` are ``(layer_index, fileobj, media_type)``, base layer first. Raises
     ``layers.HostileLayer`` (a ``CorruptLayer`` for unreadable archives) and
     ``packages.rpm.RpmHeaderError``."""

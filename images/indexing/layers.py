@@ -167,7 +167,7 @@ class _PrefixedReader(io.RawIOBase):
 
 
 def compression_of(magic: bytes, media_type: str = "") -> str:
-    """"gzip", "zstd" or "tar". The magic bytes decide: registries in the wild label layers
+    """ "gzip", "zstd" or "tar". The magic bytes decide: registries in the wild label layers
     loosely, and a wrong label must not make us parse compressed bytes as tar."""
     if magic.startswith(GZIP_MAGIC):
         return "gzip"
@@ -207,9 +207,7 @@ class LayerEntry:
 _CORRUPTION = (tarfile.TarError, gzip.BadGzipFile, zlib.error, zstandard.ZstdError, EOFError, OSError)
 
 
-def iter_layer(
-    fileobj: BinaryIO, media_type: str = "", limits: LayerLimits | None = None
-) -> Iterator[LayerEntry]:
+def iter_layer(fileobj: BinaryIO, media_type: str = "", limits: LayerLimits | None = None) -> Iterator[LayerEntry]:
     """Stream a layer's members in archive order, nothing extracted, nothing kept."""
     limits = limits or LayerLimits()
     try:
@@ -250,8 +248,7 @@ def _entry(archive: tarfile.TarFile, member: tarfile.TarInfo, limits: LayerLimit
         except _CORRUPTION as error:
             raise CorruptLayer(f"unreadable layer archive: {error}") from error
 
-    return LayerEntry(path=path, kind=kind, size=member.size, mode=member.mode, link_target=link_target,
-                      read=read)
+    return LayerEntry(path=path, kind=kind, size=member.size, mode=member.mode, link_target=link_target, read=read)
 
 
 def _remove_tree(mapping: dict, path: str, keep_root: bool = False) -> None:

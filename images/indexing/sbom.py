@@ -66,8 +66,12 @@ def cyclonedx_document(packages: list[Package], image: ImageRef, created: dateti
         name=image.name,
         version=image.digest,
         bom_ref=f"image:{image.name}@{image.digest}",
-        purl=PackageURL(type="oci", name=image.name.rsplit("/", 1)[-1], version=image.digest,
-                        qualifiers={"repository_url": image.name, **({"tag": image.tag} if image.tag else {})}),
+        purl=PackageURL(
+            type="oci",
+            name=image.name.rsplit("/", 1)[-1],
+            version=image.digest,
+            qualifiers={"repository_url": image.name, **({"tag": image.tag} if image.tag else {})},
+        ),
     )
     components = []
     for index, package in enumerate(packages):

@@ -21,8 +21,19 @@ class UnsupportedEcosystem(ValueError):
 
 InvalidVersion = univers_versions.InvalidVersion  # a ValueError, raised for unparseable versions
 
-_RPM_ECOSYSTEMS = {"Red Hat", "Rocky Linux", "AlmaLinux", "openSUSE", "SUSE", "Mariner", "Azure Linux",
-                   "Photon OS", "Oracle Linux", "Fedora", "CentOS"}
+_RPM_ECOSYSTEMS = {
+    "Red Hat",
+    "Rocky Linux",
+    "AlmaLinux",
+    "openSUSE",
+    "SUSE",
+    "Mariner",
+    "Azure Linux",
+    "Photon OS",
+    "Oracle Linux",
+    "Fedora",
+    "CentOS",
+}
 _UNIVERS_CLASS = {
     "Debian": univers_versions.DebianVersion,
     "Ubuntu": univers_versions.DebianVersion,
@@ -67,7 +78,8 @@ def _pypi_key(version: str) -> tuple:
     except InvalidPep440Version:
         parts = tuple(
             (0, int(part), "") if part.isdigit() else (1, 0, part)
-            for part in _PEP440_PARTS.findall(version.lower()) if part not in ".-"
+            for part in _PEP440_PARTS.findall(version.lower())
+            if part not in ".-"
         )
         if not parts:
             raise InvalidVersion(f"not a PyPI version: {version!r}") from None

@@ -100,8 +100,15 @@ def severity_from_score(score: float) -> str:
 
 
 _CVSS_CLASSES = {"CVSS_V4": CVSS4, "CVSS_V3": CVSS3, "CVSS_V2": CVSS2}
-_DATABASE_SEVERITY = {"CRITICAL": "CRITICAL", "HIGH": "HIGH", "IMPORTANT": "HIGH", "MODERATE": "MEDIUM",
-                      "MEDIUM": "MEDIUM", "LOW": "LOW", "NEGLIGIBLE": "LOW"}
+_DATABASE_SEVERITY = {
+    "CRITICAL": "CRITICAL",
+    "HIGH": "HIGH",
+    "IMPORTANT": "HIGH",
+    "MODERATE": "MEDIUM",
+    "MEDIUM": "MEDIUM",
+    "LOW": "LOW",
+    "NEGLIGIBLE": "LOW",
+}
 
 
 def _severity(record: dict) -> tuple[str, float | None, str]:
@@ -235,8 +242,9 @@ def affected_by(advisory: Advisory, ecosystem: str, name: str, version: str) -> 
             continue
         interval = _affected_interval(affected, ecosystem, version)
         if interval.affected:
-            return Match(advisory.id, ecosystem, name, version, interval.fixed_in, interval.last_affected,
-                         advisory.severity)
+            return Match(
+                advisory.id, ecosystem, name, version, interval.fixed_in, interval.last_affected, advisory.severity
+            )
     return None
 
 
@@ -282,8 +290,16 @@ def match_name_and_version(package: Package, ecosystem: str) -> tuple[str, str]:
 
 
 # purl type -> OSV ecosystem, for language packages (OS packages take the image's ecosystem).
-PURL_TYPE_ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm", "golang": "Go", "maven": "Maven", "gem": "RubyGems",
-                        "cargo": "crates.io", "nuget": "NuGet", "composer": "Packagist"}
+PURL_TYPE_ECOSYSTEMS = {
+    "pypi": "PyPI",
+    "npm": "npm",
+    "golang": "Go",
+    "maven": "Maven",
+    "gem": "RubyGems",
+    "cargo": "crates.io",
+    "nuget": "NuGet",
+    "composer": "Packagist",
+}
 
 
 def package_ecosystem(package: Package, os_ecosystem: str | None) -> str | None:

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,321 +17,527 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Blob',
+            name="Blob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=150, unique=True)),
-                ('size', models.PositiveBigIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("digest", models.CharField(max_length=150, unique=True)),
+                ("size", models.PositiveBigIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100, unique=True)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Vulnerability',
+            name="Vulnerability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('osv_id', models.CharField(max_length=100, unique=True)),
-                ('summary', models.TextField(blank=True)),
-                ('details', models.TextField(blank=True)),
-                ('aliases', models.JSONField(blank=True, default=list)),
-                ('severity', models.CharField(choices=[('critical', 'Critical'), ('high', 'High'), ('medium', 'Medium'), ('low', 'Low'), ('unknown', 'Unknown')], default='unknown', max_length=10)),
-                ('cvss_score', models.FloatField(blank=True, null=True)),
-                ('cvss_vector', models.CharField(blank=True, max_length=255)),
-                ('published', models.DateTimeField(blank=True, null=True)),
-                ('modified', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn', models.DateTimeField(blank=True, null=True)),
-                ('references', models.JSONField(blank=True, default=list)),
-                ('data', models.JSONField(default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("osv_id", models.CharField(max_length=100, unique=True)),
+                ("summary", models.TextField(blank=True)),
+                ("details", models.TextField(blank=True)),
+                ("aliases", models.JSONField(blank=True, default=list)),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("critical", "Critical"),
+                            ("high", "High"),
+                            ("medium", "Medium"),
+                            ("low", "Low"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("cvss_score", models.FloatField(blank=True, null=True)),
+                ("cvss_vector", models.CharField(blank=True, max_length=255)),
+                ("published", models.DateTimeField(blank=True, null=True)),
+                ("modified", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn", models.DateTimeField(blank=True, null=True)),
+                ("references", models.JSONField(blank=True, default=list)),
+                ("data", models.JSONField(default=dict)),
             ],
             options={
-                'verbose_name_plural': 'vulnerabilities',
+                "verbose_name_plural": "vulnerabilities",
             },
         ),
         migrations.CreateModel(
-            name='Manifest',
+            name="Manifest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=150)),
-                ('media_type', models.CharField(max_length=255)),
-                ('artifact_type', models.CharField(blank=True, max_length=255)),
-                ('size', models.PositiveIntegerField()),
-                ('content', models.BinaryField()),
-                ('config_digest', models.CharField(blank=True, max_length=150)),
-                ('subject_digest', models.CharField(blank=True, db_index=True, max_length=150)),
-                ('is_index', models.BooleanField(default=False)),
-                ('pushed_at', models.DateTimeField(auto_now_add=True)),
-                ('os', models.CharField(blank=True, max_length=64)),
-                ('architecture', models.CharField(blank=True, max_length=64)),
-                ('variant', models.CharField(blank=True, max_length=64)),
-                ('os_name', models.CharField(blank=True, max_length=255)),
-                ('os_ecosystem', models.CharField(blank=True, max_length=64)),
-                ('image_created_at', models.DateTimeField(blank=True, null=True)),
-                ('compressed_size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('uncompressed_size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('index_status', models.CharField(choices=[('pending', 'Pending'), ('queued', 'Queued'), ('indexing', 'Indexing'), ('indexed', 'Indexed'), ('failed', 'Failed'), ('skipped', 'Not an image')], default='pending', max_length=10)),
-                ('index_error', models.TextField(blank=True)),
-                ('index_progress', models.PositiveSmallIntegerField(default=0)),
-                ('index_started_at', models.DateTimeField(blank=True, null=True)),
-                ('indexed_at', models.DateTimeField(blank=True, null=True)),
-                ('pushed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("digest", models.CharField(max_length=150)),
+                ("media_type", models.CharField(max_length=255)),
+                ("artifact_type", models.CharField(blank=True, max_length=255)),
+                ("size", models.PositiveIntegerField()),
+                ("content", models.BinaryField()),
+                ("config_digest", models.CharField(blank=True, max_length=150)),
+                ("subject_digest", models.CharField(blank=True, db_index=True, max_length=150)),
+                ("is_index", models.BooleanField(default=False)),
+                ("pushed_at", models.DateTimeField(auto_now_add=True)),
+                ("os", models.CharField(blank=True, max_length=64)),
+                ("architecture", models.CharField(blank=True, max_length=64)),
+                ("variant", models.CharField(blank=True, max_length=64)),
+                ("os_name", models.CharField(blank=True, max_length=255)),
+                ("os_ecosystem", models.CharField(blank=True, max_length=64)),
+                ("image_created_at", models.DateTimeField(blank=True, null=True)),
+                ("compressed_size", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("uncompressed_size", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "index_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("queued", "Queued"),
+                            ("indexing", "Indexing"),
+                            ("indexed", "Indexed"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not an image"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("index_error", models.TextField(blank=True)),
+                ("index_progress", models.PositiveSmallIntegerField(default=0)),
+                ("index_started_at", models.DateTimeField(blank=True, null=True)),
+                ("indexed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "pushed_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Layer',
+            name="Layer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('empty_layer', models.BooleanField(default=False)),
-                ('digest', models.CharField(blank=True, max_length=150)),
-                ('media_type', models.CharField(blank=True, max_length=255)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('uncompressed_size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('created_by', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True)),
-                ('manifest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='layers', to='images.manifest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                ("empty_layer", models.BooleanField(default=False)),
+                ("digest", models.CharField(blank=True, max_length=150)),
+                ("media_type", models.CharField(blank=True, max_length=255)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("uncompressed_size", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("created_by", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "manifest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="layers", to="images.manifest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='ManifestBlob',
+            name="ManifestBlob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('blob', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='manifest_refs', to='images.blob')),
-                ('manifest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blob_refs', to='images.manifest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "blob",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="manifest_refs", to="images.blob"
+                    ),
+                ),
+                (
+                    "manifest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="blob_refs", to="images.manifest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='ManifestReference',
+            name="ManifestReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('os', models.CharField(blank=True, max_length=64)),
-                ('architecture', models.CharField(blank=True, max_length=64)),
-                ('variant', models.CharField(blank=True, max_length=64)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_links', to='images.manifest')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='child_links', to='images.manifest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                ("os", models.CharField(blank=True, max_length=64)),
+                ("architecture", models.CharField(blank=True, max_length=64)),
+                ("variant", models.CharField(blank=True, max_length=64)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="parent_links", to="images.manifest"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="child_links", to="images.manifest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Namespace',
+            name="Namespace",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9]+(?:[._-][a-z0-9]+)*$')])),
-                ('kind', models.CharField(choices=[('user', 'User'), ('org', 'Organization')], default='user', max_length=8)),
-                ('display_name', models.CharField(blank=True, max_length=150)),
-                ('description', models.TextField(blank=True)),
-                ('url', models.URLField(blank=True)),
-                ('verified_until', models.DateTimeField(blank=True, null=True)),
-                ('sponsored_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='namespace', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=255,
+                        unique=True,
+                        validators=[django.core.validators.RegexValidator("^[a-z0-9]+(?:[._-][a-z0-9]+)*$")],
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(choices=[("user", "User"), ("org", "Organization")], default="user", max_length=8),
+                ),
+                ("display_name", models.CharField(blank=True, max_length=150)),
+                ("description", models.TextField(blank=True)),
+                ("url", models.URLField(blank=True)),
+                ("verified_until", models.DateTimeField(blank=True, null=True)),
+                ("sponsored_until", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="namespace",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AuditLogEntry',
+            name="AuditLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_name', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(db_index=True, max_length=64)),
-                ('target_type', models.CharField(max_length=64)),
-                ('target', models.CharField(max_length=512)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('namespace', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='images.namespace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("actor_name", models.CharField(blank=True, max_length=150)),
+                ("action", models.CharField(db_index=True, max_length=64)),
+                ("target_type", models.CharField(max_length=64)),
+                ("target", models.CharField(max_length=512)),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "namespace",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="images.namespace"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit log entries',
-                'ordering': ['-created_at'],
+                "verbose_name_plural": "audit log entries",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Package',
+            name="Package",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(max_length=32)),
-                ('name', models.CharField(max_length=255)),
-                ('version', models.CharField(max_length=255)),
-                ('source_name', models.CharField(blank=True, max_length=255)),
-                ('source_version', models.CharField(blank=True, max_length=255)),
-                ('arch', models.CharField(blank=True, max_length=64)),
-                ('licenses', models.TextField(blank=True)),
-                ('purl', models.CharField(max_length=1024)),
-                ('path', models.CharField(blank=True, max_length=1024)),
-                ('layer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='packages', to='images.layer')),
-                ('manifest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='packages', to='images.manifest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("type", models.CharField(max_length=32)),
+                ("name", models.CharField(max_length=255)),
+                ("version", models.CharField(max_length=255)),
+                ("source_name", models.CharField(blank=True, max_length=255)),
+                ("source_version", models.CharField(blank=True, max_length=255)),
+                ("arch", models.CharField(blank=True, max_length=64)),
+                ("licenses", models.TextField(blank=True)),
+                ("purl", models.CharField(max_length=1024)),
+                ("path", models.CharField(blank=True, max_length=1024)),
+                (
+                    "layer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="packages",
+                        to="images.layer",
+                    ),
+                ),
+                (
+                    "manifest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="packages", to="images.manifest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['type', 'name', 'version'],
+                "ordering": ["type", "name", "version"],
             },
         ),
         migrations.CreateModel(
-            name='Repository',
+            name="Repository",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, validators=[django.core.validators.RegexValidator('^[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*$')])),
-                ('short_description', models.CharField(blank=True, max_length=100)),
-                ('full_description', models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(25000)])),
-                ('is_private', models.BooleanField(default=False)),
-                ('is_official', models.BooleanField(default=False)),
-                ('archived', models.BooleanField(default=False)),
-                ('trusted_content', models.CharField(blank=True, choices=[('', 'None'), ('official', 'Official Image'), ('verified', 'Verified Publisher'), ('sponsored', 'Sponsored OSS')], default='', max_length=16)),
-                ('star_count', models.PositiveIntegerField(default=0)),
-                ('pull_count', models.PositiveBigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('last_pushed_at', models.DateTimeField(blank=True, null=True)),
-                ('categories', models.ManyToManyField(blank=True, related_name='repositories', to='images.category')),
-                ('namespace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='repositories', to='images.namespace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=255,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*$"
+                            )
+                        ],
+                    ),
+                ),
+                ("short_description", models.CharField(blank=True, max_length=100)),
+                (
+                    "full_description",
+                    models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(25000)]),
+                ),
+                ("is_private", models.BooleanField(default=False)),
+                ("is_official", models.BooleanField(default=False)),
+                ("archived", models.BooleanField(default=False)),
+                (
+                    "trusted_content",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("official", "Official Image"),
+                            ("verified", "Verified Publisher"),
+                            ("sponsored", "Sponsored OSS"),
+                        ],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
+                ("star_count", models.PositiveIntegerField(default=0)),
+                ("pull_count", models.PositiveBigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("last_pushed_at", models.DateTimeField(blank=True, null=True)),
+                ("categories", models.ManyToManyField(blank=True, related_name="repositories", to="images.category")),
+                (
+                    "namespace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="repositories", to="images.namespace"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'repositories',
-                'ordering': ['namespace__name', 'name'],
+                "verbose_name_plural": "repositories",
+                "ordering": ["namespace__name", "name"],
             },
         ),
         migrations.AddField(
-            model_name='manifest',
-            name='repository',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='manifests', to='images.repository'),
+            model_name="manifest",
+            name="repository",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="manifests", to="images.repository"
+            ),
         ),
         migrations.CreateModel(
-            name='RepositoryBlob',
+            name="RepositoryBlob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('blob', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='repository_links', to='images.blob')),
-                ('repository', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blob_links', to='images.repository')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "blob",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="repository_links", to="images.blob"
+                    ),
+                ),
+                (
+                    "repository",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="blob_links", to="images.repository"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Star',
+            name="Star",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('repository', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stars', to='images.repository')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stars', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "repository",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="stars", to="images.repository"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="stars", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128)),
-                ('pushed_at', models.DateTimeField()),
-                ('last_pulled_at', models.DateTimeField(blank=True, null=True)),
-                ('manifest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='images.manifest')),
-                ('pushed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('repository', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='images.repository')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=128)),
+                ("pushed_at", models.DateTimeField()),
+                ("last_pulled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "manifest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tags", to="images.manifest"
+                    ),
+                ),
+                (
+                    "pushed_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "repository",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tags", to="images.repository"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Upload',
+            name="Upload",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('repository', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='uploads', to='images.repository')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "repository",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="uploads", to="images.repository"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('severity', models.CharField(choices=[('critical', 'Critical'), ('high', 'High'), ('medium', 'Medium'), ('low', 'Low'), ('unknown', 'Unknown')], default='unknown', max_length=10)),
-                ('fixed_version', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('manifest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='images.manifest')),
-                ('package', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='images.package')),
-                ('vulnerability', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='images.vulnerability')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("critical", "Critical"),
+                            ("high", "High"),
+                            ("medium", "Medium"),
+                            ("low", "Low"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("fixed_version", models.CharField(blank=True, max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "manifest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="findings", to="images.manifest"
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="findings", to="images.package"
+                    ),
+                ),
+                (
+                    "vulnerability",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="findings", to="images.vulnerability"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AffectedPackage',
+            name="AffectedPackage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ecosystem', models.CharField(max_length=100)),
-                ('name', models.CharField(max_length=255)),
-                ('data', models.JSONField(default=dict)),
-                ('vulnerability', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affected', to='images.vulnerability')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ecosystem", models.CharField(max_length=100)),
+                ("name", models.CharField(max_length=255)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "vulnerability",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="affected", to="images.vulnerability"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='layer',
-            constraint=models.UniqueConstraint(fields=('manifest', 'position'), name='layer_position'),
+            model_name="layer",
+            constraint=models.UniqueConstraint(fields=("manifest", "position"), name="layer_position"),
         ),
         migrations.AddConstraint(
-            model_name='manifestblob',
-            constraint=models.UniqueConstraint(fields=('manifest', 'position'), name='manifest_blob_position'),
+            model_name="manifestblob",
+            constraint=models.UniqueConstraint(fields=("manifest", "position"), name="manifest_blob_position"),
         ),
         migrations.AddConstraint(
-            model_name='manifestreference',
-            constraint=models.UniqueConstraint(fields=('parent', 'position'), name='manifest_child_position'),
+            model_name="manifestreference",
+            constraint=models.UniqueConstraint(fields=("parent", "position"), name="manifest_child_position"),
         ),
         migrations.AddIndex(
-            model_name='package',
-            index=models.Index(fields=['type', 'name'], name='package_type_name'),
+            model_name="package",
+            index=models.Index(fields=["type", "name"], name="package_type_name"),
         ),
         migrations.AddConstraint(
-            model_name='repository',
-            constraint=models.UniqueConstraint(fields=('namespace', 'name'), name='repository_unique_name'),
+            model_name="repository",
+            constraint=models.UniqueConstraint(fields=("namespace", "name"), name="repository_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='manifest',
-            index=models.Index(fields=['repository', 'subject_digest'], name='manifest_referrers'),
+            model_name="manifest",
+            index=models.Index(fields=["repository", "subject_digest"], name="manifest_referrers"),
         ),
         migrations.AddConstraint(
-            model_name='manifest',
-            constraint=models.UniqueConstraint(fields=('repository', 'digest'), name='manifest_unique_digest'),
+            model_name="manifest",
+            constraint=models.UniqueConstraint(fields=("repository", "digest"), name="manifest_unique_digest"),
         ),
         migrations.AddConstraint(
-            model_name='repositoryblob',
-            constraint=models.UniqueConstraint(fields=('repository', 'blob'), name='repository_blob_once'),
+            model_name="repositoryblob",
+            constraint=models.UniqueConstraint(fields=("repository", "blob"), name="repository_blob_once"),
         ),
         migrations.AddConstraint(
-            model_name='star',
-            constraint=models.UniqueConstraint(fields=('user', 'repository'), name='star_once'),
+            model_name="star",
+            constraint=models.UniqueConstraint(fields=("user", "repository"), name="star_once"),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(fields=('repository', 'name'), name='tag_unique_name'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(fields=("repository", "name"), name="tag_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['manifest', 'severity'], name='finding_manifest_severity'),
+            model_name="finding",
+            index=models.Index(fields=["manifest", "severity"], name="finding_manifest_severity"),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.UniqueConstraint(fields=('package', 'vulnerability'), name='finding_once'),
+            model_name="finding",
+            constraint=models.UniqueConstraint(fields=("package", "vulnerability"), name="finding_once"),
         ),
         migrations.AddIndex(
-            model_name='affectedpackage',
-            index=models.Index(fields=['ecosystem', 'name'], name='affected_ecosystem_name'),
+            model_name="affectedpackage",
+            index=models.Index(fields=["ecosystem", "name"], name="affected_ecosystem_name"),
         ),
     ]

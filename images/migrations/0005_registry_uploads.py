@@ -5,25 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('images', '0004_repository_search'),
+        ("images", "0004_repository_search"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='blob',
-            name='touched_at',
+            model_name="blob",
+            name="touched_at",
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name='upload',
-            name='chunks',
+            model_name="upload",
+            name="chunks",
             field=models.JSONField(default=list),
         ),
         migrations.AddField(
-            model_name='upload',
-            name='digest',
+            model_name="upload",
+            name="digest",
             field=models.CharField(blank=True, max_length=150),
         ),
     ]

@@ -50,8 +50,11 @@ def test_packages_are_attributed_to_the_layer_that_introduced_them():
 
 def test_a_package_removed_and_installed_again_counts_from_its_return():
     with_apt = stanzas_of("apt").encode()
-    blobs = [tar_of(("var/lib/dpkg/status", with_apt)), tar_of(("var/lib/dpkg/status", b"")),
-             tar_of(("var/lib/dpkg/status", with_apt))]
+    blobs = [
+        tar_of(("var/lib/dpkg/status", with_apt)),
+        tar_of(("var/lib/dpkg/status", b"")),
+        tar_of(("var/lib/dpkg/status", with_apt)),
+    ]
     inventory = index_layers((i, io.BytesIO(blob), "") for i, blob in enumerate(blobs))
     assert [(p.name, p.layer_index) for p in inventory.packages] == [("apt", 2)]
     assert inventory.os_release is None and inventory.ecosystem is None

@@ -93,8 +93,10 @@ def test_whiteouts_in_layer_order():
 
 def test_whiteout_of_a_directory_removes_everything_below_it():
     image = collect_files(
-        layers(tar_of(("usr/lib/python3/x.dist-info/METADATA", b"m"), ("usr/lib/other", b"o")),
-               tar_of(("usr/lib/.wh.python3", b""))),
+        layers(
+            tar_of(("usr/lib/python3/x.dist-info/METADATA", b"m"), ("usr/lib/other", b"o")),
+            tar_of(("usr/lib/.wh.python3", b"")),
+        ),
         want_all,
     )
     assert image.paths() == ["usr/lib/other"]
@@ -107,16 +109,21 @@ def test_a_whiteout_only_hides_lower_layers():
 
 
 def test_symlink_replacing_a_file_hides_it():
-    image = collect_files(layers(tar_of(("etc/os-release", b"ID=x\n")), tar_of(("etc/os-release", "->", "nope"))),
-                          want_all)
+    image = collect_files(
+        layers(tar_of(("etc/os-release", b"ID=x\n")), tar_of(("etc/os-release", "->", "nope"))), want_all
+    )
     assert image.read("etc/os-release") is None
 
 
 def test_symlinks_are_resolved_inside_the_image():
     image = collect_files(
         layers(
-            tar_of(("usr/lib/os-release", b"ID=debian\n"), ("etc/os-release", "->", "../usr/lib/os-release"),
-                   ("lib", "->", "usr/lib"), ("abs", "->", "/usr/lib/os-release"))
+            tar_of(
+                ("usr/lib/os-release", b"ID=debian\n"),
+                ("etc/os-release", "->", "../usr/lib/os-release"),
+                ("lib", "->", "usr/lib"),
+                ("abs", "->", "/usr/lib/os-release"),
+            )
         ),
         want_all,
     )
@@ -130,8 +137,9 @@ def test_symlinks_are_resolved_inside_the_image():
     ["../../../../../../etc/passwd", "/../../etc/passwd", "/etc/passwd", "../../etc/../../etc/passwd"],
 )
 def test_symlinks_escaping_the_root_stay_inside(target):
-    image = collect_files(layers(tar_of(("etc/passwd", b"root:x:0:0::/root:/bin/sh\n"),
-                                        ("app/evil", "->", target))), want_all)
+    image = collect_files(
+        layers(tar_of(("etc/passwd", b"root:x:0:0::/root:/bin/sh\n"), ("app/evil", "->", target))), want_all
+    )
     assert image.resolve("app/evil") == "etc/passwd"
     assert image.read("app/evil") == b"root:x:0:0::/root:/bin/sh\n"  # the image's file, never the host's
 
@@ -150,8 +158,7 @@ def test_hard_links_share_the_data_of_their_target():
 
 @pytest.mark.parametrize(
     "name, expected",
-    [("./etc/passwd", "etc/passwd"), ("/etc/passwd", "etc/passwd"), ("a//b/./c", "a/b/c"), ("a/../b", "b"),
-     ("./", "")],
+    [("./etc/passwd", "etc/passwd"), ("/etc/passwd", "etc/passwd"), ("a//b/./c", "a/b/c"), ("a/../b", "b"), ("./", "")],
 )
 def test_normalise_path(name, expected):
     assert normalise_path(name) == expected
@@ -179,14 +186,18 @@ def test_gzip_bomb_is_stopped_at_the_limit():
 
 def test_oversized_wanted_file_is_hostile():
     with pytest.raises(HostileLayer, match="var/lib/dpkg/status is"):
-        collect_files(layers(tar_of(("var/lib/dpkg/status", b"x" * 2000))), want_all,
-                      limits=LayerLimits(max_file_bytes=1000))
+        collect_files(
+            layers(tar_of(("var/lib/dpkg/status", b"x" * 2000))), want_all, limits=LayerLimits(max_file_bytes=1000)
+        )
 
 
 def test_kept_bytes_are_bounded_across_layers():
     with pytest.raises(HostileLayer, match="wanted files exceed"):
-        collect_files(layers(*[tar_of((f"f{i}", b"x" * 600)) for i in range(3)]), want_all,
-                      limits=LayerLimits(max_kept_bytes=1000))
+        collect_files(
+            layers(*[tar_of((f"f{i}", b"x" * 600)) for i in range(3)]),
+            want_all,
+            limits=LayerLimits(max_kept_bytes=1000),
+        )
 
 
 def test_entry_count_is_bounded():
@@ -237,12 +248,22 @@ DOCKER_CONFIG = {
     "os": "linux",
     "history": [
         {"created": "2024-06-12T00:00:00Z", "created_by": "/bin/sh -c #(nop) ADD file:5e6 in / "},
-        {"created": "2024-06-12T00:00:01.123456789Z", "created_by": '/bin/sh -c #(nop)  CMD ["bash"]',
-         "empty_layer": True},
-        {"created": "2024-06-13T10:11:12Z", "created_by": "|1 VERSION=2 /bin/sh -c apt-get update",
-         "comment": "installs"},
-        {"created": "2024-06-13T10:11:13Z", "created_by": "ENV X=1", "comment": "buildkit.dockerfile.v0",
-         "empty_layer": True},
+        {
+            "created": "2024-06-12T00:00:01.123456789Z",
+            "created_by": '/bin/sh -c #(nop)  CMD ["bash"]',
+            "empty_layer": True,
+        },
+        {
+            "created": "2024-06-13T10:11:12Z",
+            "created_by": "|1 VERSION=2 /bin/sh -c apt-get update",
+            "comment": "installs",
+        },
+        {
+            "created": "2024-06-13T10:11:13Z",
+            "created_by": "ENV X=1",
+            "comment": "buildkit.dockerfile.v0",
+            "empty_layer": True,
+        },
         {"created": "2024-06-13T10:11:14Z", "created_by": "RUN /bin/sh -c pip install x # buildkit"},
     ],
 }
@@ -264,8 +285,7 @@ def test_pair_history_skips_empty_layers():
         pytest.param({}, ["sha256:a"], [""], id="no-history"),
         pytest.param({"history": None}, ["sha256:a"], [""], id="null-history"),
         pytest.param({"history": [{"created_by": "one"}]}, ["sha256:a", "sha256:b"], ["one", ""], id="short"),
-        pytest.param({"history": [{"created_by": "one"}, {"created_by": "two"}]}, ["sha256:a"], ["one"],
-                     id="long"),
+        pytest.param({"history": [{"created_by": "one"}, {"created_by": "two"}]}, ["sha256:a"], ["one"], id="long"),
         pytest.param({"history": ["junk", {"created_by": 5}]}, ["sha256:a"], ["5"], id="junk-entries"),
     ],
 )

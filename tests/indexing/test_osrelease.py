@@ -17,8 +17,8 @@ def test_parse_real_debian_12():
     "text, expected_id, expected_version",
     [
         pytest.param('NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.19.1\n', "alpine", "3.19.1", id="alpine"),
-        pytest.param("ID='rocky'\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.3\"\n", "rocky", "9.3", id="quotes"),
-        pytest.param("# comment\n\nID=ubuntu\nVERSION_ID=\"22.04\"\nJUNK\n", "ubuntu", "22.04", id="noise"),
+        pytest.param('ID=\'rocky\'\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.3"\n', "rocky", "9.3", id="quotes"),
+        pytest.param('# comment\n\nID=ubuntu\nVERSION_ID="22.04"\nJUNK\n', "ubuntu", "22.04", id="noise"),
         pytest.param('ID=debian\nPRETTY_NAME="Debian GNU/Linux trixie/sid"\n', "debian", "", id="testing"),
     ],
 )

@@ -50,8 +50,9 @@ def test_equal_spellings(ecosystem, left, right):
     assert compare_versions(ecosystem, left, right) == 0
 
 
-@pytest.mark.parametrize("ecosystem, version", [("Go", "not a version"), ("PyPI", ""), ("npm", "x.y.z"),
-                                                ("PyPI", "!!!")])
+@pytest.mark.parametrize(
+    "ecosystem, version", [("Go", "not a version"), ("PyPI", ""), ("npm", "x.y.z"), ("PyPI", "!!!")]
+)
 def test_invalid_versions(ecosystem, version):
     with pytest.raises(InvalidVersion):
         version_key(ecosystem, version)

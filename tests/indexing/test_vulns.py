@@ -16,12 +16,17 @@ needs_vulndb = pytest.mark.skipif(not VULNDB.exists(), reason="the shared OSV sn
 # the lists come from git tags, the ranges from releases.
 LISTED_OUTSIDE_RANGES = {
     # Pre-releases sort before "3.2"/"4.2", where the ECOSYSTEM range starts.
-    ("PYSEC-2023-61", "django", "3.2a1"), ("PYSEC-2023-61", "django", "3.2b1"),
-    ("PYSEC-2023-61", "django", "3.2rc1"), ("PYSEC-2023-61", "django", "4.2a1"),
-    ("PYSEC-2023-61", "django", "4.2b1"), ("PYSEC-2023-61", "django", "4.2rc1"),
+    ("PYSEC-2023-61", "django", "3.2a1"),
+    ("PYSEC-2023-61", "django", "3.2b1"),
+    ("PYSEC-2023-61", "django", "3.2rc1"),
+    ("PYSEC-2023-61", "django", "4.2a1"),
+    ("PYSEC-2023-61", "django", "4.2b1"),
+    ("PYSEC-2023-61", "django", "4.2rc1"),
     # The fixed release itself is listed.
-    ("PYSEC-2023-177", "gevent", "23.9.0"), ("PYSEC-2023-177", "gevent", "23.9.0.post1"),
-    ("PYSEC-2024-1", "gratient", "0.5"), ("PYSEC-2021-114", "wagtail", "2.11.6"),
+    ("PYSEC-2023-177", "gevent", "23.9.0"),
+    ("PYSEC-2023-177", "gevent", "23.9.0.post1"),
+    ("PYSEC-2024-1", "gratient", "0.5"),
+    ("PYSEC-2021-114", "wagtail", "2.11.6"),
 }
 
 
@@ -33,8 +38,10 @@ def all_advisories():
 @pytest.fixture(scope="module")
 def advisories(all_advisories):
     """The records still in force; withdrawn ones match nothing (see the test below)."""
-    return [(ecosystem, lowest, [a for a in records if a.withdrawn is None])
-            for ecosystem, lowest, records in all_advisories]
+    return [
+        (ecosystem, lowest, [a for a in records if a.withdrawn is None])
+        for ecosystem, lowest, records in all_advisories
+    ]
 
 
 @needs_vulndb
@@ -91,7 +98,10 @@ def test_versions_outside_every_range_do_not_match(advisories):
                     outside.add(lowest)
                 for version in outside - set(affected.versions):
                     assert vulns.affected_by(single, ecosystem, affected.name, version) is None, (
-                        advisory.id, affected.name, version)
+                        advisory.id,
+                        affected.name,
+                        version,
+                    )
                     checked += 1
     assert checked > 5_000
 
@@ -119,8 +129,12 @@ def record(affected, **fields):
 
 
 def debian_entry(ecosystem="Debian:12", events=({"introduced": "0"}, {"fixed": "2.36-9+deb12u4"})):
-    return [{"package": {"ecosystem": ecosystem, "name": "glibc"},
-             "ranges": [{"type": "ECOSYSTEM", "events": list(events)}]}]
+    return [
+        {
+            "package": {"ecosystem": ecosystem, "name": "glibc"},
+            "ranges": [{"type": "ECOSYSTEM", "events": list(events)}],
+        }
+    ]
 
 
 @pytest.mark.parametrize(
@@ -129,55 +143,147 @@ def debian_entry(ecosystem="Debian:12", events=({"introduced": "0"}, {"fixed": "
         pytest.param(debian_entry(), "Debian:12", "glibc", "2.36-9+deb12u3", "2.36-9+deb12u4", id="debian-below-fix"),
         pytest.param(debian_entry(), "Debian:12", "glibc", "2.36-9+deb12u4", None, id="debian-at-fix"),
         pytest.param(debian_entry(), "Debian:11", "glibc", "2.31-13", None, id="other-debian-release"),
-        pytest.param(debian_entry("Debian"), "Debian:11", "glibc", "2.31-13", "2.36-9+deb12u4",
-                     id="release-less-ecosystem"),
+        pytest.param(
+            debian_entry("Debian"), "Debian:11", "glibc", "2.31-13", "2.36-9+deb12u4", id="release-less-ecosystem"
+        ),
         pytest.param(debian_entry(), "Debian:12", "glibc", "1:2.0", None, id="epoch-outranks"),
         pytest.param(
-            [{"package": {"ecosystem": "Alpine:v3.19", "name": "openssl"},
-              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.1.4-r3"}]}]}],
-            "Alpine:v3.19", "openssl", "3.1.4-r2", "3.1.4-r3", id="alpine-revision",
+            [
+                {
+                    "package": {"ecosystem": "Alpine:v3.19", "name": "openssl"},
+                    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.1.4-r3"}]}],
+                }
+            ],
+            "Alpine:v3.19",
+            "openssl",
+            "3.1.4-r2",
+            "3.1.4-r3",
+            id="alpine-revision",
         ),
         pytest.param(
-            [{"package": {"ecosystem": "Ubuntu:22.04:LTS", "name": "openssl"},
-              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.0.2-0ubuntu1.12"}]}]}],
-            "Ubuntu:22.04", "openssl", "3.0.2-0ubuntu1.10", "3.0.2-0ubuntu1.12", id="ubuntu-lts-suffix",
+            [
+                {
+                    "package": {"ecosystem": "Ubuntu:22.04:LTS", "name": "openssl"},
+                    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.0.2-0ubuntu1.12"}]}],
+                }
+            ],
+            "Ubuntu:22.04",
+            "openssl",
+            "3.0.2-0ubuntu1.10",
+            "3.0.2-0ubuntu1.12",
+            id="ubuntu-lts-suffix",
         ),
         pytest.param(
-            [{"package": {"ecosystem": "npm", "name": "lodash"},
-              "ranges": [{"type": "SEMVER", "events": [{"introduced": "4.0.0"}, {"last_affected": "4.17.20"}]}]}],
-            "npm", "lodash", "4.17.20", "", id="last-affected-is-inclusive",
+            [
+                {
+                    "package": {"ecosystem": "npm", "name": "lodash"},
+                    "ranges": [{"type": "SEMVER", "events": [{"introduced": "4.0.0"}, {"last_affected": "4.17.20"}]}],
+                }
+            ],
+            "npm",
+            "lodash",
+            "4.17.20",
+            "",
+            id="last-affected-is-inclusive",
         ),
         pytest.param(
-            [{"package": {"ecosystem": "npm", "name": "lodash"},
-              "ranges": [{"type": "SEMVER", "events": [{"introduced": "4.0.0"}, {"last_affected": "4.17.20"}]}]}],
-            "npm", "lodash", "4.17.21", "NO MATCH", id="after-last-affected",
+            [
+                {
+                    "package": {"ecosystem": "npm", "name": "lodash"},
+                    "ranges": [{"type": "SEMVER", "events": [{"introduced": "4.0.0"}, {"last_affected": "4.17.20"}]}],
+                }
+            ],
+            "npm",
+            "lodash",
+            "4.17.21",
+            "NO MATCH",
+            id="after-last-affected",
         ),
         pytest.param(
-            [{"package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
-              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0-beta9"}, {"fixed": "2.15.0"},
-                                                          {"introduced": "2.16.0"}, {"limit": "2.17.0"}]}]}],
-            "Maven", "org.apache.logging.log4j:log4j-core", "2.14.1", "2.15.0", id="maven-first-interval",
+            [
+                {
+                    "package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
+                    "ranges": [
+                        {
+                            "type": "ECOSYSTEM",
+                            "events": [
+                                {"introduced": "2.0-beta9"},
+                                {"fixed": "2.15.0"},
+                                {"introduced": "2.16.0"},
+                                {"limit": "2.17.0"},
+                            ],
+                        }
+                    ],
+                }
+            ],
+            "Maven",
+            "org.apache.logging.log4j:log4j-core",
+            "2.14.1",
+            "2.15.0",
+            id="maven-first-interval",
         ),
         pytest.param(
-            [{"package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
-              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0-beta9"}, {"fixed": "2.15.0"},
-                                                          {"introduced": "2.16.0"}, {"limit": "2.17.0"}]}]}],
-            "Maven", "org.apache.logging.log4j:log4j-core", "2.17.1", "NO MATCH", id="at-or-above-limit",
+            [
+                {
+                    "package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
+                    "ranges": [
+                        {
+                            "type": "ECOSYSTEM",
+                            "events": [
+                                {"introduced": "2.0-beta9"},
+                                {"fixed": "2.15.0"},
+                                {"introduced": "2.16.0"},
+                                {"limit": "2.17.0"},
+                            ],
+                        }
+                    ],
+                }
+            ],
+            "Maven",
+            "org.apache.logging.log4j:log4j-core",
+            "2.17.1",
+            "NO MATCH",
+            id="at-or-above-limit",
         ),
         pytest.param(
-            [{"package": {"ecosystem": "RubyGems", "name": "rack"},
-              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.2.8.1"}]}]}],
-            "RubyGems", "rack", "2.2.8", "2.2.8.1", id="rubygems",
+            [
+                {
+                    "package": {"ecosystem": "RubyGems", "name": "rack"},
+                    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.2.8.1"}]}],
+                }
+            ],
+            "RubyGems",
+            "rack",
+            "2.2.8",
+            "2.2.8.1",
+            id="rubygems",
         ),
         pytest.param(
-            [{"package": {"ecosystem": "PyPI", "name": "x"}, "versions": ["not-a-version!"],
-              "ranges": [{"type": "GIT", "repo": "https://example.com/x", "events": [{"introduced": "0"}]}]}],
-            "PyPI", "x", "not-a-version!", "", id="listed-only-git-range-ignored",
+            [
+                {
+                    "package": {"ecosystem": "PyPI", "name": "x"},
+                    "versions": ["not-a-version!"],
+                    "ranges": [{"type": "GIT", "repo": "https://example.com/x", "events": [{"introduced": "0"}]}],
+                }
+            ],
+            "PyPI",
+            "x",
+            "not-a-version!",
+            "",
+            id="listed-only-git-range-ignored",
         ),
         pytest.param(
-            [{"package": {"ecosystem": "Rocky Linux:9", "name": "bash"},
-              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "0:5.1.8-9.el9"}]}]}],
-            "Rocky Linux:9", "bash", "5.1.8-6.el9", "0:5.1.8-9.el9", id="rpm",
+            [
+                {
+                    "package": {"ecosystem": "Rocky Linux:9", "name": "bash"},
+                    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "0:5.1.8-9.el9"}]}],
+                }
+            ],
+            "Rocky Linux:9",
+            "bash",
+            "5.1.8-6.el9",
+            "0:5.1.8-9.el9",
+            id="rpm",
         ),
     ],
 )
@@ -198,15 +304,23 @@ def test_withdrawn_advisories_match_nothing():
 @pytest.mark.parametrize(
     "fields, expected",
     [
-        ({"severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]},
-         ("CRITICAL", 9.8)),
-        ({"severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:L/AC:L/PR:L/UI:R/S:U/C:L/I:N/A:N"}]},
-         ("LOW", 2.8)),
-        ({"severity": [{"type": "CVSS_V4",
-                        "score": "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}]},
-         ("CRITICAL", 9.3)),
-        ({"severity": [{"type": "CVSS_V3", "score": "garbage"}], "database_specific": {"severity": "MODERATE"}},
-         ("MEDIUM", None)),
+        (
+            {"severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]},
+            ("CRITICAL", 9.8),
+        ),
+        ({"severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:L/AC:L/PR:L/UI:R/S:U/C:L/I:N/A:N"}]}, ("LOW", 2.8)),
+        (
+            {
+                "severity": [
+                    {"type": "CVSS_V4", "score": "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}
+                ]
+            },
+            ("CRITICAL", 9.3),
+        ),
+        (
+            {"severity": [{"type": "CVSS_V3", "score": "garbage"}], "database_specific": {"severity": "MODERATE"}},
+            ("MEDIUM", None),
+        ),
         ({"database_specific": {"severity": "HIGH"}}, ("HIGH", None)),
         ({}, ("UNKNOWN", None)),
     ],
@@ -217,8 +331,15 @@ def test_severity(fields, expected):
 
 
 def test_debian_packages_match_by_source_name():
-    libc = Package(name="libc6", version="2.36-9+deb12u3", type="deb", purl="", path="", source_name="glibc",
-                   source_version="2.36-9+deb12u3")
+    libc = Package(
+        name="libc6",
+        version="2.36-9+deb12u3",
+        type="deb",
+        purl="",
+        path="",
+        source_name="glibc",
+        source_version="2.36-9+deb12u3",
+    )
     assert vulns.match_name_and_version(libc, "Debian:12") == ("glibc", "2.36-9+deb12u3")
     assert vulns.package_ecosystem(libc, "Debian:12") == "Debian:12"
     six = Package(name="six", version="1.16.0", type="pypi", purl="", path="")

@@ -39,25 +39,51 @@ class Parser:
 
 # Order matters: the first parser whose ``matches`` accepts a path handles it.
 PARSERS = (
-    Parser("dpkg", lambda path, mode, size: dpkg.is_dpkg_database(path),
-           lambda path, data, distro: dpkg.parse_status(_text(data), path, distro)),
-    Parser("apk", lambda path, mode, size: path == apk.INSTALLED_PATH,
-           lambda path, data, distro: apk.parse_installed(_text(data), path, distro)),
-    Parser("rpm", lambda path, mode, size: path in rpm.SQLITE_PATHS,
-           lambda path, data, distro: rpm.parse_sqlite_rpmdb(data, path, distro)),
-    Parser("python", lambda path, mode, size: python.is_python_metadata(path),
-           lambda path, data, distro: python.parse_metadata(_text(data), path)),
-    Parser("npm", lambda path, mode, size: npm.is_npm_manifest(path),
-           lambda path, data, distro: npm.parse_package_json(_text(data), path)),
-    Parser("ruby", lambda path, mode, size: ruby.is_gem_specification(path),
-           lambda path, data, distro: ruby.parse_gemspec(_text(data), path)),
-    Parser("java", lambda path, mode, size: java.is_java_archive(path) and size <= MAX_BINARY_BYTES,
-           lambda path, data, distro: java.parse_archive(data, path), java.archive_excerpt),
+    Parser(
+        "dpkg",
+        lambda path, mode, size: dpkg.is_dpkg_database(path),
+        lambda path, data, distro: dpkg.parse_status(_text(data), path, distro),
+    ),
+    Parser(
+        "apk",
+        lambda path, mode, size: path == apk.INSTALLED_PATH,
+        lambda path, data, distro: apk.parse_installed(_text(data), path, distro),
+    ),
+    Parser(
+        "rpm",
+        lambda path, mode, size: path in rpm.SQLITE_PATHS,
+        lambda path, data, distro: rpm.parse_sqlite_rpmdb(data, path, distro),
+    ),
+    Parser(
+        "python",
+        lambda path, mode, size: python.is_python_metadata(path),
+        lambda path, data, distro: python.parse_metadata(_text(data), path),
+    ),
+    Parser(
+        "npm",
+        lambda path, mode, size: npm.is_npm_manifest(path),
+        lambda path, data, distro: npm.parse_package_json(_text(data), path),
+    ),
+    Parser(
+        "ruby",
+        lambda path, mode, size: ruby.is_gem_specification(path),
+        lambda path, data, distro: ruby.parse_gemspec(_text(data), path),
+    ),
+    Parser(
+        "java",
+        lambda path, mode, size: java.is_java_archive(path) and size <= MAX_BINARY_BYTES,
+        lambda path, data, distro: java.parse_archive(data, path),
+        java.archive_excerpt,
+    ),
 )
 
 # Executables are not known by their path, so they are chosen by mode and recognised by content.
-GO_BINARY = Parser("go", lambda path, mode, size: _is_executable(mode, size),
-                   lambda path, data, distro: golang.parse_binary(data, path), golang.buildinfo_excerpt)
+GO_BINARY = Parser(
+    "go",
+    lambda path, mode, size: _is_executable(mode, size),
+    lambda path, data, distro: golang.parse_binary(data, path),
+    golang.buildinfo_excerpt,
+)
 
 
 def parser_for(path: str, data: bytes = b"") -> Parser | None:

@@ -208,8 +208,7 @@ def parse_binary(data: bytes, path: str) -> list[Package]:
     packages = []
     if stdlib := stdlib_version(info.go_version):
         packages.append(
-            Package(name="stdlib", version=stdlib, type="golang", purl=make_purl("golang", "stdlib", stdlib),
-                    path=path)
+            Package(name="stdlib", version=stdlib, type="golang", purl=make_purl("golang", "stdlib", stdlib), path=path)
         )
     # "go run"/"go build file.go" binaries have no main module, only "command-line-arguments".
     if info.main_path and info.main_version:

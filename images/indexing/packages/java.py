@@ -140,8 +140,9 @@ def parse_archive(data: bytes, path: str, depth: int = 0) -> list[Package]:
                 properties = parse_properties(content.decode("utf-8", "replace")) if content else {}
                 if properties.get("artifactId") and properties.get("version"):
                     packages.append(
-                        _maven_package(properties.get("groupId", ""), properties["artifactId"],
-                                       properties["version"], path)
+                        _maven_package(
+                            properties.get("groupId", ""), properties["artifactId"], properties["version"], path
+                        )
                     )
             elif info.filename == "META-INF/MANIFEST.MF":
                 content = _read_member(archive, info, MAX_METADATA_BYTES)

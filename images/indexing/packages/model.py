@@ -39,4 +39,3 @@ def make_purl(type: str, name: str, version: str, namespace: str = "", **qualifi
     return PackageURL(
         type=type, namespace=namespace or None, name=name, version=version or None, qualifiers=qualifiers
     ).to_string()
-

@@ -48,8 +48,11 @@ def test_parse_installed(fixture, expected):
     "text, expected",
     [
         pytest.param("P:novers\n\nP:musl\nV:1.2.4-r2\n", [("musl", "1.2.4-r2", "musl")], id="missing-version"),
-        pytest.param("P:libcrypto3\nV:3.1.4-r5\no:openssl\n", [("libcrypto3", "3.1.4-r5", "openssl")],
-                     id="no-trailing-blank-line"),
+        pytest.param(
+            "P:libcrypto3\nV:3.1.4-r5\no:openssl\n",
+            [("libcrypto3", "3.1.4-r5", "openssl")],
+            id="no-trailing-blank-line",
+        ),
         pytest.param("", [], id="empty"),
         pytest.param("garbage\n\n:::\n", [], id="garbage"),
     ],

@@ -97,9 +97,7 @@ def test_is_dpkg_database(path, expected):
 def test_whole_status_file_of_this_machine():
     text = Path("/var/lib/dpkg/status").read_text()
     packages = dpkg.parse_status(text, distro=DEBIAN_12)
-    installed = sum(
-        1 for fields in dpkg.parse_stanzas(text) if fields.get("Status", "").endswith(" installed")
-    )
+    installed = sum(1 for fields in dpkg.parse_stanzas(text) if fields.get("Status", "").endswith(" installed"))
     assert len(packages) == installed > 0
     assert all(package.version and package.source_name and package.source_version for package in packages)
     assert len({(package.name, package.arch) for package in packages}) == len(packages)

@@ -105,8 +105,14 @@ def test_not_go_binaries(data):
 
 @pytest.mark.parametrize(
     "go_version, expected",
-    [("go1.21.5", "1.21.5"), ("go1.22", "1.22.0"), ("go1.22rc1", "1.22.0-rc.1"),
-     ("go1.21.0 X:boringcrypto", "1.21.0"), ("devel go1.23-abc", ""), ("", "")],
+    [
+        ("go1.21.5", "1.21.5"),
+        ("go1.22", "1.22.0"),
+        ("go1.22rc1", "1.22.0-rc.1"),
+        ("go1.21.0 X:boringcrypto", "1.21.0"),
+        ("devel go1.23-abc", ""),
+        ("", ""),
+    ],
 )
 def test_stdlib_version(go_version, expected):
     assert golang.stdlib_version(go_version) == expected

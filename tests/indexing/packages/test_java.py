@@ -14,8 +14,14 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "java"
     [
         (
             "plexus-component-annotations-2.1.0.jar",
-            [("org.codehaus.plexus:plexus-component-annotations", "2.1.0",
-              "pkg:maven/org.codehaus.plexus/plexus-component-annotations@2.1.0", ())],
+            [
+                (
+                    "org.codehaus.plexus:plexus-component-annotations",
+                    "2.1.0",
+                    "pkg:maven/org.codehaus.plexus/plexus-component-annotations@2.1.0",
+                    (),
+                )
+            ],
         ),
         (
             "opentest4j-1.3.0.jar",
@@ -57,8 +63,11 @@ def test_war_with_nested_jars():
     assert [(p.name, p.version, p.path) for p in packages] == [
         ("shop", "3.1", "srv/shop.war"),
         ("opentest4j", "1.3.0", "srv/shop.war:WEB-INF/lib/opentest4j-1.3.0.jar"),
-        ("org.codehaus.plexus:plexus-component-annotations", "2.1.0",
-         "srv/shop.war:WEB-INF/lib/plexus-component-annotations-2.1.0.jar"),
+        (
+            "org.codehaus.plexus:plexus-component-annotations",
+            "2.1.0",
+            "srv/shop.war:WEB-INF/lib/plexus-component-annotations-2.1.0.jar",
+        ),
     ]
     excerpt = java.archive_excerpt(war)
     assert len(excerpt) < len(war)

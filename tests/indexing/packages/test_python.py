@@ -9,8 +9,9 @@ SITE = "usr/local/lib/python3.11/site-packages"
 
 
 def pypi(name, version, purl_name, licenses, path):
-    return Package(name=name, version=version, type="pypi", purl=f"pkg:pypi/{purl_name}@{version}",
-                   path=path, licenses=licenses)
+    return Package(
+        name=name, version=version, type="pypi", purl=f"pkg:pypi/{purl_name}@{version}", path=path, licenses=licenses
+    )
 
 
 @pytest.mark.parametrize(

@@ -53,8 +53,15 @@ def header_blob(entries: list[tuple[int, int, bytes]]) -> bytes:
     "blob, expected",
     [
         pytest.param(
-            header_blob([(1000, 6, b"bash\0"), (1001, 6, b"5.1.8\0"), (1002, 6, b"6.el9\0"),
-                         (1022, 6, b"x86_64\0"), (1044, 6, b"bash-5.1.8-6.el9.src.rpm\0")]),
+            header_blob(
+                [
+                    (1000, 6, b"bash\0"),
+                    (1001, 6, b"5.1.8\0"),
+                    (1002, 6, b"6.el9\0"),
+                    (1022, 6, b"x86_64\0"),
+                    (1044, 6, b"bash-5.1.8-6.el9.src.rpm\0"),
+                ]
+            ),
             rpm.RpmHeader("bash", "5.1.8", "6.el9", None, "x86_64", "", "bash-5.1.8-6.el9.src.rpm"),
             id="no-epoch",
         ),
@@ -71,9 +78,7 @@ def test_parse_header_blob(blob, expected):
         pytest.param(struct.pack(">ii", 1 << 30, 0), id="absurd-index-count"),
         pytest.param(struct.pack(">ii", 1, 100) + struct.pack(">iiii", 1000, 6, 0, 1), id="truncated-store"),
         pytest.param(header_blob([(1000, 6, b"bash\0")])[:-1] + b"", id="cut-short"),
-        pytest.param(
-            struct.pack(">ii", 1, 4) + struct.pack(">iiii", 1000, 6, 999, 1) + b"abc\0", id="offset-outside"
-        ),
+        pytest.param(struct.pack(">ii", 1, 4) + struct.pack(">iiii", 1000, 6, 999, 1) + b"abc\0", id="offset-outside"),
         pytest.param(header_blob([(1000, 6, b"bash\0")]), id="no-version"),
     ],
 )
