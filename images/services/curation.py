@@ -191,25 +191,19 @@ def verification_approve(*, curator, request: VerificationRequest, note: str = "
     _curator_required(curator)
     if request.status != VerificationRequest.Status.PENDING:
         raise ValidationError("only a pending application can be approved")
-    namespace = Namespace.objects.select_for_update().get(pk=request.namespace_id)
     now = timezone.now()
     expires = now + timedelta(days=days or settings.HUB_VERIFICATION_DAYS)
-    before = {"verified_until": _iso(namespace.verified_until)}
-    namespace.verified_until = expires
-    namespace.save(update_fields=["verified_until"])
     request.status = VerificationRequest.Status.APPROVED
     request.reviewed_by, request.reviewed_at, request.review_note, request.expires_at = curator, now, note, expires
     request.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "expires_at"])
-    trusted_content_refresh(namespace_id=namespace.pk)
-    audit_record(
-        actor=curator,
+    _grant_set(
+        curator=curator,
+        namespace=request.namespace,
+        field="verified_until",
+        until=expires,
         action="verification.approve",
-        target_type="namespace",
-        target=namespace.name,
-        namespace=namespace,
-        before=before,
-        after={"verified_until": _iso(expires), "check_passed": request.check_passed},
         note=note,
+        check_passed=request.check_passed,
     )
     return request
 
@@ -240,22 +234,15 @@ def verification_reject(*, curator, request: VerificationRequest, note: str):
 def verification_revoke(*, curator, namespace: Namespace, note: str = "") -> None:
     """Remove the Verified Publisher badge from every repository of the namespace, now."""
     _curator_required(curator)
-    namespace = Namespace.objects.select_for_update().get(pk=namespace.pk)
-    before = {"verified_until": _iso(namespace.verified_until)}
-    namespace.verified_until = None
-    namespace.save(update_fields=["verified_until"])
     VerificationRequest.objects.filter(namespace=namespace, status=VerificationRequest.Status.APPROVED).update(
         status=VerificationRequest.Status.REVOKED
     )
-    trusted_content_refresh(namespace_id=namespace.pk)
-    audit_record(
-        actor=curator,
-        action="verification.revoke",
-        target_type="namespace",
-        target=namespace.name,
+    _grant_set(
+        curator=curator,
         namespace=namespace,
-        before=before,
-        after={"verified_until": None},
+        field="verified_until",
+        until=None,
+        action="verification.revoke",
         note=note,
     )
 
@@ -320,40 +307,35 @@ def sponsored_grant(*, curator, namespace: Namespace, until: datetime, note: str
     _curator_required(curator)
     if until <= timezone.now():
         raise ValidationError({"until": "The end of a grant must be in the future."})
-    namespace = Namespace.objects.select_for_update().get(pk=namespace.pk)
-    before = {"sponsored_until": _iso(namespace.sponsored_until)}
-    namespace.sponsored_until = until
-    namespace.save(update_fields=["sponsored_until"])
-    trusted_content_refresh(namespace_id=namespace.pk)
-    audit_record(
-        actor=curator,
-        action="sponsored.grant",
-        target_type="namespace",
-        target=namespace.name,
-        namespace=namespace,
-        before=before,
-        after={"sponsored_until": _iso(until)},
-        note=note,
+    return _grant_set(
+        curator=curator, namespace=namespace, field="sponsored_until", until=until, action="sponsored.grant", note=note
     )
-    return namespace
 
 
 @transaction.atomic
 def sponsored_revoke(*, curator, namespace: Namespace, note: str = "") -> Namespace:
     _curator_required(curator)
+    return _grant_set(
+        curator=curator, namespace=namespace, field="sponsored_until", until=None, action="sponsored.revoke", note=note
+    )
+
+
+def _grant_set(*, curator, namespace: Namespace, field: str, until, action: str, note: str, **after) -> Namespace:
+    """Set (or clear, with None) a namespace's `verified_until` / `sponsored_until`, refresh every badge of
+    the namespace at once, and audit it: the one way a namespace grant changes."""
     namespace = Namespace.objects.select_for_update().get(pk=namespace.pk)
-    before = {"sponsored_until": _iso(namespace.sponsored_until)}
-    namespace.sponsored_until = None
-    namespace.save(update_fields=["sponsored_until"])
+    before = {field: _iso(getattr(namespace, field))}
+    setattr(namespace, field, until)
+    namespace.save(update_fields=[field])
     trusted_content_refresh(namespace_id=namespace.pk)
     audit_record(
         actor=curator,
-        action="sponsored.revoke",
+        action=action,
         target_type="namespace",
         target=namespace.name,
         namespace=namespace,
         before=before,
-        after={"sponsored_until": None},
+        after={field: _iso(until), **after},
         note=note,
     )
     return namespace

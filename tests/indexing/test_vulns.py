@@ -137,6 +137,25 @@ def debian_entry(ecosystem="Debian:12", events=({"introduced": "0"}, {"fixed": "
     ]
 
 
+# Two affected intervals closed by `fixed`, then capped by `limit`.
+LOG4J_AFFECTED = [
+    {
+        "package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
+        "ranges": [
+            {
+                "type": "ECOSYSTEM",
+                "events": [
+                    {"introduced": "2.0-beta9"},
+                    {"fixed": "2.15.0"},
+                    {"introduced": "2.16.0"},
+                    {"limit": "2.17.0"},
+                ],
+            }
+        ],
+    }
+]
+
+
 @pytest.mark.parametrize(
     "affected, ecosystem, name, version, expected_fixed",
     [
@@ -200,22 +219,7 @@ def debian_entry(ecosystem="Debian:12", events=({"introduced": "0"}, {"fixed": "
             id="after-last-affected",
         ),
         pytest.param(
-            [
-                {
-                    "package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
-                    "ranges": [
-                        {
-                            "type": "ECOSYSTEM",
-                            "events": [
-                                {"introduced": "2.0-beta9"},
-                                {"fixed": "2.15.0"},
-                                {"introduced": "2.16.0"},
-                                {"limit": "2.17.0"},
-                            ],
-                        }
-                    ],
-                }
-            ],
+            LOG4J_AFFECTED,
             "Maven",
             "org.apache.logging.log4j:log4j-core",
             "2.14.1",
@@ -223,22 +227,7 @@ def debian_entry(ecosystem="Debian:12", events=({"introduced": "0"}, {"fixed": "
             id="maven-first-interval",
         ),
         pytest.param(
-            [
-                {
-                    "package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
-                    "ranges": [
-                        {
-                            "type": "ECOSYSTEM",
-                            "events": [
-                                {"introduced": "2.0-beta9"},
-                                {"fixed": "2.15.0"},
-                                {"introduced": "2.16.0"},
-                                {"limit": "2.17.0"},
-                            ],
-                        }
-                    ],
-                }
-            ],
+            LOG4J_AFFECTED,
             "Maven",
             "org.apache.logging.log4j:log4j-core",
             "2.17.1",
