@@ -10,7 +10,7 @@ Facets are disjunctive: the counts of one group apply every selected filter exce
 own, so choosing "Official Image" still shows how many Verified Publisher results there are.
 """
 
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -104,7 +104,7 @@ class SearchResult:
 # approximate too. Those are the first matches in the table's order, not in rank order: the top `cap` in
 # rank order cost 0.1-4 s to find at a million repositories (random heap reads, text rechecks), this read
 # 10-40 ms. Nothing is cached, so no count lags a change.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def count_cap() -> int:
@@ -136,7 +136,6 @@ def repository_search(
 ) -> SearchResult:
     """Repositories `user` may see that match `query` and `filters`, one page of them, and facet counts."""
     filters = filters or SearchFilters()
-    _session_prepare()
     parsed = parse_query(query)
     sort = sort if sort in SORTS else "best"
     typo_names = _typo_names(parsed)
@@ -176,15 +175,6 @@ def repository_search(
     return result
 
 
-def _session_prepare() -> None:
-    """PostgreSQL: no JIT compilation for this session's queries (search queries are short, but their
-    cost estimates pass jit_above_cost, and compiling took longer than running them). Set on every
-    search, not once per connection: a rolled-back transaction undoes a SET made inside it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('jit', 'off', false)")
-
-
 # --- the page ---------------------------------------------------------------------------------------
 
 _ORDERS = {
@@ -194,6 +184,9 @@ _ORDERS = {
     "updated": [F("last_pushed_at").desc(nulls_last=True), "id"],
 }
 
+
+# Columns no result shows: not read for a page of results.
+_UNSHOWN = ("full_description", "logo")
 
 # The column each numeric order starts with (see _page: narrow).
 _SORT_KEYS = {"best": "trusted_rank", "pulls": "pull_count", "stars": "star_count"}
@@ -212,23 +205,25 @@ def _page(
 ):
     """One page of results in the order of `sort`.
 
+    The page's ids are found first and its rows read once by id afterwards: the queries that find ids
+    need only the columns of the order, the visibility and the facets, which the name index holds
+    (migration 0012), so a name tier with a filter is read from the index, not from a heap page per name.
+
     `narrow`: the matches are few (at most the count cap), so they are best found through their own
     conditions (trigram, text and name indexes) and sorted, never by walking an order index and
     testing rows that mostly do not match. The order then starts with an expression (`+ 0`), which
     no index provides. Broad queries walk the index of their order and stop after a page.
     """
-    matching = matching.select_related("namespace").prefetch_related("platforms", "categories")
-    scope = scope.select_related("namespace").prefetch_related("platforms", "categories")
     if not limit:
         return []
     if sort != "best" or parsed.is_empty or not parsed.name:
         order = _ORDERS[sort]
         if narrow and sort in _SORT_KEYS:
             order = [(F(_SORT_KEYS[sort]) + 0).desc(), *order[1:]]
-        return list(matching.order_by(*order)[offset : offset + limit])
+        return _rows(matching.order_by(*order)[offset : offset + limit])
     # Best match: tier by tier, best tier first. Each tier is one query in the order of an index, so
     # a broad word never sorts all of its matches; tiers wholly before the page are only counted.
-    items: list[Repository] = []
+    ids: list[int] = []
     earlier = Q(pk__in=[])
     named = None
     if connection.vendor == "sqlite" and not parsed.namespace:
@@ -253,11 +248,22 @@ def _page(
             # SQLite would walk the order index testing each row; a tier of names is better found
             # through its own condition and sorted (an expression is no index order to walk).
             order = [(F("trusted_rank") + 0).desc(), *order[1:]]
-        items += tier.order_by(*order)[offset : offset + limit - len(items)]
+        ids += tier.order_by(*order).values_list("id", flat=True)[offset : offset + limit - len(ids)]
         offset = 0
-        if len(items) >= limit:
+        if len(ids) >= limit:
             break
-    return items
+    return _rows(Repository.objects.filter(id__in=ids).order_by(), ids)
+
+
+def _rows(queryset: QuerySet, ids: list[int] | None = None) -> list[Repository]:
+    """The repositories of a page with what a result shows (namespace, platforms), in the order
+    of `ids` when given. The namespace is fetched apart, not joined: joined, PostgreSQL sometimes hashed
+    every namespace for a page it expected to be large. The README is never shown in a result."""
+    rows = list(queryset.defer(*_UNSHOWN).prefetch_related("namespace", "platforms"))
+    if ids is not None:
+        position = {pk: i for i, pk in enumerate(ids)}
+        rows.sort(key=lambda row: position[row.pk])
+    return rows
 
 
 def _facet_rows(queryset: QuerySet) -> tuple[list[tuple], int]:
@@ -364,11 +370,13 @@ def _text_q(words: tuple[str, ...], *, strong: bool) -> Q:
 
     PostgreSQL tests the row's own tsvector (_TextMatch), wherever Django places the condition: an
     id subquery instead (`id IN (SELECT ...)`) is no semi-join inside an OR, and once its ids outgrow
-    work_mem PostgreSQL scans them for every row. SQLite asks its FTS5 table for the ids once.
+    work_mem PostgreSQL scans them for every row. `strong` reads the small vector of the name and short
+    description (summary_vector, migration 0012), weak the whole text (search_vector, README included).
+    SQLite asks its FTS5 table for the ids once.
     """
     if connection.vendor == "postgresql":
-        weights = "AB" if strong else ""
-        return Q(_TextMatch(" & ".join(f"{word}:*{weights}" for word in words)))
+        column = "summary_vector" if strong else "search_vector"
+        return Q(_TextMatch(column, " & ".join(f"{word}:*" for word in words)))
     expression = " AND ".join(f'"{word}"*' for word in words)
     if strong:
         expression = f"{{name short_description}} : ({expression})"
@@ -378,25 +386,25 @@ def _text_q(words: tuple[str, ...], *, strong: bool) -> Q:
 
 
 class _TextMatch(Expression):
-    """`<repository>.search_vector @@ to_tsquery('simple', tsquery)` on PostgreSQL, under the alias the
+    """`<repository>.<column> @@ to_tsquery('simple', tsquery)` on PostgreSQL, under the alias the
     repository table has in the query being compiled (U0 and the like inside subqueries)."""
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, tsquery: str):
+    def __init__(self, column: str, tsquery: str):
         super().__init__()
-        self.tsquery = tsquery
+        self.column, self.tsquery = column, tsquery
 
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f"{alias}.search_vector @@ to_tsquery('simple', %s)", [self.tsquery]
+        return f"{alias}.{self.column} @@ to_tsquery('simple', %s)", [self.tsquery]
 
     def __eq__(self, other):
-        return isinstance(other, _TextMatch) and other.tsquery == self.tsquery
+        return isinstance(other, _TextMatch) and (other.column, other.tsquery) == (self.column, self.tsquery)
 
     def __hash__(self):
-        return hash((type(self), self.tsquery))
+        return hash((type(self), self.column, self.tsquery))
 
 
 def _typo_names(parsed: ParsedQuery) -> list[str]:
@@ -500,28 +508,38 @@ def _count_rows(rows, filters: SearchFilters) -> _Counts:
     )
     wanted_os, wanted_architectures = set(filters.os), set(filters.architectures)
     total = 0
-    trusted: Counter = Counter()
-    categories: Counter = Counter()
-    oses: Counter = Counter()
-    architectures: Counter = Counter()
+    trusted: defaultdict = defaultdict(int)
+    categories: defaultdict = defaultdict(int)
+    oses: defaultdict = defaultdict(int)
+    architectures: defaultdict = defaultdict(int)
+    parsed: dict[str, set[str]] = {}  # the same column values recur in many groups: split each once
+
+    def values(column: str) -> set[str]:
+        if column not in parsed:
+            parsed[column] = facet_values(column)
+        return parsed[column]
+
     for trusted_content, os_column, architecture_column, category_column, n in rows:
-        os_values, architecture_values = facet_values(os_column), facet_values(architecture_column)
-        category_values = facet_values(category_column)
+        os_values, architecture_values = values(os_column), values(architecture_column)
+        category_values = values(category_column)
         in_trusted = not filters.trusted or trusted_content in filters.trusted
-        in_categories = not filters.categories or bool(category_values & wanted_categories)
-        in_os = not filters.os or bool(os_values & wanted_os)
-        in_architectures = not filters.architectures or bool(architecture_values & wanted_architectures)
+        in_categories = not filters.categories or not category_values.isdisjoint(wanted_categories)
+        in_os = not filters.os or not os_values.isdisjoint(wanted_os)
+        in_architectures = not filters.architectures or not architecture_values.isdisjoint(wanted_architectures)
         if in_categories and in_os and in_architectures:
             if trusted_content in TRUSTED_FILTERS:
                 trusted[trusted_content] += n
             if in_trusted:
                 total += n
         if in_trusted and in_os and in_architectures:
-            categories.update({int(value): n for value in category_values})
+            for value in category_values:
+                categories[int(value)] += n
         if in_trusted and in_categories and in_architectures:
-            oses.update(dict.fromkeys(os_values, n))
+            for value in os_values:
+                oses[value] += n
         if in_trusted and in_categories and in_os:
-            architectures.update(dict.fromkeys(architecture_values, n))
+            for value in architecture_values:
+                architectures[value] += n
     return _Counts(total, dict(trusted), dict(categories), dict(oses), dict(architectures))
 
 

@@ -11,6 +11,7 @@ its facets are counted over the first matches found; `order=asc` then reads the 
 results from their end. /v1/search keeps Docker's shape, with no such field.
 """
 
+from django.db.models import prefetch_related_objects
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -221,6 +222,7 @@ class CatalogSearchView(ApiView):
             "operating_systems": [f.__dict__ for f in result.facets.get("os", [])],
             "architectures": [f.__dict__ for f in result.facets.get("architectures", [])],
         }
+        prefetch_related_objects(items, "categories")  # a web result shows none, so search leaves them
         rows = []
         for r in items:
             platforms = list(r.platforms.all())
