@@ -53,6 +53,7 @@ def repository_tags(request, namespace: str, name: str):
     context.update(
         {
             "tags": page,
+            "tags_url": repo_url(repository, "tags/"),  # once, not per row
             "pages": params.Pages(number=number, per_page=TAGS_PAGE_SIZE, total=page.total),
             "name_filter": name_filter,
             "sort": sort,
