@@ -100,10 +100,10 @@ class SearchResult:
 # A query with at most `cap` matches gets exact totals and facets, from one read of its matching rows (four
 # short columns each, see images.search.index). A broader one (no query at a million repositories, a
 # common word) is counted up to cap + 1 through a LIMIT subquery: its total is reported as `cap` and marked
-# approximate ("10,000+"), and its facets are those of the cap + 1 matches that read found, marked
+# approximate ("1,000+"), and its facets are those of the cap + 1 matches that read found, marked
 # approximate too. Those are the first matches in the table's order, not in rank order: the top `cap` in
 # rank order cost 0.1-4 s to find at a million repositories (random heap reads, text rechecks), this read
-# 10-40 ms. Nothing is cached, so no count lags a change.
+# 3-16 ms (with a cap of 10,000 it took 40-160 ms). Nothing is cached, so no count lags a change.
 COUNT_CAP = 1_000
 
 

@@ -5,7 +5,7 @@ GET /v2/search/repositories/  Docker Hub's classic search (paginated like every 
 GET /v2/search/catalog/       Docker Hub's catalog search (api/search/v3): badges, categories,
                               operating_systems, architectures, sort, order, from, size; `total`
 
-Counts are bounded (images.search.service.count_cap, 10,000 by default): past the cap, `total`,
+Counts are bounded (images.search.service.count_cap, 1,000 by default): past the cap, `total`,
 `count` and `num_results` are the cap, the catalog search says so in `total_is_approximate` and
 its facets are counted over the first matches found; `order=asc` then reads the first `total`
 results from their end. /v1/search keeps Docker's shape, with no such field.
