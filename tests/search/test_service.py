@@ -153,6 +153,16 @@ def test_text_index_follows_updates_and_deletes(web_servers):
     assert names(repository_search(user=None, query="kumquat")) == []
 
 
+def test_short_description_tier_follows_updates(web_servers):
+    # On PostgreSQL the tier reads its own small vector (summary_vector), which must follow the row.
+    catalogue.repository("erin/fruit", readme="All about kumquats", pulls=2 * 10**9)
+    assert names(repository_search(user=None, query="kumquat")) == ["erin/fruit"]
+    repo = Repository.objects.get(name="static")
+    repo.short_description = "Serves kumquats"
+    repo.save()
+    assert names(repository_search(user=None, query="kumquat")) == ["dave/static", "erin/fruit"]
+
+
 def test_pagination(web_servers):
     first = repository_search(user=None, query="nginx", offset=0, limit=3)
     second = repository_search(user=None, query="nginx", offset=3, limit=3)
