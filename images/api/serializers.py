@@ -241,7 +241,9 @@ class FacetsSerializer(serializers.Serializer):
 
 
 class CatalogSearchSerializer(serializers.Serializer):
-    total = serializers.IntegerField(help_text="How many repositories match, counted up to the count cap (HUB_SEARCH_COUNT_CAP, 1,000 by default).")
+    total = serializers.IntegerField(
+        help_text="How many repositories match, counted up to the count cap (HUB_SEARCH_COUNT_CAP, 1,000 by default)."
+    )
     total_is_approximate = serializers.BooleanField(
         help_text="More repositories match than `total` (the cap); the facet counts are then those of the first "
         "`total` matches found, not of all of them."
