@@ -198,10 +198,20 @@ def tag_page(*, repository: Repository, name_filter: str = "", sort: str = "vers
         "-version": ["-sort_key", "id"],
     }[sort if sort in TAG_SORTS else "version"]
     ids = list(tags.order_by(*order).values_list("id", flat=True)[offset : offset + limit])
-    position = {pk: i for i, pk in enumerate(ids)}
-    page = sorted(
-        Tag.objects.filter(id__in=ids)
-        .select_related("manifest")
+    by_id = _with_platforms(Tag.objects.all()).in_bulk(ids)
+    page = [by_id[pk] for pk in ids]
+    rows = [TagRow(tag=tag, manifest=tag.manifest, platforms=_platforms(tag.manifest)) for tag in page]
+    return TagPage(rows=rows, total=total, count=count)
+
+
+# Manifest columns a tag row never shows: the stored bytes and the indexer's bookkeeping.
+_MANIFEST_UNSHOWN = ("content", "index_error", "index_progress")
+
+
+def _with_platforms(tags):
+    """Tags with their manifest and, for an index, its children in order: what _platforms() reads."""
+    return (
+        tags.select_related("manifest")
         .defer(*(f"manifest__{name}" for name in _MANIFEST_UNSHOWN))
         .prefetch_related(
             Prefetch(
@@ -210,15 +220,8 @@ def tag_page(*, repository: Repository, name_filter: str = "", sort: str = "vers
                 .defer(*(f"child__{name}" for name in _MANIFEST_UNSHOWN))
                 .order_by("position"),
             )
-        ),
-        key=lambda tag: position[tag.pk],
+        )
     )
-    rows = [TagRow(tag=tag, manifest=tag.manifest, platforms=_platforms(tag.manifest)) for tag in page]
-    return TagPage(rows=rows, total=total, count=count)
-
-
-# Manifest columns the tags page never shows: the stored bytes and the indexer's bookkeeping.
-_MANIFEST_UNSHOWN = ("content", "index_error", "index_progress")
 
 
 def _platforms(manifest: Manifest) -> list[TagPlatform]:
@@ -248,16 +251,7 @@ def _platforms(manifest: Manifest) -> list[TagPlatform]:
 
 
 def tag_get(*, repository: Repository, name: str) -> TagRow | None:
-    tag = (
-        Tag.objects.filter(repository=repository, name=name)
-        .select_related("manifest")
-        .prefetch_related(
-            Prefetch(
-                "manifest__child_links", queryset=ManifestReference.objects.select_related("child").order_by("position")
-            )
-        )
-        .first()
-    )
+    tag = _with_platforms(Tag.objects.filter(repository=repository, name=name)).first()
     if tag is None:
         return None
     return TagRow(tag=tag, manifest=tag.manifest, platforms=_platforms(tag.manifest))

@@ -205,7 +205,7 @@ def _page(
 ):
     """One page of results in the order of `sort`.
 
-    The page's ids are found first and its rows read once by id afterwards: the queries that find ids
+    The page's ids are found first and its rows read once by id afterwards (_rows): the queries that find ids
     need only the columns of the order, the visibility and the facets, which the name index holds
     (migration 0012), so a name tier with a filter is read from the index, not from a heap page per name.
 
@@ -220,7 +220,7 @@ def _page(
         order = _ORDERS[sort]
         if narrow and sort in _SORT_KEYS:
             order = [(F(_SORT_KEYS[sort]) + 0).desc(), *order[1:]]
-        return _rows(matching.order_by(*order)[offset : offset + limit])
+        return _rows(list(matching.order_by(*order).values_list("id", flat=True)[offset : offset + limit]))
     # Best match: tier by tier, best tier first. Each tier is one query in the order of an index, so
     # a broad word never sorts all of its matches; tiers wholly before the page are only counted.
     ids: list[int] = []
@@ -252,18 +252,15 @@ def _page(
         offset = 0
         if len(ids) >= limit:
             break
-    return _rows(Repository.objects.filter(id__in=ids).order_by(), ids)
+    return _rows(ids)
 
 
-def _rows(queryset: QuerySet, ids: list[int] | None = None) -> list[Repository]:
-    """The repositories of a page with what a result shows (namespace, platforms), in the order
-    of `ids` when given. The namespace is fetched apart, not joined: joined, PostgreSQL sometimes hashed
-    every namespace for a page it expected to be large. The README is never shown in a result."""
-    rows = list(queryset.defer(*_UNSHOWN).prefetch_related("namespace", "platforms"))
-    if ids is not None:
-        position = {pk: i for i, pk in enumerate(ids)}
-        rows.sort(key=lambda row: position[row.pk])
-    return rows
+def _rows(ids: list[int]) -> list[Repository]:
+    """The repositories of a page, in the order of `ids`, with what a result shows (namespace, platforms).
+    The namespace is fetched apart, not joined: joined, PostgreSQL sometimes hashed every namespace for a
+    page it expected to be large. The README is never shown in a result."""
+    by_id = Repository.objects.defer(*_UNSHOWN).prefetch_related("namespace", "platforms").in_bulk(ids)
+    return [by_id[pk] for pk in ids]
 
 
 def _facet_rows(queryset: QuerySet) -> tuple[list[tuple], int]:
