@@ -117,7 +117,8 @@ class Repository(models.Model):
             models.Index(fields=["trusted_content", "-pull_count"], name="repository_trusted_pulls"),
             # The order of each search sort, ties broken by id, so a page is an index walk. "Recently
             # updated" (last_pushed_at DESC NULLS LAST, id) is made by migration 0007 per database,
-            # since SQLite takes no NULLS LAST in an index (its DESC puts NULLs last by itself).
+            # since SQLite takes no NULLS LAST in an index (its DESC puts NULLs last by itself). On
+            # PostgreSQL the best-match order also includes what search tiers test (migration 0013).
             models.Index(fields=["-trusted_rank", "-pull_count", "-star_count", "id"], name="repository_best_order"),
             models.Index(fields=["-pull_count", "-trusted_rank", "id"], name="repository_pulls_order"),
             models.Index(fields=["-star_count", "-pull_count", "id"], name="repository_stars_order"),

@@ -139,21 +139,24 @@ def repository_search(
     parsed = parse_query(query)
     sort = sort if sort in SORTS else "best"
     typo_names = _typo_names(parsed)
+    namespaces = _namespace_ids(parsed)
+    category_ids = _category_ids(filters)
     visible = Repository.objects.filter(repository_visibility_q(user=user))
-    match = _match_q(parsed, typo_names)
+    match = _match_q(parsed, typo_names, namespaces)
     base = visible.filter(match) if match is not None else visible
 
-    matching = _filtered(base, filters)
+    matching = _filtered(base, filters, category_ids)
     # Every tier but the last implies a match of the name or the text, so tiers need only the
     # namespace and tag parts of the match: fewer conditions to test per row, and an index to use.
-    scope = _filtered(visible.filter(_scope_q(parsed)), filters)
-    counts = _counts(base, matching, filters, facets=facets)
+    scope = _filtered(visible.filter(_scope_q(parsed, namespaces)), filters, category_ids)
+    counts = _counts(base, matching, filters, category_ids, facets=facets)
     narrow = not counts.total_is_approximate
     items = _page(
         matching,
         scope,
         parsed,
         typo_names,
+        namespaces,
         sort=sort,
         offset=max(0, offset),
         limit=max(0, limit),
@@ -197,6 +200,7 @@ def _page(
     scope: QuerySet,
     parsed: ParsedQuery,
     typo_names: list[str],
+    namespaces: dict[str, list[int]],
     *,
     sort: str,
     offset: int,
@@ -232,7 +236,7 @@ def _page(
         # one namespace the namespace index finds fewer rows than that.) No order: a sort of every
         # match, through a join for the default ordering, cost more than the rest of the search.
         named = list(Repository.objects.filter(name__contains=parsed.name).order_by().values_list("id", flat=True))
-    for condition, within_name in _tier_conditions(parsed, typo_names):
+    for condition, within_name in _tier_conditions(parsed, typo_names, namespaces):
         if named is not None and within_name:
             condition &= Q(pk__in=named)
         tier = scope.filter(condition & ~earlier) if condition is not None else matching.filter(~earlier)
@@ -259,7 +263,7 @@ def _rows(ids: list[int]) -> list[Repository]:
     """The repositories of a page, in the order of `ids`, with what a result shows (namespace, platforms).
     The namespace is fetched apart, not joined: joined, PostgreSQL sometimes hashed every namespace for a
     page it expected to be large. The README is never shown in a result."""
-    by_id = Repository.objects.defer(*_UNSHOWN).prefetch_related("namespace", "platforms").in_bulk(ids)
+    by_id = Repository.objects.order_by().defer(*_UNSHOWN).prefetch_related("namespace", "platforms").in_bulk(ids)
     return [by_id[pk] for pk in ids]
 
 
@@ -279,7 +283,9 @@ def _facet_rows(queryset: QuerySet) -> tuple[list[tuple], int]:
     return grouped, sum(row[4] for row in grouped)
 
 
-def _tier_conditions(parsed: ParsedQuery, typo_names: list[str]) -> list[tuple[Q | None, bool]]:
+def _tier_conditions(
+    parsed: ParsedQuery, typo_names: list[str], namespaces: dict[str, list[int]]
+) -> list[tuple[Q | None, bool]]:
     """(condition, only names holding the query meet it) of each ranking tier, best first.
 
     A row belongs to the first tier whose condition it meets; None stands for the rest.
@@ -297,7 +303,7 @@ def _tier_conditions(parsed: ParsedQuery, typo_names: list[str]) -> list[tuple[Q
         ),
     ]
     if not parsed.namespace:
-        conditions.append((_namespace_q(name), False))
+        conditions.append((_namespace_q(namespaces, name), False))
     conditions.append((Q(name__contains=name), True))
     if typo_names:
         conditions.append((Q(name__in=typo_names), False))
@@ -330,30 +336,39 @@ def _name_tier(parsed: ParsedQuery, typo_names: list[str], repository: Repositor
 # --- matching ---------------------------------------------------------------------------------------
 
 
-def _namespace_q(name: str) -> Q:
+def _namespace_ids(parsed: ParsedQuery) -> dict[str, list[int]]:
+    """The ids of the namespaces a query names, by name, in one read: its namespace part (`bitnami/redis`),
+    or else its name, which may be a publisher's (the namespace tier)."""
+    name = parsed.namespace or parsed.name
+    if not name:
+        return {}
+    return {name: list(Namespace.objects.filter(name=name).values_list("id", flat=True))}
+
+
+def _namespace_q(namespaces: dict[str, list[int]], name: str) -> Q:
     """Repositories of the namespace called `name`, by its id: a list of values, unlike a subquery, lets
     PostgreSQL join this condition to the others of an OR in one bitmap of index entries."""
-    return Q(namespace_id__in=list(Namespace.objects.filter(name=name).values_list("id", flat=True)))
+    return Q(namespace_id__in=namespaces.get(name, []))
 
 
-def _scope_q(parsed: ParsedQuery) -> Q:
+def _scope_q(parsed: ParsedQuery, namespaces: dict[str, list[int]]) -> Q:
     """The parts of a match that every result meets whatever its tier: the namespace and the tag asked for."""
     conditions = Q()
     if parsed.namespace:
-        conditions &= _namespace_q(parsed.namespace)
+        conditions &= _namespace_q(namespaces, parsed.namespace)
     if parsed.tag:
         conditions &= Q(Exists(Tag.objects.filter(repository=OuterRef("pk"), name=parsed.tag)))
     return conditions
 
 
-def _match_q(parsed: ParsedQuery, typo_names: list[str]) -> Q | None:
+def _match_q(parsed: ParsedQuery, typo_names: list[str], namespaces: dict[str, list[int]]) -> Q | None:
     if parsed.is_empty:
         return None
-    conditions = _scope_q(parsed)
+    conditions = _scope_q(parsed, namespaces)
     if parsed.name:
         name_or_text = Q(name__contains=parsed.name)
         if not parsed.namespace:
-            name_or_text |= _namespace_q(parsed.name)
+            name_or_text |= _namespace_q(namespaces, parsed.name)
         if parsed.words:
             name_or_text |= _text_q(parsed.words, strong=False)
         if typo_names:
@@ -446,17 +461,23 @@ def _typo_names(parsed: ParsedQuery) -> list[str]:
 # --- filters and facets -----------------------------------------------------------------------------
 
 
-def _filtered(queryset: QuerySet, filters: SearchFilters, *, skip: str = "") -> QuerySet:
+def _category_ids(filters: SearchFilters) -> set[str]:
+    """The ids of the categories chosen, as the facet column holds them (" 3 16 ")."""
+    if not filters.categories:
+        return set()
+    return {str(i) for i in Category.objects.filter(slug__in=filters.categories).values_list("id", flat=True)}
+
+
+def _filtered(queryset: QuerySet, filters: SearchFilters, category_ids: set[str]) -> QuerySet:
     """Apply the filters through the denormalised facet columns of the repository row (see images.search.index):
     a test of the row the text and name conditions already found, never a join or an EXISTS per group."""
-    if filters.trusted and skip != "trusted":
+    if filters.trusted:
         queryset = queryset.filter(trusted_content__in=filters.trusted)
-    if filters.categories and skip != "categories":
-        ids = Category.objects.filter(slug__in=filters.categories).values_list("id", flat=True)
-        queryset = queryset.filter(_facet_q("facet_categories", [str(i) for i in ids]))
-    if filters.os and skip != "os":
+    if filters.categories:
+        queryset = queryset.filter(_facet_q("facet_categories", sorted(category_ids)))
+    if filters.os:
         queryset = queryset.filter(_facet_q("facet_os", filters.os))
-    if filters.architectures and skip != "architectures":
+    if filters.architectures:
         queryset = queryset.filter(_facet_q("facet_architectures", filters.architectures))
     return queryset
 
@@ -471,7 +492,9 @@ def _facet_q(column: str, values) -> Q:
     return condition
 
 
-def _counts(base: QuerySet, matching: QuerySet, filters: SearchFilters, *, facets: bool) -> _Counts:
+def _counts(
+    base: QuerySet, matching: QuerySet, filters: SearchFilters, category_ids: set[str], *, facets: bool
+) -> _Counts:
     """The total and the facet counts of a search, bounded by the count cap: the one place that decides.
 
     `base`: the matches of the query before filters, `matching`: after them. At most cap + 1 rows are read.
@@ -481,7 +504,7 @@ def _counts(base: QuerySet, matching: QuerySet, filters: SearchFilters, *, facet
         total = _count_up_to(matching, cap + 1)
         return _Counts(min(total, cap), total_is_approximate=total > cap)
     rows, n = _facet_rows(base.order_by()[: cap + 1])
-    counts = _count_rows(rows, filters)
+    counts = _count_rows(rows, filters, category_ids)
     if n <= cap:
         return counts
     # Broad: the facets stay those of the cap + 1 matches read, the total is counted apart (bounded too).
@@ -495,14 +518,9 @@ def _count_up_to(queryset: QuerySet, limit: int) -> int:
     return queryset.order_by().values("pk")[:limit].count()
 
 
-def _count_rows(rows, filters: SearchFilters) -> _Counts:
+def _count_rows(rows, filters: SearchFilters, wanted_categories: set[str]) -> _Counts:
     """Disjunctive facet counts over the matching rows (grouped, see _facet_rows): each group counts under
     every filter but its own."""
-    wanted_categories = (
-        {str(i) for i in Category.objects.filter(slug__in=filters.categories).values_list("id", flat=True)}
-        if filters.categories
-        else set()
-    )
     wanted_os, wanted_architectures = set(filters.os), set(filters.architectures)
     total = 0
     trusted: defaultdict = defaultdict(int)
