@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 
 try:
     from playwright.sync_api import expect
@@ -52,6 +53,9 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Under Playwright's event loop Django keeps the test's database connection apart from the one
+        # pytest-django closes (connections are per context): close it, or it outlives the test database.
+        connections.close_all()
 
 
 class Visit:
