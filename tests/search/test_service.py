@@ -206,6 +206,19 @@ def test_under_the_count_cap_counts_are_exact(web_servers, settings):
         assert not result.total_is_approximate and not result.facets_are_approximate
 
 
+@pytest.mark.parametrize("sort", ["best", "pulls", "stars", "updated"])
+def test_past_the_count_cap_pages_are_the_same(web_servers, settings, sort):
+    """Past the cap a page is found another way (walking the order's index instead of sorting every match;
+    on SQLite, testing names row by row instead of through the list of ids): same results, same order."""
+    for query in ("nginx", "n", "e"):
+        expected = [names(repository_search(user=None, query=query, sort=sort, offset=o, limit=3)) for o in (0, 3)]
+        settings.HUB_SEARCH_COUNT_CAP = 2
+        broad = [names(repository_search(user=None, query=query, sort=sort, offset=o, limit=3)) for o in (0, 3)]
+        settings.HUB_SEARCH_COUNT_CAP = 1_000
+        assert broad == expected, query
+        assert expected[0]
+
+
 def test_a_filter_under_the_cap_counts_exactly_within_a_broad_query(web_servers, settings):
     """The total of a filtered search is counted apart (up to cap + 1): exact when the filter leaves few."""
     exact = repository_search(user=None, query="", filters=SearchFilters(trusted=("official",)))
