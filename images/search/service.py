@@ -144,9 +144,7 @@ def repository_search(
     named = _named_ids(parsed)
     category_ids = _category_ids(filters)
     visible = Repository.objects.filter(repository_visibility_q(user=user))
-    match = _match_q(parsed, typo_names, namespaces, named)
-    base = visible.filter(match) if match is not None else visible
-
+    base = _matches(visible, parsed, typo_names, namespaces, named)
     matching = _filtered(base, filters, category_ids)
     # Every tier but the last implies a match of the name or the text, so tiers need only the
     # namespace and tag parts of the match: fewer conditions to test per row, and an index to use.
@@ -156,7 +154,7 @@ def repository_search(
     if named is not None and not narrow:
         # A broad query's page walks an order index and tests rows as it goes: there a name test per row
         # costs less than what SQLite does with the id list (gather every id and every text match, then sort).
-        matching = _filtered(visible.filter(_match_q(parsed, typo_names, namespaces, None)), filters, category_ids)
+        matching = _filtered(_matches(visible, parsed, typo_names, namespaces, None), filters, category_ids)
     items = _page(
         matching,
         scope,
@@ -376,6 +374,18 @@ def _scope_q(parsed: ParsedQuery, namespaces: dict[str, list[int]]) -> Q:
     if parsed.tag:
         conditions &= Q(Exists(Tag.objects.filter(repository=OuterRef("pk"), name=parsed.tag)))
     return conditions
+
+
+def _matches(
+    visible: QuerySet,
+    parsed: ParsedQuery,
+    typo_names: list[str],
+    namespaces: dict[str, list[int]],
+    named: RawSQL | None,
+) -> QuerySet:
+    """The visible repositories that match the query, before filters (all of them for an empty query)."""
+    match = _match_q(parsed, typo_names, namespaces, named)
+    return visible.filter(match) if match is not None else visible
 
 
 def _match_q(
