@@ -30,7 +30,8 @@ class ParsedQuery:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    raw = " ".join((text or "").split())[:200]
+    # No name, word or tag holds a control character (nor can PostgreSQL take a NUL): they are dropped.
+    raw = "".join(c for c in " ".join((text or "").split()) if c.isprintable())[:200]
     query = raw.lower()
     namespace = tag = ""
     if " " not in query:

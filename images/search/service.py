@@ -492,9 +492,10 @@ def _typo_names(parsed: ParsedQuery) -> list[str]:
 
 def _category_ids(filters: SearchFilters) -> set[str]:
     """The ids of the categories chosen, as the facet column holds them (" 3 16 ")."""
-    if not filters.categories:
+    slugs = [slug for slug in filters.categories if _holdable(slug)]
+    if not slugs:
         return set()
-    return {str(i) for i in Category.objects.filter(slug__in=filters.categories).values_list("id", flat=True)}
+    return {str(i) for i in Category.objects.filter(slug__in=slugs).values_list("id", flat=True)}
 
 
 def _filtered(queryset: QuerySet, filters: SearchFilters, category_ids: set[str]) -> QuerySet:
@@ -512,13 +513,19 @@ def _filtered(queryset: QuerySet, filters: SearchFilters, category_ids: set[str]
 
 
 def _facet_q(column: str, values) -> Q:
-    """Rows whose facet column (" a b c ") holds any of `values`. A value that no facet column can hold (empty,
-    or with a space in it) matches nothing, as no platform or category row would carry it either."""
+    """Rows whose facet column (" a b c ") holds any of `values`. A value that no facet column can hold matches
+    nothing (see _holdable), as no platform or category row would carry it either."""
     condition = Q(pk__in=[])
     for value in values:
-        if value and not any(c.isspace() for c in value):
+        if _holdable(value):
             condition |= Q(**{f"{column}__contains": f" {value} "})
     return condition
+
+
+def _holdable(value: str) -> bool:
+    """Whether a facet column or a category slug can hold `value`: not empty, no space (the columns' separator),
+    no control character (PostgreSQL takes no NUL in a parameter at all)."""
+    return bool(value) and value.isprintable() and " " not in value
 
 
 def _counts(

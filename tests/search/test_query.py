@@ -16,6 +16,8 @@ from images.selectors import natural_key
         ("node exporter", "node-exporter", "", "", ("node", "exporter")),
         ("team/app/api", "app/api", "team", "", ("app", "api")),
         ("", "", "", "", ()),
+        ("bit\x00nami/re\x01dis:7\x7f", "redis", "bitnami", "7", ("redis",)),  # control characters dropped
+        ("\ud800nginx", "nginx", "", "", ("nginx",)),  # a lone surrogate too
     ],
 )
 def test_parse_query(text, name, namespace, tag, words):

@@ -177,6 +177,20 @@ def test_no_match_is_empty_with_facets(web_servers):
     assert facet(result, "trusted") == {"official": 0, "verified": 0, "sponsored": 0}
 
 
+def test_control_characters_in_a_query_or_filter_are_no_error(web_servers):
+    """A NUL (which PostgreSQL refuses in any parameter) or another control character in a filter value matches
+    nothing, as no platform or category holds one; in the query it is dropped."""
+    assert names(repository_search(user=None, query="library\x00/ngi\x00nx"))[0] == "library/nginx"
+    for filters in (
+        SearchFilters(os=("li\x00nux",)),
+        SearchFilters(architectures=("\x00",)),
+        SearchFilters(categories=("web\x00-servers",)),
+        SearchFilters(categories=("\ud800",)),
+    ):
+        result = repository_search(user=None, query="nginx", filters=filters)
+        assert result.total == 0 and result.items == []
+
+
 def test_past_the_count_cap_totals_and_facets_are_approximate(web_servers, settings):
     """Past HUB_SEARCH_COUNT_CAP matches the total is the cap, marked approximate, and the facets are
     counted over the matches read (cap + 1 of them); the ranking and the page do not change."""
