@@ -38,20 +38,13 @@ PAGE = [OpenApiParameter("page", int), OpenApiParameter("page_size", int)]
 TAGS = ["organizations"]
 
 
-def _named(value: str, what: str) -> str:
-    """A name from the path; one holding NUL names nothing (and PostgreSQL refuses to compare it)."""
-    if "\x00" in value:
-        raise exceptions.NotFound(f"no such {what}")
-    return value
-
-
 def _organization(request, org: str, *, manage: bool = False) -> Namespace:
     """The organization, if the caller belongs to it (404 otherwise, so outsiders cannot tell it from a
     missing one); with `manage`, 403 unless they own it and their credential's scope allows it."""
     credential = credential_of(request)
     if credential is None:
         raise exceptions.NotAuthenticated("sign in, or send a token: Authorization: Bearer <token>")
-    organization = selectors.organization_get(name=_named(org, "organization"))
+    organization = selectors.organization_get(name=org)
     if organization is None or namespace_role(request.user, organization) is None:
         raise exceptions.NotFound(f"organization {org[:100]} not found")
     if manage:
@@ -63,7 +56,7 @@ def _organization(request, org: str, *, manage: bool = False) -> Namespace:
 
 
 def _team(organization: Namespace, name: str) -> Team:
-    team = Team.objects.filter(organization=organization, name=_named(name, "group").lower()).first()
+    team = Team.objects.filter(organization=organization, name=name.lower()).first()
     if team is None:
         raise exceptions.NotFound(f"group {name[:100]} not found")
     return team
@@ -80,7 +73,7 @@ def _user(username: str, *, field: str):
 def _member(organization: Namespace, username: str) -> Membership:
     membership = (
         Membership.objects.select_related("user")
-        .filter(organization=organization, user__username__iexact=_named(username, "member"))
+        .filter(organization=organization, user__username__iexact=username)
         .first()
     )
     if membership is None:
@@ -356,7 +349,7 @@ class GroupMemberDetailView(ApiView):
     )
     def delete(self, request, org: str, team: str, username: str):
         group = _team(_organization(request, org, manage=True), team)
-        user = get_user_model().objects.filter(username__iexact=_named(username, "group member")).first()
+        user = get_user_model().objects.filter(username__iexact=username).first()
         if user is None or not team_member_remove(team=group, user=user):
             raise exceptions.NotFound(f"{username[:150]} is not in group {group.name}")
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -404,7 +397,7 @@ class GroupRepositoryDetailView(ApiView):
     def delete(self, request, org: str, team: str, repository: str):
         organization = _organization(request, org, manage=True)
         group = _team(organization, team)
-        name = _named(repository, "repository").removesuffix("/")
+        name = repository.removesuffix("/")
         grant = group.repository_permissions.filter(repository__name=name).first()
         if grant is None:
             raise exceptions.NotFound(f"group {group.name} has no permission on {repository[:255]}")
