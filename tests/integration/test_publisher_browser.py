@@ -266,7 +266,9 @@ def _publisher_and_curator(hub, browser, website, receiver, tmp_path):
     token_value = page.locator("code").nth(1).inner_text()
     assert file_url == website.url + "/.well-known/hub-verification.txt"
     website.files["/.well-known/hub-verification.txt"] = token_value.encode() + b"\n"
-    page.get_by_role("button", name="Check again").click()
+    # A form post: let its navigation finish, or the reloads below race it ("Not attached to an active page").
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check again").click()
 
     def checked():
         page.reload()
