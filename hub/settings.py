@@ -66,7 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Rate limits of /token and anonymous pulls, ahead of the registry's short way in.
-    "images.api.throttling.ratelimit.RegistryRateLimitMiddleware",
+    "images.registry.ratelimit.RegistryRateLimitMiddleware",
     # /v2/ and /token leave the chain here (images/registry/middleware.py says why).
     "images.registry.middleware.RegistryMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -330,7 +330,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- Rate limits (images/api/throttling/ratelimit.py) ---------------------------------------------
+# --- Rate limits (hub/ratelimit.py) ---------------------------------------------
 # "<requests>/<period>" with period s, m, h, d or seconds ("100/6h", "600/minute"); "" or "0" turns
 # a limit off. Kept in the cache above (Redis when REDIS_URL is set). The defaults only stop floods.
 HUB_RATELIMIT_API_ANON = env_str("HUB_RATELIMIT_API_ANON", "3000/minute")

@@ -7,15 +7,15 @@ edges knows about HTTP.
 
 Field rules of forms and API bodies (a description too long, a name taken) stay Django's
 ValidationError, and "you may not" stays Django's PermissionDenied, which every edge already
-understands; these classes are the rules of content: names, blobs, uploads, digests, manifests,
-ranges and sizes.
+understands; these classes are the rules of content (names, blobs, uploads, digests, manifests,
+ranges, sizes) and of registry tokens.
 
 Pure Python: the OCI module (images/oci/) raises these and imports no Django.
 """
 
 
-class ContentError(Exception):
-    """A rule of content was broken by what a caller sent.
+class DomainError(Exception):
+    """A rule of the domain was broken by what a caller sent.
 
     `message` is for people; `detail` (small, JSON-able) is for machines and goes into the
     registry's error envelope as it is.
@@ -29,57 +29,63 @@ class ContentError(Exception):
         super().__init__(self.message)
 
 
-class NameInvalid(ContentError):
+class NameInvalid(DomainError):
     default_message = "invalid repository name"
 
 
-class NameUnknown(ContentError):
+class NameUnknown(DomainError):
     default_message = "repository name not known to registry"
 
 
-class BlobUnknown(ContentError):
+class BlobUnknown(DomainError):
     default_message = "blob unknown to registry"
 
 
-class UploadInvalid(ContentError):
+class UploadInvalid(DomainError):
     default_message = "blob upload invalid"
 
 
-class UploadUnknown(ContentError):
+class UploadUnknown(DomainError):
     default_message = "blob upload unknown to registry"
 
 
-class DigestInvalid(ContentError):
+class DigestInvalid(DomainError):
     default_message = "provided digest did not match uploaded content"
 
 
-class SizeInvalid(ContentError):
+class SizeInvalid(DomainError):
     default_message = "provided length did not match content length"
 
 
-class TooLarge(ContentError):
+class TooLarge(DomainError):
     """More bytes than Hub takes for this kind of content (a manifest over its limit)."""
 
     default_message = "content too large"
 
 
-class RangeInvalid(ContentError):
+class RangeInvalid(DomainError):
     """A chunk out of order or a range that cannot be served; `size` is what the upload or blob holds."""
 
     default_message = "invalid content range"
 
 
-class ManifestInvalid(ContentError):
+class ManifestInvalid(DomainError):
     default_message = "manifest invalid"
 
 
-class ManifestUnknown(ContentError):
+class ManifestUnknown(DomainError):
     default_message = "manifest unknown to registry"
 
 
-class ManifestBlobUnknown(ContentError):
+class ManifestBlobUnknown(DomainError):
     default_message = "manifest references a manifest or blob unknown to registry"
 
 
-class PaginationInvalid(ContentError):
+class PaginationInvalid(DomainError):
     default_message = "invalid number of results requested"
+
+
+class TokenInvalid(DomainError):
+    """A registry token that is malformed, forged or expired."""
+
+    default_message = "authentication required"

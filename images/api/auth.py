@@ -30,7 +30,7 @@ from hub.accounts.services import (
     access_token_valid,
     credentials_check,
 )
-from images.registry.errors import RegistryError
+from images.errors import TokenInvalid
 from images.services.tokens import signing_key, token_decode
 
 LOGIN_TTL = 24 * 3600
@@ -98,7 +98,7 @@ def bearer_credentials(raw: str):
         return user, ApiCredential(SCOPE_ACTIONS[pat.scope], pat.pk, "jwt")
     try:
         registry_claims = token_decode(raw)
-    except RegistryError:
+    except TokenInvalid:
         raise exceptions.AuthenticationFailed("invalid or expired token") from None
     user = _active_user(registry_claims.get("uid")) if registry_claims.get("uid") is not None else None
     if user is None:

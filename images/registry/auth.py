@@ -8,7 +8,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from images.registry.errors import Code, RegistryError
+from images.errors import TokenInvalid
+from images.registry.errors import Code, RegistryError, registry_error
 from images.services.tokens import (
     access_grant,
     refresh_token_check,
@@ -53,9 +54,10 @@ def request_claims(request) -> dict | None:
         return None
     try:
         return token_decode(header[7:].strip())
-    except RegistryError as error:
+    except TokenInvalid as invalid:
+        error = registry_error(invalid)
         error.headers["WWW-Authenticate"] = challenge(error="invalid_token")
-        raise
+        raise error from None
 
 
 def _basic_credentials(request) -> tuple[str, str] | None:

@@ -8,9 +8,10 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from images.errors import DomainError
 from images.registry.auth import request_claims, unauthorized
 from images.registry.body import StreamBody, gunicorn_body
-from images.registry.errors import Code, RegistryError, error_response
+from images.registry.errors import Code, RegistryError, error_response, registry_error
 from images.services.permissions import DELETE, PULL, PUSH
 from images.services.repositories import repository_get, repository_name_split
 from images.services.tokens import token_allows
@@ -33,7 +34,7 @@ class RegistryView(View):
         try:
             handler = getattr(self, request.method.lower(), None)
             if request.method.lower() not in self.http_method_names or handler is None:
-                raise RegistryError(Code.UNSUPPORTED, {"method": request.method}, status=405)
+                raise RegistryError(Code.UNSUPPORTED, {"method": request.method})
             self.claims = request_claims(request)
             if self.repository_scoped:
                 self.name = kwargs["name"]
@@ -44,6 +45,8 @@ class RegistryView(View):
             response = handler(request, *args, **kwargs)
         except RegistryError as error:
             response = error_response(error, head=head)
+        except DomainError as error:
+            response = error_response(registry_error(error), head=head)
         response["Docker-Distribution-API-Version"] = "registry/2.0"
         return response
 

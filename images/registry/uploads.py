@@ -5,8 +5,9 @@ import uuid
 
 from django.http import HttpResponse
 
+from images.errors import NameInvalid, RangeInvalid
 from images.registry.dispatch import RegistryView, request_body
-from images.registry.errors import Code, RegistryError
+from images.registry.errors import Code, RegistryError, registry_error
 from images.services.blobs import blob_mount, digest_validate
 from images.services.repositories import repository_get, repository_name_split
 from images.services.uploads import (
@@ -49,7 +50,7 @@ def _content_range(request) -> tuple[int, int] | None:
         return None
     match = CONTENT_RANGE_RE.match(raw.strip())
     if not match:
-        raise RegistryError(Code.RANGE_INVALID, {"content_range": raw[:100]})
+        raise RangeInvalid(content_range=raw[:100])
     return int(match.group(1)), int(match.group(2))
 
 
@@ -67,7 +68,7 @@ class UploadStartView(RegistryView):
             if source_name and self.allows("pull", source_name):
                 try:
                     source = repository_get(*repository_name_split(source_name))
-                except RegistryError:
+                except NameInvalid:
                     source = None
             # Without a readable source this falls back to a normal upload (spec: "Mounting a blob
             # from another repository"), unless the blob is already in this repository.
@@ -103,13 +104,14 @@ class UploadView(RegistryView):
         stream, length = request_body(request)
         try:
             upload = upload_append(upload=upload, stream=stream, length=length, content_range=_content_range(request))
-        except RegistryError as error:
-            if error.code is Code.RANGE_INVALID:
-                upload.refresh_from_db()
-                error.headers.update(
-                    {"Location": f"/v2/{name}/blobs/uploads/{upload.pk}", "Range": _range_value(upload.size)}
-                )
-            raise
+        except RangeInvalid as invalid:
+            # The client resumes from the Range this answer carries (spec: "Resuming an upload").
+            upload.refresh_from_db()
+            error = registry_error(invalid)
+            error.headers.update(
+                {"Location": f"/v2/{name}/blobs/uploads/{upload.pk}", "Range": _range_value(upload.size)}
+            )
+            raise error from None
         return _upload_response(name, upload, 202)
 
     def put(self, request, name, upload_id):

@@ -6,8 +6,8 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from images.errors import BlobUnknown, DigestInvalid
 from images.models import Blob, Repository, RepositoryBlob
-from images.registry.errors import Code, RegistryError
 
 DIGEST_RE = re.compile(r"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$")
 ALGORITHMS = ("sha256", "sha512")
@@ -16,7 +16,7 @@ ALGORITHMS = ("sha256", "sha512")
 def digest_validate(digest: str | None) -> str:
     """Return the algorithm of a digest Hub can verify, or raise DIGEST_INVALID."""
     if not digest or not DIGEST_RE.match(digest):
-        raise RegistryError(Code.DIGEST_INVALID, {"digest": (digest or "")[:200]})
+        raise DigestInvalid(digest=(digest or "")[:200])
     return digest.partition(":")[0]
 
 
@@ -67,4 +67,4 @@ def blob_unlink(*, repository: Repository, digest: str) -> None:
     """DELETE of a blob: it stops being readable through the repository; GC frees the bytes later."""
     deleted, _ = RepositoryBlob.objects.filter(repository=repository, blob__digest=digest).delete()
     if not deleted:
-        raise RegistryError(Code.BLOB_UNKNOWN, {"digest": digest})
+        raise BlobUnknown(digest=digest)

@@ -6,8 +6,8 @@ import re
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from images.errors import DigestInvalid, ManifestBlobUnknown, ManifestInvalid, ManifestUnknown, TooLarge
 from images.models import Manifest, ManifestBlob, ManifestReference, Namespace, Repository, RepositoryBlob, Tag
-from images.registry.errors import Code, RegistryError
 from images.services.blobs import DIGEST_RE, digest_compute, digest_validate
 from images.services.indexing import manifest_index_enqueue
 from images.services.tags import TAG_RE, tag_set
@@ -31,8 +31,8 @@ FOREIGN_LAYER_TYPES = {
 MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")
 
 
-def _invalid(reason: str, **detail) -> RegistryError:
-    return RegistryError(Code.MANIFEST_INVALID, {"reason": reason, **detail})
+def _invalid(reason: str, **detail) -> ManifestInvalid:
+    return ManifestInvalid(reason=reason, **detail)
 
 
 def _descriptor(value, where: str) -> dict:
@@ -70,9 +70,7 @@ def manifest_parse(body: bytes, content_type: str) -> dict:
         # An OCI manifest may leave mediaType out; its shape tells which one it is.
         media_type = OCI_INDEX if "manifests" in document else OCI_MANIFEST
     if media_type not in MANIFEST_TYPES:
-        raise RegistryError(
-            Code.MANIFEST_INVALID, {"reason": "unsupported manifest media type", "media_type": media_type}
-        )
+        raise _invalid("unsupported manifest media type", media_type=media_type)
     if media_type in IMAGE_TYPES:
         _descriptor(document.get("config"), "config")
         layers = document.get("layers")
@@ -107,15 +105,15 @@ def manifest_put(*, repository: Repository, reference: str, content_type: str, b
     A `subject` need not exist yet (distribution-spec "Pushing Manifests with Subject").
     """
     if len(body) > MANIFEST_MAX_BYTES:
-        raise RegistryError(Code.SIZE_INVALID, {"limit": MANIFEST_MAX_BYTES}, message="manifest too big", status=413)
+        raise TooLarge("manifest too big", limit=MANIFEST_MAX_BYTES)
     by_digest = reference.startswith(("sha256:", "sha512:")) or ":" in reference
     if by_digest:
         digest = digest_compute(body, digest_validate(reference))
         if digest != reference:
-            raise RegistryError(Code.DIGEST_INVALID, {"reference": reference, "computed": digest})
+            raise DigestInvalid(reference=reference, computed=digest)
     else:
         if not TAG_RE.match(reference):
-            raise RegistryError(Code.MANIFEST_INVALID, {"reason": "invalid tag", "tag": reference[:200]})
+            raise _invalid("invalid tag", tag=reference[:200])
         digest = digest_compute(body)
     document = manifest_parse(body, content_type)
     media_type = document["mediaType"]
@@ -144,7 +142,7 @@ def _manifest_create(repository, digest, media_type, document, body, pushed_by, 
         found = dict(Manifest.objects.filter(repository=repository, digest__in=wanted).values_list("digest", "pk"))
         missing = [d for d in wanted if d not in found]
         if missing:
-            raise RegistryError(Code.MANIFEST_BLOB_UNKNOWN, {"digests": missing[:20]}, status=400)
+            raise ManifestBlobUnknown(digests=missing[:20])
         children = [(found[child["digest"]], child.get("platform") or {}) for child in document["manifests"]]
     else:
         descriptors = [config, *document["layers"]]
@@ -156,7 +154,7 @@ def _manifest_create(repository, digest, media_type, document, body, pushed_by, 
         )
         missing = [d for d in wanted if d not in found]
         if missing:
-            raise RegistryError(Code.MANIFEST_BLOB_UNKNOWN, {"digests": missing[:20]}, status=400)
+            raise ManifestBlobUnknown(digests=missing[:20])
         blobs = [found[d] for d in wanted]
     try:
         with transaction.atomic():
@@ -191,7 +189,7 @@ def _manifest_create(repository, digest, media_type, document, body, pushed_by, 
         # the check above and this insert; the client retries and re-uploads what is missing.
         existing = Manifest.objects.filter(repository=repository, digest=digest).first()
         if existing is None:
-            raise RegistryError(Code.MANIFEST_BLOB_UNKNOWN, {"digest": digest}, status=400) from None
+            raise ManifestBlobUnknown(digest=digest) from None
         return existing
     manifest_index_enqueue(manifest=manifest)
     return manifest
@@ -231,11 +229,11 @@ def manifest_delete(*, repository: Repository, reference: str) -> None:
         digest_validate(reference)
         deleted, _ = Manifest.objects.filter(repository=repository, digest=reference).delete()
         if not deleted:
-            raise RegistryError(Code.MANIFEST_UNKNOWN, {"digest": reference})
+            raise ManifestUnknown(digest=reference)
         return
     deleted, _ = Tag.objects.filter(repository=repository, name=reference).delete()
     if not deleted:
-        raise RegistryError(Code.MANIFEST_UNKNOWN, {"tag": reference[:200]})
+        raise ManifestUnknown(tag=reference[:200])
 
 
 def referrer_list(*, repository: Repository, digest: str, artifact_type: str | None = None) -> list[dict]:

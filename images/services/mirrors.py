@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from images.errors import DomainError
 from images.indexing.fetch import INDEX_MEDIA_TYPES, RegistryClient, UpstreamError, parse_reference
 from images.models import Blob, Mirror, Repository
-from images.registry.errors import RegistryError
 from images.services.blobs import blob_link
 from images.services.manifests import manifest_put
 from images.services.permissions import PUSH, repository_permissions
@@ -172,7 +172,7 @@ def mirror_sync(*, mirror_id: int, progress: Progress | None = None) -> Mirror:
             Mirror.objects.filter(pk=mirror.pk).update(progress=int(100 * done / max(len(tags), 1)))
             if progress:
                 progress(done, len(tags), tag)
-    except (UpstreamError, RegistryError) as exc:
+    except (UpstreamError, DomainError) as exc:
         # UpstreamUnavailable is an UpstreamError too; record it, then let the task decide to retry.
         Mirror.objects.filter(pk=mirror.pk).update(
             status=Mirror.Status.FAILED, status_detail=str(exc)[:2000], tags_synced=done

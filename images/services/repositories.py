@@ -4,9 +4,9 @@ import re
 
 from django.db import IntegrityError, transaction
 
+from images.errors import NameInvalid, NameUnknown
 from images.models import Namespace, Repository
 from images.models.catalogue import REPOSITORY_NAME_RE
-from images.registry.errors import Code, RegistryError
 from images.services.catalogue import RESERVED_NAMESPACE_NAMES
 
 NAME_RE = re.compile(rf"^{REPOSITORY_NAME_RE}$")
@@ -18,7 +18,7 @@ NAME_MAX = 255
 def repository_name_split(full_name: str) -> tuple[str, str]:
     """ "alice/team/app" -> ("alice", "team/app"); "alpine" -> ("library", "alpine")."""
     if len(full_name) > NAME_MAX or not NAME_RE.match(full_name):
-        raise RegistryError(Code.NAME_INVALID, {"name": full_name[:NAME_MAX]})
+        raise NameInvalid(name=full_name[:NAME_MAX])
     namespace, _, rest = full_name.partition("/")
     if not rest:
         return DEFAULT_NAMESPACE, namespace
@@ -35,10 +35,10 @@ def repository_ensure(*, namespace_name: str, name: str) -> Repository:
     if repository is not None:
         return repository
     if namespace_name == DEFAULT_NAMESPACE and name.split("/", 1)[0] in RESERVED_NAMESPACE_NAMES:
-        raise RegistryError(Code.NAME_INVALID, {"name": name, "reason": "reserved for the Hub API"})
+        raise NameInvalid(name=name, reason="reserved for the Hub API")
     namespace = Namespace.objects.filter(name=namespace_name).first()
     if namespace is None:
-        raise RegistryError(Code.NAME_UNKNOWN, {"namespace": namespace_name})
+        raise NameUnknown(namespace=namespace_name)
     try:
         with transaction.atomic():
             return Repository.objects.create(namespace=namespace, name=name)

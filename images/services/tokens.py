@@ -15,7 +15,7 @@ import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from images.registry.errors import Code, RegistryError
+from images.errors import NameInvalid, TokenInvalid
 from images.services.permissions import ALL_ACTIONS, OrganizationAgent, repository_permissions
 from images.services.repositories import repository_get, repository_name_split
 
@@ -71,7 +71,7 @@ def access_grant(*, user, scopes: list[Scope], allowed: frozenset[str]) -> list[
             continue
         try:
             namespace_name, name = repository_name_split(scope.name)
-        except RegistryError:
+        except NameInvalid:
             continue
         permitted = repository_permissions(user, namespace_name, repository_get(namespace_name, name))
         actions = sorted(scope.actions & permitted & allowed)
@@ -107,7 +107,7 @@ _VERIFIED_MAX = 4096
 
 
 def token_decode(token: str) -> dict:
-    """The claims of a registry token, or RegistryError(UNAUTHORIZED)."""
+    """The claims of a registry token, or TokenInvalid."""
     claims = _VERIFIED.get(token)
     if claims is not None and claims["exp"] > time.time():
         return claims
@@ -116,7 +116,7 @@ def token_decode(token: str) -> dict:
             token, signing_key(), algorithms=["HS256"], audience=settings.HUB_REGISTRY_SERVICE, leeway=30
         )
     except jwt.PyJWTError as exc:
-        raise RegistryError(Code.UNAUTHORIZED, {"reason": str(exc)}) from None
+        raise TokenInvalid(reason=str(exc)) from None
     if len(_VERIFIED) >= _VERIFIED_MAX:
         _VERIFIED.clear()
     _VERIFIED[token] = claims

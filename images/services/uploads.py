@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from images.errors import DigestInvalid, DomainError, RangeInvalid, SizeInvalid, UploadUnknown
 from images.models import Blob, Repository, Upload
-from images.registry.errors import Code, RegistryError
 from images.services.blobs import blob_link, blob_register, digest_validate
 from images.storage import READ_SIZE, blob_path, blob_storage, upload_prefix
 
@@ -125,7 +125,7 @@ def upload_start(*, repository: Repository) -> Upload:
 def upload_get(*, repository: Repository, upload_id) -> Upload:
     upload = Upload.objects.filter(pk=upload_id, repository=repository).first()
     if upload is None:
-        raise RegistryError(Code.BLOB_UPLOAD_UNKNOWN, {"upload": str(upload_id)})
+        raise UploadUnknown(upload=str(upload_id))
     return upload
 
 
@@ -139,22 +139,22 @@ def upload_append(
 ) -> Upload:
     """Store the next chunk. `length` None means read to the end (a chunked request body).
 
-    Out-of-order chunks raise RANGE_INVALID (416); the caller answers with the current Range.
+    Out-of-order chunks raise RangeInvalid; the caller answers with the current Range.
     """
     offset = upload.size
     if content_range is not None:
         start, end = content_range
         if start != offset or end < start:
-            raise RegistryError(Code.RANGE_INVALID, {"size": offset})
+            raise RangeInvalid(size=offset)
         if length is not None and end - start + 1 != length:
-            raise RegistryError(Code.SIZE_INVALID, {"content_range": f"{start}-{end}", "content_length": length})
+            raise SizeInvalid(content_range=f"{start}-{end}", content_length=length)
     store = blob_storage()
     name = f"{upload_prefix(upload.pk)}{offset:020d}-{uuid.uuid4().hex}"
     reader = HashingReader(stream, algorithm, limit=length)
     store.object_write(name, reader)
     if length is not None and reader.count != length:
         store.object_delete(name)
-        raise RegistryError(Code.SIZE_INVALID, {"expected": length, "received": reader.count})
+        raise SizeInvalid(expected=length, received=reader.count)
     if reader.count == 0:
         store.object_delete(name)
         return upload
@@ -167,7 +167,7 @@ def upload_append(
     if not committed:
         store.object_delete(name)
         upload.refresh_from_db()
-        raise RegistryError(Code.RANGE_INVALID, {"size": upload.size})
+        raise RangeInvalid(size=upload.size)
     upload.size, upload.chunks, upload.digest = offset + reader.count, chunks, digest
     return upload
 
@@ -215,7 +215,7 @@ def upload_finish(
         computed = hasher.digest
     if computed != digest:
         upload_cancel(upload=upload)
-        raise RegistryError(Code.DIGEST_INVALID, {"digest": digest, "computed": computed})
+        raise DigestInvalid(digest=digest, computed=computed)
 
     if not Blob.objects.filter(digest=digest).exists() or not store.exists(digest):
         if source is None:
@@ -236,7 +236,7 @@ def blob_put_monolithic(*, repository: Repository, digest: str | None, stream, l
     upload = upload_start(repository=repository)
     try:
         return upload_finish(upload=upload, digest=digest, stream=stream, length=length)
-    except RegistryError:
+    except DomainError:
         upload_cancel(upload=upload)
         raise
 

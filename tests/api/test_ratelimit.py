@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from images.api.throttling.ratelimit import Rate, rate_parse
+from hub.ratelimit import Rate, rate_parse
 from tests.api.conftest import basic, bearer, pat
 from tests.registry.conftest import RegistryClient
 

@@ -6,9 +6,10 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from hub.ratelimit import ratelimit_headers
 from images.api.auth import AUTHENTICATION_CLASSES, credential_of
 from images.api.errors import api_exception_handler
-from images.api.throttling.ratelimit import HubRateThrottle, ratelimit_headers
+from images.api.throttling import HubRateThrottle
 from images.models import Repository
 from images.services.permissions import DELETE, PULL, PUSH, repository_permissions
 from images.services.repositories import repository_get

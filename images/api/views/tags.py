@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from images.api import serializers as s
 from images.api.pagination import HubPagination
 from images.api.views.base import DELETE, ApiView, repository_for
+from images.errors import ManifestUnknown
 from images.models import Layer, Manifest, ManifestReference, Repository, Tag
-from images.registry.errors import RegistryError
 from images.selectors import natural_key
 from images.services.manifests import manifest_delete
 from images.services.tags import TAG_RE, byte_order
@@ -172,7 +172,7 @@ class TagDetailView(ApiView):
         tag_or_404(repository, tag)
         try:
             manifest_delete(repository=repository, reference=tag)
-        except RegistryError:
+        except ManifestUnknown:
             raise exceptions.NotFound(f"tag {tag} not found") from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -1,4 +1,6 @@
-"""Fixed-window rate limits kept in Django's cache (Redis when REDIS_URL is set, the file cache otherwise).
+"""Fixed-window rate limits (the Hub API's throttle, images/api/throttling.py, and the registry's
+middleware, images/registry/ratelimit.py, count here), kept in Django's cache (Redis when REDIS_URL is
+set, the file cache otherwise).
 
 Three limits, each "<requests>/<period>" in settings (README, "Rate limits"), "" or "0" for none:
   HUB_RATELIMIT_API_ANON / HUB_RATELIMIT_API_USER   Hub API v2 and /v1/search, per client IP / per user
@@ -13,7 +15,6 @@ A fixed window (one counter per client per period) costs one cache add and one i
 the counter expires with its window, so nothing needs cleaning up.
 """
 
-import json
 import math
 import re
 import time
@@ -21,8 +22,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from rest_framework.throttling import BaseThrottle
 
 _RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]*)\s*$")
 _UNITS = {"": 1, "s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
@@ -102,79 +101,3 @@ def client_ip(request) -> str:
         if hops:
             return hops[-min(proxies, len(hops))]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-# --- the Hub API (DRF) ------------------------------------------------------------------------------
-
-
-class HubRateThrottle(BaseThrottle):
-    """Per user when signed in, per client IP otherwise; leaves the usage on the request for the headers."""
-
-    def allow_request(self, request, view) -> bool:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            rate, scope, ident = rate_parse(settings.HUB_RATELIMIT_API_USER), "api-user", str(user.pk)
-        else:
-            rate, scope, ident = rate_parse(settings.HUB_RATELIMIT_API_ANON), "api-anon", client_ip(request)
-        if rate is None:
-            return True
-        self.usage = ratelimit_hit(scope, ident, rate)
-        request._request.hub_ratelimit = self.usage
-        return self.usage.allowed
-
-    def wait(self) -> float | None:
-        return self.usage.reset
-
-
-# --- /token and anonymous pulls (ahead of the registry) ---------------------------------------------
-
-_MANIFEST_RE = re.compile(r"^/v2/.+/manifests/[^/]+$")
-
-
-def _anonymous(request) -> bool:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if not header:
-        return True
-    if header[:7].lower() != "bearer ":
-        return False
-    from images.registry.errors import RegistryError
-    from images.services.tokens import token_decode
-
-    try:
-        return not token_decode(header[7:].strip()).get("sub")
-    except RegistryError:
-        return False  # the registry answers 401 for a bad token; that is not a pull
-
-
-def _too_many(usage: Usage, message: str) -> HttpResponse:
-    body = {"errors": [{"code": "TOOMANYREQUESTS", "message": message, "detail": {"retry_after": usage.reset}}]}
-    response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
-    response["Docker-Distribution-API-Version"] = "registry/2.0"
-    return response
-
-
-class RegistryRateLimitMiddleware:
-    """Limits /token and anonymous manifest GETs; sits before the registry's own short way in."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        path = request.path_info
-        usage = None
-        if path == "/token":
-            rate = rate_parse(settings.HUB_RATELIMIT_TOKEN)
-            if rate is not None:
-                usage = ratelimit_hit("token", client_ip(request), rate)
-                message = "too many token requests"
-        elif request.method == "GET" and _MANIFEST_RE.match(path):
-            rate = rate_parse(settings.HUB_RATELIMIT_PULL_ANON)
-            if rate is not None and _anonymous(request):
-                usage = ratelimit_hit("pull-anon", client_ip(request), rate)
-                message = "anonymous pull rate limit reached: sign in (docker login) or wait"
-        if usage is None:
-            return self.get_response(request)
-        response = self.get_response(request) if usage.allowed else _too_many(usage, message)
-        for name, value in ratelimit_headers(usage).items():
-            response[name] = value
-        return response

@@ -1,1 +1,0 @@
-"""Rate limits for the Hub API, the token endpoint and anonymous pulls (ratelimit.py)."""
