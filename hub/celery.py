@@ -6,14 +6,28 @@ broker does not offer).
 """
 
 import os
+import time
 
 from celery import Celery, bootsteps
+from django.conf import settings
+from django.core.cache import cache
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+
+HEARTBEAT_KEY = "hub:worker-heartbeat"
 
 app = Celery("hub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["hub", "images", "images.registry"])
+
+
+def worker_heartbeat_write(hostname: str) -> None:
+    cache.set(HEARTBEAT_KEY, {"hostname": hostname, "at": time.time()}, timeout=None)
+
+
+def worker_heartbeat_read() -> dict | None:
+    """The last heartbeat a worker wrote: {"hostname", "at"}, or None before any."""
+    return cache.get(HEARTBEAT_KEY)
 
 
 class HeartbeatStep(bootsteps.StartStopStep):
@@ -24,10 +38,6 @@ class HeartbeatStep(bootsteps.StartStopStep):
         self.tref = None
 
     def start(self, worker):
-        from django.conf import settings
-
-        from hub.health import worker_heartbeat_write
-
         hostname = worker.hostname
         worker_heartbeat_write(hostname)
         self.tref = worker.timer.call_repeatedly(

@@ -3,14 +3,10 @@
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
-HEARTBEAT_KEY = "hub:worker-heartbeat"
-
-
-def worker_heartbeat_write(hostname: str) -> None:
-    cache.set(HEARTBEAT_KEY, {"hostname": hostname, "at": time.time()}, timeout=None)
+from hub.celery import app, worker_heartbeat_read
+from images.storage import blob_storage
 
 
 def check_database() -> dict:
@@ -21,8 +17,6 @@ def check_database() -> dict:
 
 
 def check_broker() -> dict:
-    from hub.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
         transport = conn.transport_cls
@@ -30,14 +24,12 @@ def check_broker() -> dict:
 
 
 def check_storage() -> dict:
-    from images.storage import blob_storage
-
     blob_storage().probe()
     return {"ok": True, "backend": settings.STORAGES["blobs"]["BACKEND"].rsplit(".", 1)[-1]}
 
 
 def check_worker() -> dict:
-    beat = cache.get(HEARTBEAT_KEY)
+    beat = worker_heartbeat_read()
     if not beat:
         return {"ok": False, "error": "no worker has reported yet"}
     age = time.time() - beat["at"]

@@ -171,23 +171,24 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Periodic tasks run by `celery beat` (each entry: "task", "schedule" in seconds, optional "options").
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Registry upkeep (images/registry/tasks.py): pull counters into the database, then GC.
-    "registry-pull-flush": {"task": "images.registry.pull_flush", "schedule": 60.0},
-    "registry-gc": {"task": "images.registry.gc", "schedule": 3600.0},
+    # Registry upkeep (images/tasks.py): pull counters into the database, then GC.
+    "registry-pull-flush": {"task": "images.pull_flush_task", "schedule": 60.0},
+    "registry-gc": {"task": "images.gc_run_task", "schedule": 3600.0},
 }
 # Named queues so indexing, mirroring, vulnerability matching and upkeep can get their own workers.
 HUB_QUEUES = ["default", "index", "mirror", "vulns", "maintenance"]
 CELERY_TASK_ROUTES = {
-    "images.manifest_index": {"queue": "index"},
-    "images.mirror_sync": {"queue": "mirror"},
-    "images.vulnerabilities_refresh": {"queue": "vulns"},
-    "images.manifest_index_recover": {"queue": "maintenance"},
-    "images.mirrors_sync_due": {"queue": "maintenance"},
-    "images.registry.*": {"queue": "maintenance"},
-    "images.webhook_deliver": {"queue": "default"},
-    "images.verification_check": {"queue": "default"},
-    "images.verification_reminders": {"queue": "maintenance"},
-    "images.trusted_content_refresh": {"queue": "maintenance"},
+    "images.manifest_index_task": {"queue": "index"},
+    "images.mirror_sync_task": {"queue": "mirror"},
+    "images.vulnerabilities_refresh_task": {"queue": "vulns"},
+    "images.manifest_index_recover_task": {"queue": "maintenance"},
+    "images.mirrors_sync_due_task": {"queue": "maintenance"},
+    "images.pull_flush_task": {"queue": "maintenance"},
+    "images.gc_run_task": {"queue": "maintenance"},
+    "images.webhook_delivery_attempt_task": {"queue": "default"},
+    "images.verification_check_task": {"queue": "default"},
+    "images.verification_reminders_send_task": {"queue": "maintenance"},
+    "images.trusted_content_refresh_task": {"queue": "maintenance"},
 }
 # A worker that has not written a heartbeat for this long is reported down by /healthz.
 HUB_WORKER_HEARTBEAT_SECONDS = env_int("HUB_WORKER_HEARTBEAT_SECONDS", 10)
@@ -199,10 +200,10 @@ HUB_VULN_SOURCES = [s.strip() for s in env_str("HUB_VULN_SOURCES", "").split(","
 HUB_VULN_REFRESH_HOURS = env_int("HUB_VULN_REFRESH_HOURS", 6)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "index-recover": {"task": "images.manifest_index_recover", "schedule": 60.0},
-        "mirrors-sync-due": {"task": "images.mirrors_sync_due", "schedule": 60.0},
+        "index-recover": {"task": "images.manifest_index_recover_task", "schedule": 60.0},
+        "mirrors-sync-due": {"task": "images.mirrors_sync_due_task", "schedule": 60.0},
         "vulnerabilities-refresh": {
-            "task": "images.vulnerabilities_refresh",
+            "task": "images.vulnerabilities_refresh_task",
             "schedule": HUB_VULN_REFRESH_HOURS * 3600.0,
         },
     }
@@ -225,8 +226,8 @@ HUB_VERIFICATION_DAYS = env_int("HUB_VERIFICATION_DAYS", 365)
 HUB_VERIFICATION_REMINDER_DAYS = env_int("HUB_VERIFICATION_REMINDER_DAYS", 30)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "verification-reminders": {"task": "images.verification_reminders", "schedule": 86400.0},
-        "trusted-content-refresh": {"task": "images.trusted_content_refresh", "schedule": 3600.0},
+        "verification-reminders": {"task": "images.verification_reminders_send_task", "schedule": 86400.0},
+        "trusted-content-refresh": {"task": "images.trusted_content_refresh_task", "schedule": 3600.0},
     }
 )
 

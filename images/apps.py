@@ -24,3 +24,6 @@ class ImagesConfig(AppConfig):
         m2m_changed.connect(
             category_changed, sender=Repository.categories.through, dispatch_uid="images_search_category_changed"
         )
+        # Register the tasks with the Celery app in every process, not only workers: services send
+        # them by name (images/services/jobs.py), and a registered task honours task_always_eager.
+        import images.tasks  # noqa: F401

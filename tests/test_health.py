@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from hub.celery import HEARTBEAT_KEY, worker_heartbeat_write
 from hub.celery import app as celery_app
-from hub.health import HEARTBEAT_KEY, worker_heartbeat_write
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

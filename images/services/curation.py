@@ -10,14 +10,13 @@ control of the website's domain, both holding a random token:
 - DNS: a TXT record `_hub-verification.<domain>` with the value `hub-verification=<token>`, looked up
   by dnspython at HUB_VERIFICATION_DNS_RESOLVER (host[:port]; the system's resolvers when empty);
 - HTTP: the file `<website>/.well-known/hub-verification.txt` holding the token.
-A worker checks the proof (task images.verification_check) and records the result; a curator then
+A worker checks the proof (task images.verification_check_task) and records the result; a curator then
 approves or rejects with a note. An approval lasts HUB_VERIFICATION_DAYS; the beat task
-images.verification_reminders mails the owners HUB_VERIFICATION_REMINDER_DAYS before it ends.
+images.verification_reminders_send_task mails the owners HUB_VERIFICATION_REMINDER_DAYS before it ends.
 """
 
 import secrets
 from datetime import datetime, timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 import dns.exception
@@ -33,6 +32,7 @@ from django.utils import timezone
 
 from images.models import Namespace, Repository, VerificationRequest
 from images.services.audit import audit_record
+from images.services.jobs import VERIFICATION_CHECK, job_enqueue
 from images.services.permissions import OWNER, can_manage_organization, namespace_role, user_is_curator
 from images.services.trust import trusted_content_refresh
 
@@ -113,9 +113,7 @@ def verification_apply(*, user, namespace: Namespace, website: str, contact_emai
 
 
 def verification_check_enqueue(*, request: VerificationRequest) -> None:
-    from images.tasks import verification_check as verification_check_task
-
-    transaction.on_commit(partial(verification_check_task.delay, request.pk))
+    job_enqueue(VERIFICATION_CHECK, request.pk)
 
 
 # --- verification: the checks (a worker runs them) -------------------------------------------------

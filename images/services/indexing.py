@@ -1,7 +1,7 @@
 """Indexing: how a committed manifest becomes catalogue data (history, layers, packages, findings).
 
 One path for every manifest, whether pushed, mirrored or seeded: `manifest_index_enqueue` on
-commit, then the `images.manifest_index` task calls `manifest_index` here.
+commit, then the `images.manifest_index_task` task calls `manifest_index` here.
 
 Safe to run twice and safe to kill: a run first claims the manifest (a conditional UPDATE, so two
 workers never index the same image at once), keeps a heartbeat while it works (renewed as layer
@@ -27,6 +27,7 @@ from images.indexing.inventory import ImageInventory, index_layers
 from images.indexing.layers import HostileLayer, LayerLimits, history_steps
 from images.models import Layer, Manifest, Package
 from images.models.content import IndexStatus
+from images.services.jobs import MANIFEST_INDEX, job_enqueue, job_send
 from images.storage import blob_storage
 
 log = logging.getLogger(__name__)
@@ -47,14 +48,11 @@ def manifest_index_enqueue(*, manifest: Manifest) -> None:
 
     Every path that stores a manifest (push, mirror, demo seeding) calls this.
     """
-    from images.tasks import manifest_index as manifest_index_task
-
     Manifest.objects.filter(pk=manifest.pk).update(
         index_status=IndexStatus.QUEUED, index_error="", index_progress=0, index_heartbeat_at=timezone.now()
     )
     manifest.index_status = IndexStatus.QUEUED
-    manifest_id = manifest.pk
-    transaction.on_commit(lambda: manifest_index_task.delay(manifest_id))
+    job_enqueue(MANIFEST_INDEX, manifest.pk)
 
 
 def _lease() -> timedelta:
@@ -302,8 +300,6 @@ def manifest_index_recover() -> int:
     Each re-send renews the heartbeat, so a long queue is not sent again on every call; a
     duplicate that does reach a worker finds the claim taken, or the work done, and stops.
     """
-    from images.tasks import manifest_index as manifest_index_task
-
     now = timezone.now()
     stale = list(
         Manifest.objects.filter(
@@ -312,7 +308,7 @@ def manifest_index_recover() -> int:
     )
     for manifest_id in stale:
         Manifest.objects.filter(pk=manifest_id, index_status=IndexStatus.QUEUED).update(index_heartbeat_at=now)
-        manifest_index_task.delay(manifest_id)
+        job_send(MANIFEST_INDEX, manifest_id)
     if stale:
         log.info("re-sent %d manifests whose indexing stalled", len(stale))
     return len(stale)

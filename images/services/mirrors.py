@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from images.errors import DomainError
 from images.indexing.fetch import INDEX_MEDIA_TYPES, RegistryClient, UpstreamError, parse_reference
 from images.models import Blob, Mirror, Repository
 from images.services.blobs import blob_link
+from images.services.jobs import MIRROR_SYNC, job_enqueue
 from images.services.manifests import manifest_put
 from images.services.permissions import PUSH, repository_permissions
 from images.services.repositories import repository_ensure, repository_name_split
@@ -90,11 +90,8 @@ def mirror_create(
 
 
 def mirror_enqueue(*, mirror: Mirror) -> None:
-    from images.tasks import mirror_sync as mirror_sync_task
-
     Mirror.objects.filter(pk=mirror.pk).update(status=Mirror.Status.QUEUED)
-    mirror_id = mirror.pk
-    transaction.on_commit(lambda: mirror_sync_task.delay(mirror_id))
+    job_enqueue(MIRROR_SYNC, mirror.pk)
 
 
 def mirrors_due() -> list[int]:
@@ -111,6 +108,14 @@ def mirrors_due() -> list[int]:
     stale = Q(status__in=[Mirror.Status.QUEUED, Mirror.Status.SYNCING]) & Q(last_synced_at__lt=now - timedelta(hours=6))
     due.extend(Mirror.objects.filter(stale, enabled=True).values_list("pk", flat=True))
     return due
+
+
+def mirrors_sync_due() -> int:
+    """Queue every mirror whose interval has passed (the beat runs this every minute)."""
+    due = mirrors_due()
+    for mirror in Mirror.objects.filter(pk__in=due):
+        mirror_enqueue(mirror=mirror)
+    return len(due)
 
 
 class _Copier:

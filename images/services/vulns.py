@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
 from django.db import transaction
 
 from images.indexing.versions import ecosystem_base, normalize_name
@@ -134,6 +135,11 @@ def _local_copy(source: str) -> tuple[Path, Callable[[], None]]:
         with open(target, "wb") as out:
             shutil.copyfileobj(response.raw, out, 1 << 20)
     return target, lambda: shutil.rmtree(directory, ignore_errors=True)
+
+
+def vulnerabilities_refresh() -> list[str]:
+    """Re-import every configured advisory source (HUB_VULN_SOURCES); what each one brought."""
+    return [f"{source}: {vulnerability_import(source=source)}" for source in settings.HUB_VULN_SOURCES]
 
 
 def vulnerability_import(*, source: str, progress: Callable[[Iterable], Iterable] = iter) -> ImportResult:

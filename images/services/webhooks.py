@@ -1,7 +1,7 @@
 """Webhooks: tell other services about every tag pushed, in Docker Hub's payload shape, signed.
 
 A push commits, then (transaction.on_commit) one WebhookDelivery per active webhook of the
-repository is stored with the exact body to send, and the Celery task `images.webhook_deliver`
+repository is stored with the exact body to send, and the Celery task `images.webhook_delivery_attempt_task`
 sends it. Each attempt is recorded; failures (no answer, or a status other than 2xx) are retried
 with exponential backoff up to HUB_WEBHOOK_MAX_ATTEMPTS.
 
@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from images.models import Manifest, Repository, Tag, Webhook, WebhookDelivery
 from images.services.audit import audit_record
+from images.services.jobs import WEBHOOK_DELIVERY_ATTEMPT, job_enqueue
 from images.services.permissions import can_admin_repository
 
 log = logging.getLogger(__name__)
@@ -151,8 +152,6 @@ def _image_digests(manifest: Manifest) -> list[str]:
 
 
 def _deliveries_create(*, webhooks, event: str, repository: Repository, tag: str, digests, pusher: str, pushed_at):
-    from images.tasks import webhook_deliver as webhook_deliver_task
-
     created = []
     for webhook in webhooks:
         delivery = WebhookDelivery(webhook=webhook, event=event, body=b"")
@@ -164,7 +163,7 @@ def _deliveries_create(*, webhooks, event: str, repository: Repository, tag: str
         delivery.save()
         created.append(delivery)
     for delivery in created:
-        transaction.on_commit(partial(webhook_deliver_task.delay, delivery.pk))
+        job_enqueue(WEBHOOK_DELIVERY_ATTEMPT, delivery.pk)
     return created
 
 

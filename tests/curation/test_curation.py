@@ -22,6 +22,7 @@ from images.services.curation import (
     verification_reminders_send,
 )
 from images.services.listings import repository_create
+from images.tasks import trusted_content_refresh_task
 from tests.helpers.integration import free_port
 
 pytestmark = pytest.mark.django_db
@@ -201,9 +202,7 @@ def test_expired_grants_lose_their_badge_on_the_next_refresh(alice, carol, acme)
     sponsored_grant(curator=carol, namespace=acme, until=timezone.now() + timedelta(days=30))
     assert Repository.objects.get(name="tool").trusted_content == "sponsored"
     Namespace.objects.filter(pk=acme.pk).update(sponsored_until=timezone.now() - timedelta(minutes=1))
-    from images.tasks import trusted_content_refresh
-
-    assert trusted_content_refresh() >= 1
+    assert trusted_content_refresh_task() >= 1
     assert Repository.objects.get(name="tool").trusted_content == ""
 
 

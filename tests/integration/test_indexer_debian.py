@@ -55,6 +55,8 @@ NEWER_PINS_ADVISORIES = {
 # Not affected: fixed before the pinned release, or a range that starts after it.
 NOT_APPLYING = {"PYSEC-2014-8", "PYSEC-2019-220", "PYSEC-2018-32", "PYSEC-2017-98", "PYSEC-2021-59", "PYSEC-2020-149"}
 
+RECOVER = "from images.tasks import manifest_index_recover_task; manifest_index_recover_task.delay()"
+
 
 @pytest.fixture(scope="module")
 def debian():
@@ -224,8 +226,8 @@ def test_pinned_python_packages_get_the_pypa_advisories_that_apply(upstream, hub
 
 
 def index_runs(log: str) -> list[str]:
-    """The results of every finished images.manifest_index task in a worker log."""
-    return re.findall(r"Task images\.manifest_index\[[^\]]+\] succeeded in [\d.]+s: '(\w+)'", log)
+    """The results of every finished images.manifest_index_task in a worker log."""
+    return re.findall(r"Task images\.manifest_index_task\[[^\]]+\] succeeded in [\d.]+s: '(\w+)'", log)
 
 
 def test_killing_the_worker_mid_index_ends_with_the_image_indexed_exactly_once(debian, upstream, hub):
@@ -260,13 +262,13 @@ def test_killing_the_worker_mid_index_ends_with_the_image_indexed_exactly_once(d
     # What beat does every minute, here every two seconds: hand stalled runs to a worker. Keep
     # doing it after the image is indexed, so late duplicates get their chance to do harm.
     def recover_until_indexed():
-        hub.manage("shell", "-c", "from images.tasks import manifest_index_recover; manifest_index_recover.delay()")
+        hub.manage("shell", "-c", RECOVER)
         time.sleep(2)
         return hub.query("SELECT index_status FROM images_manifest WHERE id = %s", (manifest_id,))[0][0] == "indexed"
 
     hub.wait_for("the recovered run to index the image", recover_until_indexed, timeout=300, every=0)
     for _ in range(4):
-        hub.manage("shell", "-c", "from images.tasks import manifest_index_recover; manifest_index_recover.delay()")
+        hub.manage("shell", "-c", RECOVER)
         time.sleep(2)
 
     image = image_rows(hub, "alice/big", TAG)

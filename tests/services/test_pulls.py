@@ -6,6 +6,7 @@ import pytest
 
 from images.models import Repository, Tag
 from images.services.pulls import pull_flush
+from images.tasks import pull_flush_task
 from tests.helpers.integration import port_open, require
 
 
@@ -43,8 +44,6 @@ def test_manifest_get_counts_head_does_not(counter, registry, settings, django_a
 
 
 def test_flush_task(counter, registry):
-    from images.registry.tasks import pull_flush as pull_flush_task
-
     registry.push_image("alice/app", "v1")
     registry.call("GET", "/v2/alice/app/manifests/v1")
     assert pull_flush_task.apply().get() == 1

@@ -17,6 +17,7 @@ from images.services.webhooks import (
     webhook_delivery_attempt,
     webhook_test,
 )
+from images.tasks import webhook_delivery_attempt_task
 from tests.helpers.images import debian_image, multi_platform_index
 
 pytestmark = pytest.mark.django_db
@@ -99,9 +100,7 @@ def test_delivery_gives_up_after_the_last_attempt(alice, repository, receiver, e
     receiver.statuses = [500] * 10
     webhook, _ = webhook_create(user=alice, repository=repository, name="down", url=receiver.url)
     delivery = webhook_test(user=alice, webhook=webhook)
-    from images.tasks import webhook_deliver
-
-    assert webhook_deliver.delay(delivery.pk).get() == "failed"
+    assert webhook_delivery_attempt_task.delay(delivery.pk).get() == "failed"
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_status, delivery.error) == (
         "failed",
