@@ -6,19 +6,17 @@ from hub import views
 from images.api import urls as api_urls
 from images.api.views.search import CatalogSearchView
 from images.console import urls as console_urls
-from images.registry.auth import token_view
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    # The Hub API's /v2/ paths first: each begins with a reserved name, so none is a registry path.
+    # The Hub API's /v2/ paths: each begins with a reserved name. Every other /v2/ path, and /token,
+    # never reaches this URLconf: images.registry.middleware serves them from images/registry/urls.py.
     path("v2/", include((api_urls.v2_urlpatterns, "api"))),
-    path("v2/", include("images.registry.urls")),
     path("v1/", include(api_urls.v1_urlpatterns)),
     path("api/v2/", include((api_urls.v2_urlpatterns, "api"), namespace="api-alias")),
     path("api/search/v3/catalog/search", CatalogSearchView.as_view(), name="api-catalog-search"),
     path("api/", include(api_urls.docs_urlpatterns)),
-    path("token", token_view, name="registry-token"),
     path("", include("hub.accounts.urls")),
     path(
         "login/",
