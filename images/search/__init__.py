@@ -1,5 +1,2 @@
-"""Search over repositories: one query language, one ranking, on PostgreSQL and SQLite."""
-
-from images.search.service import SORTS, FacetValue, SearchFilters, SearchResult, repository_search
-
-__all__ = ["SORTS", "FacetValue", "SearchFilters", "SearchResult", "repository_search"]
+"""Search over repositories: one query language (query.py), one ranking (service.py), filters and
+facets (facets.py), and the SQL each database does its own way (postgresql.py, sqlite.py)."""

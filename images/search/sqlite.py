@@ -1,9 +1,19 @@
-"""The SQLite FTS5 table behind search, and the triggers that keep it in step with images_repository.
+"""Search SQL of SQLite: the FTS5 table behind search, the triggers that keep it in step with
+images_repository, and the matches and typo candidates read from them (the same functions as
+images/search/postgresql.py; images/search/service.py picks one by the connection).
 
 An external-content FTS5 table (`content='images_repository'`) stores only the index, not a second
 copy of every README. The triggers are the only writers, so every code path that saves a repository
 (services, admin, fixtures, bulk loads) keeps search current.
 """
+
+import json
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from images.models import Repository
 
 FTS_TABLE = "images_repository_fts"
 COLUMNS = "name, short_description, full_description"
@@ -69,3 +79,47 @@ def fts_drop(connection) -> None:
         for name in _TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         cursor.execute("DROP TABLE IF EXISTS images_repository_fts")
+
+
+# A tier of names is better found through its own condition and sorted: SQLite would walk the order
+# index testing each row (see service._page).
+SORT_NAME_TIERS = True
+
+
+def named_ids(parsed) -> RawSQL | None:
+    """The ids of the repositories whose name holds the query's name, read once for every query of the
+    search that tests it (`id IN (...)` instead of `name LIKE '%...%'`).
+
+    SQLite has no trigram index, but reads names from its covering index on name much faster than from the
+    table, and an id list lets it join the name part of a match to the FTS part instead of scanning the
+    table. The list is one JSON parameter: as thousands of parameters (a one-letter query matches most
+    names) Django took longer to build each query than SQLite to run it. Within one namespace the namespace
+    index finds fewer rows than this: None there.
+    """
+    if parsed.namespace or not parsed.name:
+        return None
+    ids = Repository.objects.filter(name__contains=parsed.name).order_by().values_list("id", flat=True)
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
+
+
+def text_q(words: tuple[str, ...], *, strong: bool) -> Q:
+    """Repositories whose text holds every word as a prefix; `strong`: in the name or short description.
+    The FTS5 table is asked for the ids once."""
+    expression = " AND ".join(f'"{word}"*' for word in words)
+    if strong:
+        expression = f"{{name short_description}} : ({expression})"
+    return Q(
+        id__in=RawSQL("SELECT rowid FROM images_repository_fts WHERE images_repository_fts MATCH %s", [expression])
+    )
+
+
+def typo_candidates(name: str, budget: int) -> list[str]:
+    """Names of about the query's length sharing one of its first two letters (no trigram index here)."""
+    first, second = name[0], name[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT name FROM images_repository WHERE length(name) BETWEEN %s AND %s"
+            " AND (substr(name, 1, 1) IN (%s, %s) OR substr(name, 2, 1) IN (%s, %s)) LIMIT 5000",
+            [len(name) - budget, len(name) + budget, first, second, first, second],
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from images.search import SearchFilters, repository_search
+from images.search.facets import SearchFilters
+from images.search.service import repository_search
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 

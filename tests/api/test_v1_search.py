@@ -2,7 +2,7 @@
 
 import pytest
 
-from images.search import repository_search
+from images.search.service import repository_search
 from tests.api.conftest import basic, bearer, pat
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

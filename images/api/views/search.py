@@ -22,8 +22,8 @@ from images.api.pagination import HubPagination
 from images.api.views.base import ApiView
 from images.api.views.repositories import BADGES
 from images.models.catalogue import TrustedContent
-from images.search import SearchFilters, repository_search
-from images.search.service import ARCHITECTURE_LABELS, OS_LABELS
+from images.search.facets import ARCHITECTURE_LABELS, OS_LABELS, SearchFilters
+from images.search.service import repository_search
 from images.selectors import OFFICIAL_NAMESPACE
 
 QUERY_MAX = 200

@@ -2,8 +2,8 @@ from django.shortcuts import render
 
 from images import selectors
 from images.models import Category
-from images.search import SORTS, SearchFilters, repository_search
-from images.search.service import TRUSTED_FILTERS
+from images.search.facets import TRUSTED_FILTERS, SearchFilters
+from images.search.service import SORTS, repository_search
 from images.web import params
 
 SEARCH_PAGE_SIZE = 25
