@@ -10,16 +10,29 @@ from rest_framework.response import Response
 
 from hub.accounts.models import AccessToken
 from hub.accounts.services import access_token_create, access_token_revoke, credentials_check
-from images.api import serializers as s
 from images.api.auth import credential_of, login_token_issue
 from images.api.pagination import HubPagination
+from images.api.serializers.accounts import (
+    SCOPE_NAMES,
+    TOKEN_SCOPES,
+    AccessTokenCreateSerializer,
+    AccessTokenSerializer,
+    AccessTokenUpdateSerializer,
+    LoginResponseSerializer,
+    LoginSerializer,
+    PaginatedAccessTokenListSerializer,
+    StarSerializer,
+    UserSerializer,
+)
+from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.serializers.repositories import RepositorySerializer
 from images.api.views.base import PUSH, ApiView, repository_for
 from images.api.views.repositories import repository_data
 from images.models import Repository, Star
 from images.services.permissions import repository_readable_filter
 from images.services.stars import star_create, star_delete
 
-ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 class LoginView(ApiView):
@@ -31,20 +44,20 @@ class LoginView(ApiView):
 
     @extend_schema(
         operation_id="login",
-        request=s.LoginSerializer,
-        responses={200: s.LoginResponseSerializer, 400: s.ErrorSerializer, 401: s.ErrorSerializer},
+        request=LoginSerializer,
+        responses={200: LoginResponseSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
         summary="Exchange a username and password (or personal access token) for a JWT",
         auth=[],
         tags=["auth"],
     )
     def post(self, request):
-        body = s.LoginSerializer(data=request.data)
+        body = LoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         result = credentials_check(username=body.validated_data["username"], password=body.validated_data["password"])
         if result is None:
             raise exceptions.AuthenticationFailed("incorrect username or password")
         user, _, pat = result
-        return Response(s.LoginResponseSerializer({"token": login_token_issue(user=user, pat=pat)}).data)
+        return Response(LoginResponseSerializer({"token": login_token_issue(user=user, pat=pat)}).data)
 
 
 def user_data(user) -> dict:
@@ -71,16 +84,16 @@ def _user_or_404(username: str):
 
 
 class UserDetailView(ApiView):
-    @extend_schema(operation_id="user_get", responses={200: s.UserSerializer, 404: s.ErrorSerializer}, tags=["users"])
+    @extend_schema(operation_id="user_get", responses={200: UserSerializer, 404: ErrorSerializer}, tags=["users"])
     def get(self, request, username: str):
-        return Response(s.UserSerializer(user_data(_user_or_404(username))).data)
+        return Response(UserSerializer(user_data(_user_or_404(username))).data)
 
 
 class UserStarredView(ApiView):
     @extend_schema(
         operation_id="user_starred",
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses={200: s.paginated(s.RepositorySerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        responses={200: paginated(RepositorySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Repositories a user starred (the ones you may see)",
         tags=["users"],
     )
@@ -95,7 +108,7 @@ class UserStarredView(ApiView):
         paginator = HubPagination()
         page = paginator.paginate_queryset(repositories, request, view=self)
         return paginator.get_paginated_response(
-            s.RepositorySerializer([repository_data(r) for r in page], many=True).data
+            RepositorySerializer([repository_data(r) for r in page], many=True).data
         )
 
 
@@ -105,17 +118,15 @@ class StarView(ApiView):
         starred = (
             request.user.is_authenticated and Star.objects.filter(user=request.user, repository=repository).exists()
         )
-        return Response(
-            s.StarSerializer({"star_count": repository.star_count, "has_starred": starred}).data, status=code
-        )
+        return Response(StarSerializer({"star_count": repository.star_count, "has_starred": starred}).data, status=code)
 
-    @extend_schema(operation_id="star_get", responses={200: s.StarSerializer, 404: s.ErrorSerializer}, tags=["stars"])
+    @extend_schema(operation_id="star_get", responses={200: StarSerializer, 404: ErrorSerializer}, tags=["stars"])
     def get(self, request, namespace: str, name: str):
         repository, _ = repository_for(request, namespace, name)
         return self._answer(request, repository)
 
     @extend_schema(
-        operation_id="star_create", request=None, responses={200: s.StarSerializer, 201: s.StarSerializer, **ERRORS},
+        operation_id="star_create", request=None, responses={200: StarSerializer, 201: StarSerializer, **ERRORS},
         summary="Star the repository", tags=["stars"],
     )  # fmt: skip
     def post(self, request, namespace: str, name: str):
@@ -125,7 +136,7 @@ class StarView(ApiView):
         return self._answer(request, repository, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
-        operation_id="star_delete", request=None, responses={200: s.StarSerializer, **ERRORS},
+        operation_id="star_delete", request=None, responses={200: StarSerializer, **ERRORS},
         summary="Remove your star", tags=["stars"],
     )  # fmt: skip
     def delete(self, request, namespace: str, name: str):
@@ -160,7 +171,7 @@ def token_data(token: AccessToken, clear: str = "") -> dict:
         "is_active": active,
         "token": clear,
         "token_label": token.name,
-        "scopes": [s.SCOPE_NAMES[token.scope]],
+        "scopes": [SCOPE_NAMES[token.scope]],
         "expires_at": token.expires_at,
     }
 
@@ -187,7 +198,7 @@ class AccessTokenListView(ApiView):
     @extend_schema(
         operation_id="access_token_list",
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses={200: s.PaginatedAccessTokenListSerializer, **ERRORS},
+        responses={200: PaginatedAccessTokenListSerializer, **ERRORS},
         tags=["access-tokens"],
     )
     def get(self, request):
@@ -197,7 +208,7 @@ class AccessTokenListView(ApiView):
             AccessToken.objects.filter(user=user).order_by("-created_at", "-id"), request, view=self
         )
         response = paginator.get_paginated_response(
-            s.AccessTokenSerializer([token_data(t) for t in page], many=True).data
+            AccessTokenSerializer([token_data(t) for t in page], many=True).data
         )
         active = AccessToken.objects.filter(user=user, revoked_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
@@ -207,44 +218,44 @@ class AccessTokenListView(ApiView):
 
     @extend_schema(
         operation_id="access_token_create",
-        request=s.AccessTokenCreateSerializer,
-        responses={201: s.AccessTokenSerializer, **ERRORS},
+        request=AccessTokenCreateSerializer,
+        responses={201: AccessTokenSerializer, **ERRORS},
         summary="Create a personal access token (the secret is in this answer only)",
         tags=["access-tokens"],
     )
     def post(self, request):
         user = _token_manager(request)
-        body = s.AccessTokenCreateSerializer(data=request.data)
+        body = AccessTokenCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
         expires_at = values.get("expires_at")
         if expires_at is not None and expires_at <= timezone.now():
             raise exceptions.ValidationError({"expires_at": ["must be in the future"]})
         # Several scopes: the widest one wins (repo:admin > repo:write > repo:read), as Docker Hub's do.
-        order = list(s.SCOPE_NAMES)
-        scope = max((s.TOKEN_SCOPES[name] for name in values["scopes"]), key=order.index)
+        order = list(SCOPE_NAMES)
+        scope = max((TOKEN_SCOPES[name] for name in values["scopes"]), key=order.index)
         token, clear = access_token_create(user=user, name=values["token_label"], scope=scope, expires_at=expires_at)
-        return Response(s.AccessTokenSerializer(token_data(token, clear)).data, status=status.HTTP_201_CREATED)
+        return Response(AccessTokenSerializer(token_data(token, clear)).data, status=status.HTTP_201_CREATED)
 
 
 class AccessTokenDetailView(ApiView):
     @extend_schema(
-        operation_id="access_token_get", responses={200: s.AccessTokenSerializer, **ERRORS}, tags=["access-tokens"]
+        operation_id="access_token_get", responses={200: AccessTokenSerializer, **ERRORS}, tags=["access-tokens"]
     )
     def get(self, request, token_id: str):
-        return Response(s.AccessTokenSerializer(token_data(_token_or_404(_token_manager(request), token_id))).data)
+        return Response(AccessTokenSerializer(token_data(_token_or_404(_token_manager(request), token_id))).data)
 
     @extend_schema(
         operation_id="access_token_update",
-        request=s.AccessTokenUpdateSerializer,
-        responses={200: s.AccessTokenSerializer, **ERRORS},
+        request=AccessTokenUpdateSerializer,
+        responses={200: AccessTokenSerializer, **ERRORS},
         summary="Deactivate a token (is_active: false); a deactivated token cannot be turned back on",
         tags=["access-tokens"],
     )
     def patch(self, request, token_id: str):
         user = _token_manager(request)
         token = _token_or_404(user, token_id)
-        body = s.AccessTokenUpdateSerializer(data=request.data)
+        body = AccessTokenUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if body.validated_data["is_active"]:
             if token.revoked_at is not None:
@@ -252,7 +263,7 @@ class AccessTokenDetailView(ApiView):
         else:
             access_token_revoke(user=user, token_id=token.pk)
             token.refresh_from_db()
-        return Response(s.AccessTokenSerializer(token_data(token)).data)
+        return Response(AccessTokenSerializer(token_data(token)).data)
 
     @extend_schema(
         operation_id="access_token_delete",

@@ -8,8 +8,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from images.api import serializers as s
 from images.api.pagination import HubPagination
+from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.serializers.repositories import ImageDetailSerializer, PackageSerializer, VulnerabilitySerializer
 from images.api.views.base import ApiView, repository_for
 from images.api.views.tags import _layers_by_manifest, image_data
 from images.exports import SBOM_FORMATS, manifest_sbom
@@ -34,7 +35,7 @@ def _licenses(text: str) -> list[str]:
 class ImageDetailView(ApiView):
     @extend_schema(
         operation_id="image_get",
-        responses={200: s.ImageDetailSerializer, 404: s.ErrorSerializer},
+        responses={200: ImageDetailSerializer, 404: ErrorSerializer},
         summary="An image: platform, size, layers, package and vulnerability counts",
         tags=["images"],
     )
@@ -53,7 +54,7 @@ class ImageDetailView(ApiView):
                 "vulnerabilities": {str(sev.value): counts.get(sev.value, 0) for sev in SEVERITY_ORDER},
             }
         )
-        return Response(s.ImageDetailSerializer(data).data)
+        return Response(ImageDetailSerializer(data).data)
 
 
 class PackageListView(ApiView):
@@ -65,7 +66,7 @@ class PackageListView(ApiView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: s.paginated(s.PackageSerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        responses={200: paginated(PackageSerializer), 400: ErrorSerializer, 404: ErrorSerializer},
         tags=["images"],
     )
     def get(self, request, namespace: str, name: str, digest: str):
@@ -94,7 +95,7 @@ class PackageListView(ApiView):
             }
             for p in page
         ]
-        return paginator.get_paginated_response(s.PackageSerializer(rows, many=True).data)
+        return paginator.get_paginated_response(PackageSerializer(rows, many=True).data)
 
 
 class VulnerabilityListView(ApiView):
@@ -107,7 +108,7 @@ class VulnerabilityListView(ApiView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: s.paginated(s.VulnerabilitySerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        responses={200: paginated(VulnerabilitySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Known vulnerabilities of the image's packages, most severe first",
         tags=["images"],
     )
@@ -143,14 +144,14 @@ class VulnerabilityListView(ApiView):
             }
             for f in page
         ]  # fmt: skip
-        return paginator.get_paginated_response(s.VulnerabilitySerializer(rows, many=True).data)
+        return paginator.get_paginated_response(VulnerabilitySerializer(rows, many=True).data)
 
 
 class SbomView(ApiView):
     @extend_schema(
         operation_id="image_sbom",
         parameters=[OpenApiParameter("format", str, enum=list(SBOM_FORMATS), description="Default cyclonedx.")],
-        responses={200: OpenApiTypes.OBJECT, 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Software bill of materials: CycloneDX 1.6 or SPDX 2.3 JSON",
         tags=["images"],
     )

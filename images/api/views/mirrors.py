@@ -6,12 +6,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from images.api import serializers as s
+from images.api.serializers.common import ErrorSerializer
+from images.api.serializers.hooks import MirrorCreateSerializer, MirrorSerializer
 from images.api.views.base import PUSH, ApiView, repository_for
 from images.models import Mirror
 from images.services.mirrors import mirror_create, mirror_enqueue
 
-ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 def mirror_data(mirror: Mirror) -> dict:
@@ -34,24 +35,24 @@ def mirror_data(mirror: Mirror) -> dict:
 class MirrorListView(ApiView):
     @extend_schema(
         operation_id="mirror_list",
-        responses={200: s.MirrorSerializer(many=True), **ERRORS},
+        responses={200: MirrorSerializer(many=True), **ERRORS},
         summary="The mirrors that keep this repository in step with other registries",
         tags=["mirrors"],
     )
     def get(self, request, namespace: str, name: str):
         repository, _ = repository_for(request, namespace, name, PUSH)
-        return Response(s.MirrorSerializer([mirror_data(m) for m in repository.mirrors.order_by("pk")], many=True).data)
+        return Response(MirrorSerializer([mirror_data(m) for m in repository.mirrors.order_by("pk")], many=True).data)
 
     @extend_schema(
         operation_id="mirror_create",
-        request=s.MirrorCreateSerializer,
-        responses={201: s.MirrorSerializer, **ERRORS},
+        request=MirrorCreateSerializer,
+        responses={201: MirrorSerializer, **ERRORS},
         summary="Mirror an upstream repository into this one; the first sync starts at once",
         tags=["mirrors"],
     )
     def post(self, request, namespace: str, name: str):
         repository_for(request, namespace, name, PUSH)
-        form = s.MirrorCreateSerializer(data=request.data)
+        form = MirrorCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
             mirror = mirror_create(user=request.user, repository=f"{namespace}/{name}", **form.validated_data)
@@ -61,14 +62,14 @@ class MirrorListView(ApiView):
             raise exceptions.PermissionDenied(str(exc)) from None
         mirror_enqueue(mirror=mirror)
         mirror.refresh_from_db()
-        return Response(s.MirrorSerializer(mirror_data(mirror)).data, status=201)
+        return Response(MirrorSerializer(mirror_data(mirror)).data, status=201)
 
 
 class MirrorSyncView(ApiView):
     @extend_schema(
         operation_id="mirror_sync",
         request=None,
-        responses={202: s.MirrorSerializer, **ERRORS},
+        responses={202: MirrorSerializer, **ERRORS},
         summary="Sync a mirror now",
         tags=["mirrors"],
     )
@@ -80,4 +81,4 @@ class MirrorSyncView(ApiView):
             raise exceptions.NotFound("no such mirror")
         mirror_enqueue(mirror=mirror)
         mirror.refresh_from_db()
-        return Response(s.MirrorSerializer(mirror_data(mirror)).data, status=202)
+        return Response(MirrorSerializer(mirror_data(mirror)).data, status=202)

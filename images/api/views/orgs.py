@@ -24,16 +24,28 @@ from hub.accounts.services import (
     team_member_remove,
     team_permission_set,
 )
-from images.api import serializers as s
 from images.api.auth import credential_of
 from images.api.pagination import HubPagination
+from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.serializers.orgs import (
+    GroupCreateSerializer,
+    GroupMemberAddSerializer,
+    GroupMemberSerializer,
+    GroupRepositorySerializer,
+    GroupRepositorySetSerializer,
+    GroupSerializer,
+    OrganizationSerializer,
+    OrgMemberAddSerializer,
+    OrgMemberRoleSerializer,
+    OrgMemberSerializer,
+)
 from images.api.views.base import DELETE, ApiView
 from images.models import Namespace, Repository
 from images.services.permissions import can_manage_organization, namespace_role
 
-ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
-READ_ERRORS = {401: s.ErrorSerializer, 404: s.ErrorSerializer}
-LIST_ERRORS = {400: s.ErrorSerializer, **READ_ERRORS}  # a bad page_size
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+READ_ERRORS = {401: ErrorSerializer, 404: ErrorSerializer}
+LIST_ERRORS = {400: ErrorSerializer, **READ_ERRORS}  # a bad page_size
 PAGE = [OpenApiParameter("page", int), OpenApiParameter("page_size", int)]
 TAGS = ["organizations"]
 
@@ -163,21 +175,21 @@ def _page(view, request, queryset, shape, serializer):
 class OrganizationDetailView(ApiView):
     @extend_schema(
         operation_id="org_get",
-        responses={200: s.OrganizationSerializer, **READ_ERRORS},
+        responses={200: OrganizationSerializer, **READ_ERRORS},
         summary="An organization you belong to, with your role in it",
         tags=TAGS,
     )
     def get(self, request, org: str):
         organization = _organization(request, org)
         role = namespace_role(request.user, organization)
-        return Response(s.OrganizationSerializer(organization_data(organization, role)).data)
+        return Response(OrganizationSerializer(organization_data(organization, role)).data)
 
 
 class OrgMemberListView(ApiView):
     @extend_schema(
         operation_id="org_member_list",
         parameters=PAGE,
-        responses={200: s.paginated(s.OrgMemberSerializer), **LIST_ERRORS},
+        responses={200: paginated(OrgMemberSerializer), **LIST_ERRORS},
         summary="The organization's members, with their roles and groups",
         tags=TAGS,
     )
@@ -186,18 +198,18 @@ class OrgMemberListView(ApiView):
         memberships = (
             Membership.objects.filter(organization=organization).select_related("user").order_by("user__username")
         )
-        return _page(self, request, memberships, lambda page: _members_data(organization, page), s.OrgMemberSerializer)
+        return _page(self, request, memberships, lambda page: _members_data(organization, page), OrgMemberSerializer)
 
     @extend_schema(
         operation_id="org_member_add",
-        request=s.OrgMemberAddSerializer,
-        responses={201: s.OrgMemberSerializer, **ERRORS},
+        request=OrgMemberAddSerializer,
+        responses={201: OrgMemberSerializer, **ERRORS},
         summary="Add a member with a role (owners only)",
         tags=TAGS,
     )
     def post(self, request, org: str):
         organization = _organization(request, org, manage=True)
-        form = s.OrgMemberAddSerializer(data=request.data)
+        form = OrgMemberAddSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         user = _user(form.validated_data["username"], field="username")
         if Membership.objects.filter(organization=organization, user=user).exists():
@@ -205,33 +217,33 @@ class OrgMemberListView(ApiView):
                 {"username": [f"{user.username} is already a member; PATCH /members/{user.username}/ changes the role"]}
             )
         membership = membership_set(organization=organization, user=user, role=form.validated_data["role"])
-        return Response(s.OrgMemberSerializer(member_data(membership, [])).data, status=status.HTTP_201_CREATED)
+        return Response(OrgMemberSerializer(member_data(membership, [])).data, status=status.HTTP_201_CREATED)
 
 
 class OrgMemberDetailView(ApiView):
     @extend_schema(
         operation_id="org_member_get",
-        responses={200: s.OrgMemberSerializer, **READ_ERRORS},
+        responses={200: OrgMemberSerializer, **READ_ERRORS},
         summary="One member of the organization",
         tags=TAGS,
     )
     def get(self, request, org: str, username: str):
         organization = _organization(request, org)
         membership = _member(organization, username)
-        return Response(s.OrgMemberSerializer(_members_data(organization, [membership])[0]).data)
+        return Response(OrgMemberSerializer(_members_data(organization, [membership])[0]).data)
 
     def _role_change(self, request, org: str, username: str):
         organization = _organization(request, org, manage=True)
         membership = _member(organization, username)
-        form = s.OrgMemberRoleSerializer(data=request.data)
+        form = OrgMemberRoleSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         membership = membership_set(organization=organization, user=membership.user, role=form.validated_data["role"])
-        return Response(s.OrgMemberSerializer(_members_data(organization, [membership])[0]).data)
+        return Response(OrgMemberSerializer(_members_data(organization, [membership])[0]).data)
 
     @extend_schema(
         operation_id="org_member_update",
-        request=s.OrgMemberRoleSerializer,
-        responses={200: s.OrgMemberSerializer, **ERRORS},
+        request=OrgMemberRoleSerializer,
+        responses={200: OrgMemberSerializer, **ERRORS},
         summary="Change a member's role (owners only; an organization always keeps an owner)",
         tags=TAGS,
     )
@@ -240,8 +252,8 @@ class OrgMemberDetailView(ApiView):
 
     @extend_schema(
         operation_id="org_member_replace",
-        request=s.OrgMemberRoleSerializer,
-        responses={200: s.OrgMemberSerializer, **ERRORS},
+        request=OrgMemberRoleSerializer,
+        responses={200: OrgMemberSerializer, **ERRORS},
         summary="Change a member's role, as Docker Hub's PUT does",
         tags=TAGS,
     )
@@ -268,36 +280,36 @@ class GroupListView(ApiView):
     @extend_schema(
         operation_id="org_group_list",
         parameters=PAGE,
-        responses={200: s.paginated(s.GroupSerializer), **LIST_ERRORS},
+        responses={200: paginated(GroupSerializer), **LIST_ERRORS},
         summary="The organization's groups (teams)",
         tags=TAGS,
     )
     def get(self, request, org: str):
         organization = _organization(request, org)
         teams = Team.objects.filter(organization=organization).prefetch_related("members").order_by("name")
-        return _page(self, request, teams, lambda page: [group_data(t) for t in page], s.GroupSerializer)
+        return _page(self, request, teams, lambda page: [group_data(t) for t in page], GroupSerializer)
 
     @extend_schema(
         operation_id="org_group_create",
-        request=s.GroupCreateSerializer,
-        responses={201: s.GroupSerializer, **ERRORS},
+        request=GroupCreateSerializer,
+        responses={201: GroupSerializer, **ERRORS},
         summary="Create a group (owners only)",
         tags=TAGS,
     )
     def post(self, request, org: str):
         organization = _organization(request, org, manage=True)
-        form = s.GroupCreateSerializer(data=request.data)
+        form = GroupCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         team = team_create(organization=organization, **form.validated_data)
-        return Response(s.GroupSerializer(group_data(team)).data, status=status.HTTP_201_CREATED)
+        return Response(GroupSerializer(group_data(team)).data, status=status.HTTP_201_CREATED)
 
 
 class GroupDetailView(ApiView):
     @extend_schema(
-        operation_id="org_group_get", responses={200: s.GroupSerializer, **READ_ERRORS}, summary="One group", tags=TAGS
+        operation_id="org_group_get", responses={200: GroupSerializer, **READ_ERRORS}, summary="One group", tags=TAGS
     )
     def get(self, request, org: str, team: str):
-        return Response(s.GroupSerializer(group_data(_team(_organization(request, org), team))).data)
+        return Response(GroupSerializer(group_data(_team(_organization(request, org), team))).data)
 
     @extend_schema(
         operation_id="org_group_delete",
@@ -314,30 +326,30 @@ class GroupMemberListView(ApiView):
     @extend_schema(
         operation_id="org_group_member_list",
         parameters=PAGE,
-        responses={200: s.paginated(s.GroupMemberSerializer), **LIST_ERRORS},
+        responses={200: paginated(GroupMemberSerializer), **LIST_ERRORS},
         summary="The members of a group",
         tags=TAGS,
     )
     def get(self, request, org: str, team: str):
         group = _team(_organization(request, org), team)
         users = get_user_model().objects.filter(team_memberships__team=group).order_by("username")
-        return _page(self, request, users, lambda page: [group_member_data(u) for u in page], s.GroupMemberSerializer)
+        return _page(self, request, users, lambda page: [group_member_data(u) for u in page], GroupMemberSerializer)
 
     @extend_schema(
         operation_id="org_group_member_add",
-        request=s.GroupMemberAddSerializer,
-        responses={201: s.GroupMemberSerializer, **ERRORS},
+        request=GroupMemberAddSerializer,
+        responses={201: GroupMemberSerializer, **ERRORS},
         summary="Add an organization member to a group (owners only)",
         tags=TAGS,
     )
     def post(self, request, org: str, team: str):
         group = _team(_organization(request, org, manage=True), team)
-        form = s.GroupMemberAddSerializer(data=request.data)
+        form = GroupMemberAddSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         field = "member" if form.validated_data.get("member") else "username"
         user = _user(form.validated_data[field], field=field)
         team_member_add(team=group, user=user)
-        return Response(s.GroupMemberSerializer(group_member_data(user)).data, status=status.HTTP_201_CREATED)
+        return Response(GroupMemberSerializer(group_member_data(user)).data, status=status.HTTP_201_CREATED)
 
 
 class GroupMemberDetailView(ApiView):
@@ -358,33 +370,33 @@ class GroupMemberDetailView(ApiView):
 class GroupRepositoryListView(ApiView):
     @extend_schema(
         operation_id="org_group_repository_list",
-        responses={200: s.GroupRepositorySerializer(many=True), **READ_ERRORS},
+        responses={200: GroupRepositorySerializer(many=True), **READ_ERRORS},
         summary="The repositories a group has a permission on (read, write or admin)",
         tags=TAGS,
     )
     def get(self, request, org: str, team: str):
         group = _team(_organization(request, org), team)
         grants = group.repository_permissions.select_related("repository__namespace").order_by("repository__name")
-        return Response(s.GroupRepositorySerializer([grant_data(g) for g in grants], many=True).data)
+        return Response(GroupRepositorySerializer([grant_data(g) for g in grants], many=True).data)
 
     @extend_schema(
         operation_id="org_group_repository_set",
-        request=s.GroupRepositorySetSerializer,
-        responses={200: s.GroupRepositorySerializer, **ERRORS},
+        request=GroupRepositorySetSerializer,
+        responses={200: GroupRepositorySerializer, **ERRORS},
         summary="Give the group read, write or admin on one of the organization's repositories (owners only)",
         tags=TAGS,
     )
     def post(self, request, org: str, team: str):
         organization = _organization(request, org, manage=True)
         group = _team(organization, team)
-        form = s.GroupRepositorySetSerializer(data=request.data)
+        form = GroupRepositorySetSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         name = form.validated_data["repository"].removeprefix(f"{organization.name}/")
         repository = Repository.objects.select_related("namespace").filter(namespace=organization, name=name).first()
         if repository is None:
             raise exceptions.ValidationError({"repository": [f"{organization.name} has no repository {name[:255]!r}"]})
         grant = team_permission_set(team=group, repository=repository, permission=form.validated_data["permission"])
-        return Response(s.GroupRepositorySerializer(grant_data(grant)).data)
+        return Response(GroupRepositorySerializer(grant_data(grant)).data)
 
 
 class GroupRepositoryDetailView(ApiView):

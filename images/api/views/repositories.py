@@ -6,8 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from images.api import serializers as s
 from images.api.pagination import HubPagination
+from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.serializers.repositories import (
+    RepositoryDetailSerializer,
+    RepositorySerializer,
+    RepositoryWriteSerializer,
+)
 from images.api.views.base import DELETE, PULL, PUSH, ApiView, repository_for, require_write
 from images.models import Manifest, Namespace, Repository
 from images.models.catalogue import TrustedContent
@@ -29,7 +34,7 @@ ORDERINGS = {
     "pull_count": ["pull_count", "name"],
     "-pull_count": ["-pull_count", "name"],
 }
-ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 def repository_data(repository: Repository) -> dict:
@@ -83,7 +88,7 @@ def _namespace_or_404(name: str) -> Namespace:
 
 
 def _create(request, namespace_name: str | None) -> Response:
-    body = s.RepositoryWriteSerializer(data=request.data)
+    body = RepositoryWriteSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     values = body.validated_data
     namespace_name = namespace_name or values.get("namespace")
@@ -106,15 +111,15 @@ def _create(request, namespace_name: str | None) -> Response:
         created_by=request.user,
     )
     permitted = repository_permissions(request.user, namespace.name, repository)
-    data = s.RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data
+    data = RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data
     return Response(data, status=status.HTTP_201_CREATED)
 
 
 class RepositoryCreateView(ApiView):
     @extend_schema(
         operation_id="repository_create",
-        request=s.RepositoryWriteSerializer,
-        responses={201: s.RepositoryDetailSerializer, **ERRORS},
+        request=RepositoryWriteSerializer,
+        responses={201: RepositoryDetailSerializer, **ERRORS},
         summary="Create a repository (namespace in the body)",
         tags=["repositories"],
     )
@@ -130,7 +135,7 @@ class RepositoryListView(ApiView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: s.paginated(s.RepositorySerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        responses={200: paginated(RepositorySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
         summary="List a namespace's repositories (the ones you may see)",
         tags=["repositories"],
     )
@@ -148,13 +153,13 @@ class RepositoryListView(ApiView):
         paginator = HubPagination()
         page = paginator.paginate_queryset(repositories, request, view=self)
         return paginator.get_paginated_response(
-            s.RepositorySerializer([repository_data(r) for r in page], many=True).data
+            RepositorySerializer([repository_data(r) for r in page], many=True).data
         )
 
     @extend_schema(
         operation_id="namespace_repository_create",
-        request=s.RepositoryWriteSerializer,
-        responses={201: s.RepositoryDetailSerializer, **ERRORS},
+        request=RepositoryWriteSerializer,
+        responses={201: RepositoryDetailSerializer, **ERRORS},
         summary="Create a repository in this namespace",
         tags=["repositories"],
     )
@@ -165,23 +170,23 @@ class RepositoryListView(ApiView):
 class RepositoryDetailView(ApiView):
     @extend_schema(
         operation_id="repository_get",
-        responses={200: s.RepositoryDetailSerializer, 404: s.ErrorSerializer},
+        responses={200: RepositoryDetailSerializer, 404: ErrorSerializer},
         tags=["repositories"],
     )
     def get(self, request, namespace: str, name: str):
         repository, permitted = repository_for(request, namespace, name)
-        return Response(s.RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
+        return Response(RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
 
     @extend_schema(
         operation_id="repository_update",
-        request=s.RepositoryWriteSerializer,
-        responses={200: s.RepositoryDetailSerializer, **ERRORS},
+        request=RepositoryWriteSerializer,
+        responses={200: RepositoryDetailSerializer, **ERRORS},
         summary="Change description, full_description, is_private or categories",
         tags=["repositories"],
     )
     def patch(self, request, namespace: str, name: str):
         repository, permitted = repository_for(request, namespace, name, PUSH)
-        body = s.RepositoryWriteSerializer(data=request.data)
+        body = RepositoryWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
         for key in ("namespace", "name"):
@@ -199,7 +204,7 @@ class RepositoryDetailView(ApiView):
             categories=values.get("categories"),
         )
         repository.refresh_from_db()
-        return Response(s.RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
+        return Response(RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
 
     @extend_schema(
         operation_id="repository_delete",

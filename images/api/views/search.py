@@ -17,8 +17,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from images.api import serializers as s
 from images.api.pagination import HubPagination
+from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.serializers.search import CatalogSearchSerializer, SearchRepositorySerializer, V1SearchSerializer
 from images.api.views.base import ApiView
 from images.api.views.repositories import BADGES
 from images.models.catalogue import TrustedContent
@@ -86,7 +87,7 @@ class V1SearchView(ApiView):
             OpenApiParameter("n", int, description="Results per page, 1-100 (default 25)."),
             OpenApiParameter("page", int, description="Page number, from 1."),
         ],
-        responses={200: s.V1SearchSerializer, 400: s.ErrorSerializer, 401: s.ErrorSerializer},
+        responses={200: V1SearchSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
         summary="Registry search for docker search / podman search",
         tags=["search"],
     )
@@ -113,7 +114,7 @@ class V1SearchView(ApiView):
                 for r in result.items
             ],
         }
-        return Response(s.V1SearchSerializer(data).data)
+        return Response(V1SearchSerializer(data).data)
 
 
 class SearchRepositoriesView(ApiView):
@@ -124,7 +125,7 @@ class SearchRepositoriesView(ApiView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: s.paginated(s.SearchRepositorySerializer), 400: s.ErrorSerializer},
+        responses={200: paginated(SearchRepositorySerializer), 400: ErrorSerializer},
         summary="Docker Hub's classic repository search",
         tags=["search"],
     )
@@ -160,7 +161,7 @@ class SearchRepositoriesView(ApiView):
                 "count": result.total,
                 "next": link(page + 1) if page < last else None,
                 "previous": link(page - 1) if page > 1 else None,
-                "results": s.SearchRepositorySerializer(rows, many=True).data,
+                "results": SearchRepositorySerializer(rows, many=True).data,
             }
         )
 
@@ -183,7 +184,7 @@ class CatalogSearchView(ApiView):
             OpenApiParameter("from", int, description="Offset of the first result (default 0)."),
             OpenApiParameter("size", int, description="Results, 1-100 (default 25)."),
         ],
-        responses={200: s.CatalogSearchSerializer, 400: s.ErrorSerializer},
+        responses={200: CatalogSearchSerializer, 400: ErrorSerializer},
         summary="Docker Hub's catalog search, with filters, facets and total",
         tags=["search"],
     )
@@ -252,4 +253,4 @@ class CatalogSearchView(ApiView):
             "results": rows,
             "facets": facets,
         }
-        return Response(s.CatalogSearchSerializer(data).data)
+        return Response(CatalogSearchSerializer(data).data)

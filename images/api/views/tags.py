@@ -7,8 +7,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from images.api import serializers as s
 from images.api.pagination import HubPagination
+from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.serializers.repositories import ImageSerializer, TagSerializer
 from images.api.views.base import DELETE, ApiView, repository_for
 from images.errors import ManifestUnknown
 from images.models import Layer, Manifest, ManifestReference, Repository, Tag
@@ -17,7 +18,7 @@ from images.services.manifests import manifest_delete
 from images.services.tags import TAG_RE, byte_order
 
 ORDERINGS = ("-last_updated", "last_updated", "name", "-name", "version", "-version")
-ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 def _platform_manifests(manifest: Manifest) -> list[tuple[str, str, str, Manifest]]:
@@ -127,7 +128,7 @@ class TagListView(ApiView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: s.paginated(s.TagSerializer), 400: s.ErrorSerializer, 404: s.ErrorSerializer},
+        responses={200: paginated(TagSerializer), 400: ErrorSerializer, 404: ErrorSerializer},
         tags=["tags"],
     )
     def get(self, request, namespace: str, name: str):
@@ -151,14 +152,14 @@ class TagListView(ApiView):
             ids = tags.annotate(sort_name=byte_order("name")).order_by(*order).values_list("id", flat=True)
         paginator = HubPagination()
         page = paginator.paginate_queryset(ids, request, view=self)
-        return paginator.get_paginated_response(s.TagSerializer(tags_data(tags_load(list(page))), many=True).data)
+        return paginator.get_paginated_response(TagSerializer(tags_data(tags_load(list(page))), many=True).data)
 
 
 class TagDetailView(ApiView):
-    @extend_schema(operation_id="tag_get", responses={200: s.TagSerializer, 404: s.ErrorSerializer}, tags=["tags"])
+    @extend_schema(operation_id="tag_get", responses={200: TagSerializer, 404: ErrorSerializer}, tags=["tags"])
     def get(self, request, namespace: str, name: str, tag: str):
         repository, _ = repository_for(request, namespace, name)
-        return Response(s.TagSerializer(tags_data([tag_or_404(repository, tag)])[0]).data)
+        return Response(TagSerializer(tags_data([tag_or_404(repository, tag)])[0]).data)
 
     @extend_schema(
         operation_id="tag_delete",
@@ -180,10 +181,10 @@ class TagDetailView(ApiView):
 class TagImagesView(ApiView):
     @extend_schema(
         operation_id="tag_images",
-        responses={200: s.ImageSerializer(many=True), 404: s.ErrorSerializer},
+        responses={200: ImageSerializer(many=True), 404: ErrorSerializer},
         summary="The images (one per platform) of a tag, with their layers",
         tags=["tags"],
     )
     def get(self, request, namespace: str, name: str, tag: str):
         repository, _ = repository_for(request, namespace, name)
-        return Response(s.ImageSerializer(tags_data([tag_or_404(repository, tag)])[0]["images"], many=True).data)
+        return Response(ImageSerializer(tags_data([tag_or_404(repository, tag)])[0]["images"], many=True).data)

@@ -10,13 +10,19 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from images.api import serializers as s
 from images.api.pagination import HubPagination
+from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.serializers.hooks import (
+    WebhookCreatedSerializer,
+    WebhookCreateSerializer,
+    WebhookDeliverySerializer,
+    WebhookSerializer,
+)
 from images.api.views.base import DELETE, ApiView, repository_for
 from images.models import Repository, Webhook, WebhookDelivery
 from images.services.webhooks import webhook_create, webhook_delete, webhook_test
 
-ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 TAGS = ["webhooks"]
 PAGE = [OpenApiParameter("page", int), OpenApiParameter("page_size", int)]
 
@@ -77,25 +83,25 @@ def _denied(exc: PermissionDenied):
 class WebhookListView(ApiView):
     @extend_schema(
         operation_id="webhook_list",
-        responses={200: s.WebhookSerializer(many=True), **ERRORS},
+        responses={200: WebhookSerializer(many=True), **ERRORS},
         summary="The webhooks told about every tag pushed to this repository",
         tags=TAGS,
     )
     def get(self, request, namespace: str, name: str):
         repository = _administered(request, namespace, name)
         webhooks = repository.webhooks.select_related("created_by").order_by("name", "pk")
-        return Response(s.WebhookSerializer([webhook_data(w) for w in webhooks], many=True).data)
+        return Response(WebhookSerializer([webhook_data(w) for w in webhooks], many=True).data)
 
     @extend_schema(
         operation_id="webhook_create",
-        request=s.WebhookCreateSerializer,
-        responses={201: s.WebhookCreatedSerializer, **ERRORS},
+        request=WebhookCreateSerializer,
+        responses={201: WebhookCreatedSerializer, **ERRORS},
         summary="Add a webhook; its secret (given or generated) is in this answer only",
         tags=TAGS,
     )
     def post(self, request, namespace: str, name: str):
         repository = _administered(request, namespace, name)
-        form = s.WebhookCreateSerializer(data=request.data)
+        form = WebhookCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
             webhook, secret = webhook_create(user=request.user, repository=repository, **form.validated_data)
@@ -104,16 +110,16 @@ class WebhookListView(ApiView):
         except PermissionDenied as exc:
             raise _denied(exc) from None
         return Response(
-            s.WebhookCreatedSerializer({**webhook_data(webhook), "secret": secret}).data, status=status.HTTP_201_CREATED
+            WebhookCreatedSerializer({**webhook_data(webhook), "secret": secret}).data, status=status.HTTP_201_CREATED
         )
 
 
 class WebhookDetailView(ApiView):
     @extend_schema(
-        operation_id="webhook_get", responses={200: s.WebhookSerializer, **ERRORS}, summary="One webhook", tags=TAGS
+        operation_id="webhook_get", responses={200: WebhookSerializer, **ERRORS}, summary="One webhook", tags=TAGS
     )
     def get(self, request, namespace: str, name: str, webhook_id: str):
-        return Response(s.WebhookSerializer(webhook_data(_webhook(request, namespace, name, webhook_id))).data)
+        return Response(WebhookSerializer(webhook_data(_webhook(request, namespace, name, webhook_id))).data)
 
     @extend_schema(
         operation_id="webhook_delete",
@@ -134,7 +140,7 @@ class WebhookTestView(ApiView):
     @extend_schema(
         operation_id="webhook_test",
         request=None,
-        responses={202: s.WebhookDeliverySerializer, **ERRORS},
+        responses={202: WebhookDeliverySerializer, **ERRORS},
         summary="Send a test delivery (the push payload of the latest tag); it is sent in the background",
         tags=TAGS,
     )
@@ -144,14 +150,14 @@ class WebhookTestView(ApiView):
             delivery = webhook_test(user=request.user, webhook=webhook)
         except PermissionDenied as exc:
             raise _denied(exc) from None
-        return Response(s.WebhookDeliverySerializer(delivery_data(delivery)).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliverySerializer(delivery_data(delivery)).data, status=status.HTTP_202_ACCEPTED)
 
 
 class WebhookDeliveryListView(ApiView):
     @extend_schema(
         operation_id="webhook_delivery_list",
         parameters=PAGE,
-        responses={200: s.paginated(s.WebhookDeliverySerializer), **ERRORS},
+        responses={200: paginated(WebhookDeliverySerializer), **ERRORS},
         summary="The webhook's deliveries, newest first, with the receiver's status code for each attempt",
         tags=TAGS,
     )
@@ -160,5 +166,5 @@ class WebhookDeliveryListView(ApiView):
         paginator = HubPagination()
         page = paginator.paginate_queryset(webhook.deliveries.order_by("-created_at", "-pk"), request, view=self)
         return paginator.get_paginated_response(
-            s.WebhookDeliverySerializer([delivery_data(d) for d in page], many=True).data
+            WebhookDeliverySerializer([delivery_data(d) for d in page], many=True).data
         )
