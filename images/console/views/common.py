@@ -1,0 +1,38 @@
+"""What the console's views share: finding a repository the user may change, the page context, URLs."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from images import selectors
+from images.models import Repository
+from images.services.permissions import (
+    can_admin_repository,
+    can_edit_listing,
+)
+
+AUDIT_PAGE_SIZE = 50
+
+
+def console_repository(request, namespace: str, name: str, *, admin: bool = False) -> Repository:
+    """The repository, when the user may edit its listing (or administer it); 404 otherwise, so a
+    private name is not disclosed to people who may not see it."""
+    repository = selectors.repository_get(user=request.user, namespace=namespace, name=name)
+    if repository is None:
+        raise Http404("No such repository")
+    allowed = can_admin_repository(request.user, repository) if admin else can_edit_listing(request.user, repository)
+    if not allowed:
+        raise PermissionDenied("You may not change this repository.")
+    return repository
+
+
+def page_context(request, repository: Repository, tab: str, **extra) -> dict:
+    return {
+        "repo": repository,
+        "tab": tab,
+        "can_admin": can_admin_repository(request.user, repository),
+        **extra,
+    }
+
+
+def settings_url(repository: Repository, page: str = "settings") -> str:
+    return f"/console/r/{repository.namespace.name}/{repository.name}/-/{page}"

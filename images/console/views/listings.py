@@ -1,0 +1,204 @@
+"""The publisher console's listing pages: dashboard, new repository, settings, logo, archive, delete, tags."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from images import selectors
+from images.console import forms
+from images.console.views.common import console_repository, page_context, settings_url
+from images.models import Repository, Tag
+from images.services import listings
+from images.services.permissions import (
+    can_manage_organization,
+    user_is_curator,
+)
+from images.web.markdown import readme_html
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    namespaces = listings.console_namespaces(user=request.user)
+    organizations = [ns for ns in namespaces if can_manage_organization(request.user, ns)]
+    return render(
+        request,
+        "console/dashboard.html",
+        {
+            "repositories": listings.console_repositories(user=request.user),
+            "namespaces": namespaces,
+            "organizations": organizations,
+            "is_curator": user_is_curator(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def repository_new(request):
+    namespaces = listings.console_namespaces(user=request.user)
+    if not namespaces:
+        raise PermissionDenied("You may not create repositories in any namespace.")
+    form = forms.RepositoryCreateForm(
+        request.POST or None, namespaces=namespaces, initial={"namespace": request.GET.get("namespace", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        namespace = next(ns for ns in namespaces if ns.name == data["namespace"])
+        try:
+            repository = listings.repository_create(
+                user=request.user,
+                namespace=namespace,
+                name=data["name"],
+                short_description=data["short_description"],
+                full_description=data["full_description"],
+                categories=[c.slug for c in data["categories"]],
+                is_private=data["is_private"],
+                source_url=data["source_url"],
+                docs_url=data["docs_url"],
+                homepage_url=data["homepage_url"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Created {repository.full_name}. Push to it with your usual tools.")
+            return redirect(settings_url(repository))
+    return render(request, "console/repository_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def repository_settings(request, namespace: str, name: str):
+    repository = console_repository(request, namespace, name)
+    initial = {
+        "short_description": repository.short_description,
+        "full_description": repository.full_description,
+        "categories": list(repository.categories.values_list("slug", flat=True)),
+        "source_url": repository.source_url,
+        "docs_url": repository.docs_url,
+        "homepage_url": repository.homepage_url,
+        "is_private": "1" if repository.is_private else "0",
+    }
+    form = forms.ListingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            listings.repository_update(
+                user=request.user,
+                repository=repository,
+                short_description=data["short_description"],
+                full_description=data["full_description"],
+                categories=[c.slug for c in data["categories"]],
+                is_private=data["is_private"],
+                source_url=data["source_url"],
+                docs_url=data["docs_url"],
+                homepage_url=data["homepage_url"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(settings_url(repository))
+    context = page_context(request, repository, "settings", form=form, logo_form=forms.LogoForm())
+    return render(request, "console/repository_settings.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """The full description as the repository page will show it (sanitized), for the editor's preview."""
+    text = request.POST.get("full_description", "")[:25_000]
+    html = readme_html(text)
+    return HttpResponse(f'<div class="readme">{html}</div>' if html else '<p class="muted">Nothing to preview.</p>')
+
+
+@login_required
+@require_POST
+def repository_logo(request, namespace: str, name: str):
+    repository = console_repository(request, namespace, name)
+    if request.POST.get("remove"):
+        listings.repository_logo_set(user=request.user, repository=repository, data=None)
+        messages.success(request, "Logo removed.")
+        return redirect(settings_url(repository))
+    form = forms.LogoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            listings.repository_logo_set(
+                user=request.user, repository=repository, data=form.cleaned_data["logo"].read()
+            )
+        except ValidationError as exc:
+            form.add_error("logo", exc.messages[0])
+        else:
+            messages.success(request, "Logo saved.")
+            return redirect(settings_url(repository))
+    context = page_context(request, repository, "settings", form=forms.ListingForm(initial={}), logo_form=form)
+    context["form"] = None
+    return render(request, "console/repository_settings.html", context, status=400)
+
+
+@require_GET
+def logo_image(request, namespace: str, name: str):
+    """A repository's logo, for anyone who may see the repository."""
+    repository = selectors.repository_get(user=request.user, namespace=namespace, name=name)
+    if repository is None:
+        raise Http404("No such repository")
+    logo = Repository.objects.filter(pk=repository.pk).values_list("logo", flat=True).first()
+    if not logo:
+        raise Http404("No logo")
+    response = HttpResponse(bytes(logo), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=300" if not repository.is_private else "private, max-age=300"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@login_required
+@require_POST
+def repository_archive(request, namespace: str, name: str):
+    repository = console_repository(request, namespace, name, admin=True)
+    archived = request.POST.get("archived") == "1"
+    listings.repository_archive(user=request.user, repository=repository, archived=archived)
+    messages.success(request, "Archived." if archived else "No longer archived.")
+    return redirect(settings_url(repository))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def repository_delete(request, namespace: str, name: str):
+    repository = console_repository(request, namespace, name, admin=True)
+    form = forms.ConfirmNameForm(request.POST or None, expected=repository.full_name)
+    if request.method == "POST" and form.is_valid():
+        full_name = repository.full_name
+        listings.repository_delete(user=request.user, repository=repository)
+        messages.success(request, f"Deleted {full_name}.")
+        return redirect("console:dashboard")
+    context = page_context(request, repository, "delete", form=form, tag_count=repository.tags.count())
+    return render(request, "console/repository_delete.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def repository_tags(request, namespace: str, name: str):
+    repository = console_repository(request, namespace, name)
+    tags = Tag.objects.filter(repository=repository).select_related("manifest").order_by("-pushed_at", "name")
+    page = Paginator(tags, 100).get_page(request.GET.get("page"))
+    return render(request, "console/repository_tags.html", page_context(request, repository, "tags", page=page))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tag_delete(request, namespace: str, name: str, tag: str):
+    repository = console_repository(request, namespace, name, admin=True)
+    row = get_object_or_404(Tag.objects.select_related("manifest"), repository=repository, name=tag)
+    form = forms.ConfirmNameForm(request.POST or None, expected=tag)
+    if request.method == "POST" and form.is_valid():
+        listings.tag_delete(user=request.user, repository=repository, tag=tag)
+        messages.success(request, f"Deleted tag {tag}.")
+        return redirect(settings_url(repository, "tags"))
+    context = page_context(request, repository, "tags", form=form, tag=row)
+    return render(request, "console/tag_delete.html", context, status=400 if form.errors else 200)
