@@ -29,9 +29,14 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python tests/run.py $(ARGS)
 
+# Style, the architecture's import contracts (pyproject.toml, [tool.importlinter]), and no skip
+# that HUB_REQUIRE_INTEGRATION=1 cannot turn into a failure (tests/helpers/integration.py is the one way).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	@! grep -rnE 'pytest\.skip\(|mark\.skipif|importorskip' tests --include='*.py' | grep -v '^tests/helpers/integration.py:' \
+		|| { echo "plain skips above: use tests.helpers.integration.require"; exit 1; }
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

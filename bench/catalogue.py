@@ -80,7 +80,7 @@ def generate(repositories: int, seed: int = 7) -> None:
         Vulnerability,
     )
     from images.models.content import tag_sort_key
-    from images.search.index import repository_facets_refresh
+    from images.services.search_index import repository_facets_refresh
 
     call_command("migrate", verbosity=0)
     if Repository.objects.count() >= repositories:
@@ -337,7 +337,7 @@ def _generate_bulk(repositories, rng, now, library, others, categories, trusted_
                 platforms += [
                     RepositoryPlatform(repository_id=r.id, os=o, architecture=a, variant=v) for o, a, v in chosen
                 ]
-                # The facet columns, as images.search.index keeps them (bulk writes send no signals).
+                # The facet columns, as images.services.search_index keeps them (bulk writes send no signals).
                 r.facet_os = _facet_column(o for o, _, _ in chosen)
                 r.facet_architectures = _facet_column(a for _, a, _ in chosen)
                 r.facet_categories = _facet_column(str(c.id) for c in sorted(chosen_categories, key=lambda c: c.id))

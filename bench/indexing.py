@@ -101,8 +101,8 @@ def bench_sbom(runs: int) -> None:
 
 
 def small_image(number: int):
-    from images.demo import OLD_PYTHON_PACKAGES, dist_info_layer
     from images.oci import LayerSpec, image_build
+    from images.services.demo import OLD_PYTHON_PACKAGES, dist_info_layer
 
     status = Path("/var/lib/dpkg/status").read_bytes() if Path("/var/lib/dpkg/status").exists() else b""
     os_release = Path("/usr/lib/os-release").read_bytes() if Path("/usr/lib/os-release").exists() else b""
@@ -189,8 +189,8 @@ def rematch_child(images: int) -> None:
 
     import yaml
 
-    from images.demo import demo_vulndb
     from images.models import Finding, Manifest, Package
+    from images.services.demo import demo_vulndb
     from images.services.repositories import repository_ensure
     from images.services.vulns import advisory_key, findings_recompute, vulnerability_import
 
@@ -274,7 +274,7 @@ def rematch_child(images: int) -> None:
 
 
 def bench_rematch(images: int) -> None:
-    from images.demo import demo_vulndb
+    from images.services.demo import demo_vulndb
     from tests.helpers.integration import require
     from tests.helpers.worker import hub_backend
 
@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
     import django
 
-    django.setup()  # images.demo and the helpers read settings; this process touches no database
+    django.setup()  # images.services.demo and the helpers read settings; this process touches no database
     status = 0
     for title, part in [
         ("SBOM extraction", lambda: bench_sbom(args.runs)),

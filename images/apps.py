@@ -19,7 +19,7 @@ class ImagesConfig(AppConfig):
         post_migrate.connect(_search_index_ensure, sender=self, dispatch_uid="images_search_index_ensure")
         # Search reads a repository's categories from a denormalised column; follow every change.
         from images.models import Repository
-        from images.search.index import category_changed
+        from images.services.search_index import category_changed
 
         m2m_changed.connect(
             category_changed, sender=Repository.categories.through, dispatch_uid="images_search_category_changed"

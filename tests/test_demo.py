@@ -2,11 +2,12 @@
 
 import pytest
 
-from images.demo import demo_seed
 from images.models import Manifest, Repository
 from images.models.catalogue import TrustedContent
 from images.models.content import IndexStatus
+from images.services.demo import demo_seed
 from images.services.indexing import manifest_index
+from tests.helpers.integration import require_path
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,9 @@ def test_seeds_once_through_the_push_path_and_indexes(django_capture_on_commit_c
 
 
 def test_debian_based_images_when_this_machine_has_dpkg():
-    from images.demo import DPKG_STATUS
+    from images.services.demo import DPKG_STATUS
 
-    if not DPKG_STATUS.exists():
-        pytest.skip("no /var/lib/dpkg/status on this machine: the demo leaves the Debian images out")
+    require_path(DPKG_STATUS, "without it the demo leaves the Debian images out")
     demo_seed()
     debian = Repository.objects.get(namespace__name="library", name="debian")
     assert debian.trusted_content == TrustedContent.OFFICIAL

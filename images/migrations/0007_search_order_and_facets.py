@@ -7,7 +7,7 @@ from django.db import migrations, models
 def backfill(apps, schema_editor):
     """Fill the new derived columns for rows that exist already: tag sort keys, repository facets."""
     from images.models.content import tag_sort_key
-    from images.search.index import repository_facets_refresh
+    from images.services.search_index import repository_facets_refresh
 
     Tag = apps.get_model("images", "Tag")
     last = 0

@@ -99,7 +99,7 @@ class Repository(models.Model):
     # Search facets, denormalised so that one read of a repository row gives all of them: the
     # distinct OS and architecture values of RepositoryPlatform and the ids of the categories, each
     # as space-separated words with a space at both ends (" linux windows "). Kept in step by
-    # images.search.index (repository_platforms_refresh, and a signal on category changes).
+    # images.services.search_index (repository_platforms_refresh, and a signal on category changes).
     facet_os = models.CharField(max_length=255, blank=True, default="", editable=False)
     facet_architectures = models.CharField(max_length=255, blank=True, default="", editable=False)
     facet_categories = models.CharField(max_length=255, blank=True, default="", editable=False)
@@ -139,7 +139,7 @@ class Repository(models.Model):
 class RepositoryPlatform(models.Model):
     """A platform (os/architecture/variant) that some tag of a repository has, for search facets.
 
-    Derived from tags and manifests by images.search.index.repository_platforms_refresh().
+    Derived from tags and manifests by images.services.search_index.repository_platforms_refresh().
     """
 
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="platforms")

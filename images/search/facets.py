@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from images.models import Category
 from images.models.catalogue import TrustedContent
-from images.search.index import facet_values as column_values
+from images.services.search_index import facet_values as column_values
 
 TRUSTED_FILTERS = {
     TrustedContent.OFFICIAL.value: TrustedContent.OFFICIAL.label,
@@ -60,7 +60,7 @@ class FacetValue:
 
 # Counting, bounded whatever the query (settings.HUB_SEARCH_COUNT_CAP, default COUNT_CAP): search_counts decides.
 # A query with at most `cap` matches gets exact totals and facets, from one read of its matching rows (four
-# short columns each, see images.search.index). A broader one (no query at a million repositories, a
+# short columns each, see images.services.search_index). A broader one (no query at a million repositories, a
 # common word) is counted up to cap + 1 through a LIMIT subquery: its total is reported as `cap` and marked
 # approximate ("1,000+"), and its facets are those of the cap + 1 matches that read found, marked
 # approximate too. Those are the first matches in the table's order, not in rank order: the top `cap` in
@@ -95,8 +95,9 @@ def category_ids(filters: SearchFilters) -> set[str]:
 
 
 def filtered(queryset: QuerySet, filters: SearchFilters, category_ids: set[str]) -> QuerySet:
-    """Apply the filters through the denormalised facet columns of the repository row (see images.search.index):
-    a test of the row the text and name conditions already found, never a join or an EXISTS per group."""
+    """Apply the filters through the denormalised facet columns of the repository row (see
+    images.services.search_index): a test of the row the text and name conditions already found,
+    never a join or an EXISTS per group."""
     if filters.trusted:
         queryset = queryset.filter(trusted_content__in=filters.trusted)
     if filters.categories:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from images.models import Category, Namespace, Repository
 from images.models.catalogue import FULL_DESCRIPTION_MAX, MAX_CATEGORIES, REPOSITORY_NAME_RE, SHORT_DESCRIPTION_MAX
 from images.services.audit import audit_record
+from images.services.trust import trusted_content_refresh
 
 RESERVED_NAMESPACE_NAMES = frozenset({"repositories", "namespaces", "users", "access-tokens", "search", "orgs"})
 DEFAULT_NAMESPACE = "library"
@@ -85,8 +86,6 @@ def repository_create(
     created_by=None,
 ) -> Repository:
     """Create an empty repository; ValidationError when the name is invalid, reserved or taken."""
-    from images.services.trust import trusted_content_refresh
-
     repository_name_check(namespace_name=namespace.name, name=name)
     _text_check(short_description, full_description)
     found = _categories(categories)

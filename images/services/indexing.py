@@ -24,10 +24,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from images.indexing.inventory import ImageInventory, index_layers
-from images.indexing.layers import HostileLayer, LayerLimits, history_steps
+from images.indexing.layers import HostileLayer, LayerLimits, history_steps, parse_created
 from images.models import Layer, Manifest, Package
 from images.models.content import IndexStatus
 from images.services.jobs import MANIFEST_INDEX, job_enqueue, job_send
+from images.services.search_index import repository_platforms_refresh
+from images.services.vulns import advisory_key, findings_refresh
 from images.storage import blob_storage
 
 log = logging.getLogger(__name__)
@@ -160,8 +162,6 @@ def _finish(manifest_id: int, status: str, error: str = "", *, claimed_at: datet
     ).update(index_status=status, index_error=error[:4000], index_progress=100, indexed_at=timezone.now())
     if finished and status == IndexStatus.INDEXED:
         # The platforms an image offers are known only now: refresh the repository's search facets.
-        from images.search.index import repository_platforms_refresh
-
         repository_id = Manifest.objects.values_list("repository_id", flat=True).get(pk=manifest_id)
         repository_platforms_refresh(repository_id=repository_id)
     return bool(finished)
@@ -185,8 +185,6 @@ def _index(manifest: Manifest, run: _Run) -> str:
     with transaction.atomic():
         run.lock()  # two runs' transactions must not interleave their deletes and inserts
         _store(manifest, config, layers, digests, inventory)
-        from images.services.vulns import findings_refresh
-
         findings_refresh(manifest=manifest)
         run.finish(IndexStatus.INDEXED)
     return IndexStatus.INDEXED
@@ -232,8 +230,6 @@ def _store(manifest: Manifest, config: dict, layers: list[dict], digests: list[s
         if layer_index not in by_layer_index:
             add(layer_index)
     Layer.objects.bulk_create(rows)  # sets primary keys on PostgreSQL and SQLite >= 3.35
-    from images.services.vulns import advisory_key
-
     Package.objects.bulk_create(
         [
             Package(
@@ -268,8 +264,6 @@ def _store(manifest: Manifest, config: dict, layers: list[dict], digests: list[s
 
 
 def _created(config: dict):
-    from images.indexing.layers import parse_created
-
     return parse_created(config.get("created"))
 
 

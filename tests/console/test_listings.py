@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from images.demo import image_push
 from images.models import AuditLogEntry, Mirror, Repository, Tag
+from images.services.demo import image_push
 from images.services.listings import repository_create
 from tests.helpers.images import debian_image
 

@@ -3,10 +3,14 @@
 import os
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 
 REQUIRED = os.environ.get("HUB_REQUIRE_INTEGRATION") == "1"
+ROOT = Path(__file__).resolve().parents[2]
+# The real OSV advisories (PyPA, Go) that sit beside the project: ../shared/vulndb from its root.
+VULNDB = ROOT.parent / "shared" / "vulndb"
 
 
 def require(available: bool, reason: str) -> None:
@@ -16,6 +20,16 @@ def require(available: bool, reason: str) -> None:
     if REQUIRED:
         pytest.fail(f"HUB_REQUIRE_INTEGRATION=1 but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def require_path(path: Path, reason: str) -> Path:
+    """A file or directory of this machine's that a test reads (skip, or in CI fail, without it)."""
+    require(path.exists(), f"{path} is missing: {reason}")
+    return path
+
+
+def require_vulndb() -> Path:
+    return require_path(VULNDB, "the OSV snapshot belongs beside the project, at ../shared/vulndb")
 
 
 def require_binary(name: str) -> str:

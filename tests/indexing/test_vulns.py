@@ -1,16 +1,20 @@
 import json
 import zipfile
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from images.indexing import vulns
 from images.indexing.packages import Package
+from tests.helpers.integration import VULNDB, require_vulndb
 
-VULNDB = Path("/work/shared/vulndb")
 SOURCES = [(VULNDB / "pypa" / "vulns", "PyPI", "0.0.0.dev0"), (VULNDB / "go" / "data" / "osv", "Go", "0.0.0-0")]
-needs_vulndb = pytest.mark.skipif(not VULNDB.exists(), reason="the shared OSV snapshot /work/shared/vulndb is absent")
+
+
+@pytest.fixture
+def needs_vulndb():
+    require_vulndb()
+
 
 # Records whose `versions` list names versions that their own ranges leave out. Checked by hand:
 # the lists come from git tags, the ranges from releases.
@@ -44,7 +48,7 @@ def advisories(all_advisories):
     ]
 
 
-@needs_vulndb
+@pytest.mark.usefixtures("needs_vulndb")
 def test_withdrawn_records_match_nothing(all_advisories):
     withdrawn = [(ecosystem, a) for ecosystem, _lowest, records in all_advisories for a in records if a.withdrawn]
     assert withdrawn
@@ -59,7 +63,7 @@ def only(advisory, affected, keep_versions=True):
     return replace(advisory, affected=(affected if keep_versions else replace(affected, versions=()),))
 
 
-@needs_vulndb
+@pytest.mark.usefixtures("needs_vulndb")
 def test_every_listed_version_matches(advisories):
     checked = 0
     for ecosystem, _lowest, records in advisories:
@@ -72,7 +76,7 @@ def test_every_listed_version_matches(advisories):
     assert checked > 100_000
 
 
-@needs_vulndb
+@pytest.mark.usefixtures("needs_vulndb")
 def test_ranges_alone_cover_the_listed_versions(advisories):
     outside = set()
     for ecosystem, _lowest, records in advisories:
@@ -85,7 +89,7 @@ def test_ranges_alone_cover_the_listed_versions(advisories):
     assert outside == LISTED_OUTSIDE_RANGES
 
 
-@needs_vulndb
+@pytest.mark.usefixtures("needs_vulndb")
 def test_versions_outside_every_range_do_not_match(advisories):
     checked = 0
     for ecosystem, lowest, records in advisories:
@@ -106,7 +110,7 @@ def test_versions_outside_every_range_do_not_match(advisories):
     assert checked > 5_000
 
 
-@needs_vulndb
+@pytest.mark.usefixtures("needs_vulndb")
 def test_real_go_advisory_reports_the_fix():
     (advisory,) = vulns.iter_advisories(VULNDB / "go" / "data" / "osv" / "GO-2020-0001.json")
     assert advisory.aliases == ("CVE-2020-36567", "GHSA-6vm3-jj99-7229")
@@ -115,7 +119,7 @@ def test_real_go_advisory_reports_the_fix():
     assert vulns.affected_by(advisory, "Go", "github.com/gin-gonic/gin", "v1.6.0") is None
 
 
-@needs_vulndb
+@pytest.mark.usefixtures("needs_vulndb")
 def test_real_pypa_advisory_with_cvss_and_pep503_names():
     (advisory,) = vulns.iter_advisories(VULNDB / "pypa" / "vulns" / "accesscontrol" / "PYSEC-2021-335.yaml")
     match = vulns.affected_by(advisory, "PyPI", "AccessControl", "5.1")

@@ -167,9 +167,9 @@ def test_debian_minbase_packages_equal_dpkg_query_and_syft(debian, upstream, hub
 
 def push_pinned_image(hub, repository: str, tag: str, pins: dict[str, str]) -> None:
     """Build an image with pip-style dist-info for `pins` and push it through Hub's registry services
-    (images.demo.image_push); the commit sends it to the worker."""
+    (images.services.demo.image_push); the commit sends it to the worker."""
     hub.shell_json(
-        "from images.demo import dist_info_layer, image_push\n"
+        "from images.services.demo import dist_info_layer, image_push\n"
         "from images.oci import LayerSpec, image_build\n"
         "from images.services.repositories import repository_ensure\n"
         "from django.contrib.auth import get_user_model\n"
@@ -185,7 +185,7 @@ def push_pinned_image(hub, repository: str, tag: str, pins: dict[str, str]) -> N
 
 
 def test_pinned_python_packages_get_the_pypa_advisories_that_apply(upstream, hub, tmp_path):
-    from images.demo import demo_vulndb
+    from images.services.demo import demo_vulndb
 
     vulndb = demo_vulndb()
     require(vulndb is not None and (vulndb / "pypa").is_dir(), "shared/vulndb/pypa is not beside the project")
@@ -212,8 +212,8 @@ def test_pinned_python_packages_get_the_pypa_advisories_that_apply(upstream, hub
     assert not {osv_id for _, _, osv_id, _ in found} & NOT_APPLYING
 
     # Mirrored after the import (through the worker): the indexer matches it on its own.
-    from images.demo import dist_info_layer
     from images.oci import LayerSpec, image_build, oci_layout_write
+    from images.services.demo import dist_info_layer
 
     newer = image_build([LayerSpec(dist_info_layer(NEWER_PINS, SITE_PACKAGES), "RUN pip install pinned")])
     oci_layout_write(tmp_path / "newer", newer, "1.10")

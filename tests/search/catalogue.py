@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hub.accounts.services import user_create
 from images.models import Category, Manifest, ManifestReference, Namespace, Repository, Tag
-from images.search.index import repository_platforms_refresh
+from images.services.search_index import repository_platforms_refresh
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"

@@ -5,8 +5,8 @@ import pytest
 from hub.accounts.services import user_create
 from images.models import Repository
 from images.search.facets import SearchFilters
-from images.search.index import repository_platforms_refresh
 from images.search.service import repository_search
+from images.services.search_index import repository_platforms_refresh
 from tests.search import catalogue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from images.demo import dist_info_layer, image_push
 from images.models import Finding, Layer, Manifest, Namespace, Package
 from images.models.content import IndexStatus
 from images.oci import LayerSpec, image_build, index_build
+from images.services.demo import dist_info_layer, image_push
 from images.services.indexing import manifest_index, manifest_index_claim, manifest_index_enqueue
 from images.services.repositories import repository_ensure
 from images.services.vulns import vulnerability_import

@@ -7,6 +7,7 @@ import pytest
 
 from images.models import AffectedPackage, Vulnerability
 from images.services.vulns import vulnerability_import
+from tests.helpers.integration import require_vulndb
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -49,9 +50,7 @@ def test_unreadable_records_are_listed_and_the_rest_still_land(tmp_path):
 
 
 def test_real_pypa_records_from_a_zip(tmp_path, settings):
-    source = settings.BASE_DIR.parent / "shared" / "vulndb" / "pypa" / "vulns" / "jinja2"
-    if not source.is_dir():
-        pytest.skip("../shared/vulndb is not beside the project")
+    source = require_vulndb() / "pypa" / "vulns" / "jinja2"
     archive = tmp_path / "PyPI.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for path in sorted(source.iterdir()):

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from images.demo import image_push
 from images.models import AuditLogEntry, Webhook, WebhookDelivery
+from images.services.demo import image_push
 from images.services.listings import repository_create
 from images.services.webhooks import (
     SIGNATURE_HEADER,

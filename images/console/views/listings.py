@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from images import selectors
 from images.console import forms
 from images.console.views.common import console_repository, page_context, settings_url
+from images.markdown import readme_html
 from images.models import Repository, Tag
 from images.services import listings
 from images.services.permissions import (
     can_manage_organization,
     user_is_curator,
 )
-from images.web.markdown import readme_html
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from images.demo import demo_seed, demo_vulndb
+from images.services.demo import demo_seed, demo_vulndb
 from images.services.vulns import vulnerability_import
 
 

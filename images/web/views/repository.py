@@ -4,10 +4,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from images import selectors
+from images.markdown import readme_html
 from images.services.stars import star_create, star_delete
 from images.templatetags.images_ui import repo_url
 from images.web import params
-from images.web.markdown import readme_html
 
 TAGS_PAGE_SIZE = 50
 

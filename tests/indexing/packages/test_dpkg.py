@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from images.indexing.packages import Distro, Package, dpkg
+from tests.helpers.integration import require_path
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "dpkg"
 DEBIAN_12 = Distro(namespace="debian", qualifier="debian-12")
@@ -93,9 +94,8 @@ def test_is_dpkg_database(path, expected):
     assert dpkg.is_dpkg_database(path) is expected
 
 
-@pytest.mark.skipif(not Path("/var/lib/dpkg/status").exists(), reason="this machine has no dpkg database")
 def test_whole_status_file_of_this_machine():
-    text = Path("/var/lib/dpkg/status").read_text()
+    text = require_path(Path("/var/lib/dpkg/status"), "this machine's dpkg database").read_text()
     packages = dpkg.parse_status(text, distro=DEBIAN_12)
     installed = sum(1 for fields in dpkg.parse_stanzas(text) if fields.get("Status", "").endswith(" installed"))
     assert len(packages) == installed > 0

@@ -1,3 +1,4 @@
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -70,9 +71,8 @@ def test_is_python_metadata(path, expected):
     assert python.is_python_metadata(path) is expected
 
 
-@pytest.mark.skipif(not Path(python.__file__).parents[3].joinpath(".venv").exists(), reason="no project venv")
-def test_every_distribution_of_the_project_virtualenv():
-    site_packages = next(Path(python.__file__).parents[3].joinpath(".venv").glob("lib/python3*/site-packages"))
+def test_every_distribution_of_the_running_environment():
+    site_packages = Path(sysconfig.get_paths()["purelib"])
     metadata_files = sorted(site_packages.glob("*.dist-info/METADATA"))
     found = [python.parse_metadata(path.read_text(errors="replace"), str(path)) for path in metadata_files]
     assert len(metadata_files) > 50
