@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 
 from images.search.facets import ARCHITECTURE_LABELS, OS_LABELS, TRUSTED_FILTERS
-from images.selectors import OFFICIAL_NAMESPACE
+from images.selectors.repositories import OFFICIAL_NAMESPACE
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 import pytest
 
 from images.search.query import damerau_levenshtein, parse_query, typo_budget
-from images.selectors import natural_key
+from images.selectors.tags import natural_key
 
 
 @pytest.mark.parametrize(

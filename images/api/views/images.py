@@ -16,7 +16,7 @@ from images.api.views.tags import _layers_by_manifest, image_data
 from images.exports import SBOM_FORMATS, manifest_sbom
 from images.models import Manifest, Repository
 from images.models.security import Severity
-from images.selectors import SEVERITY_ORDER, finding_list, image_manifest_get, package_list
+from images.selectors.images import SEVERITY_ORDER, finding_list, image_manifest_get, package_list
 
 DIGEST_RE = re.compile(r"^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$")
 

@@ -16,7 +16,7 @@ from images.api.serializers.repositories import (
 from images.api.views.base import DELETE, PULL, PUSH, ApiView, repository_for, require_write
 from images.models import Manifest, Namespace, Repository
 from images.models.catalogue import TrustedContent
-from images.selectors import repository_is_starred
+from images.selectors.repositories import repository_is_starred
 from images.services.catalogue import repository_create, repository_update
 from images.services.listings import repository_delete
 from images.services.permissions import repository_permissions, repository_readable_filter

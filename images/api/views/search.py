@@ -25,7 +25,7 @@ from images.api.views.repositories import BADGES
 from images.models.catalogue import TrustedContent
 from images.search.facets import ARCHITECTURE_LABELS, OS_LABELS, SearchFilters
 from images.search.service import repository_search
-from images.selectors import OFFICIAL_NAMESPACE
+from images.selectors.repositories import OFFICIAL_NAMESPACE
 
 QUERY_MAX = 200
 V1_DEFAULT_N = 25

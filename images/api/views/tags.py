@@ -13,7 +13,7 @@ from images.api.serializers.repositories import ImageSerializer, TagSerializer
 from images.api.views.base import DELETE, ApiView, repository_for
 from images.errors import ManifestUnknown
 from images.models import Layer, Manifest, ManifestReference, Repository, Tag
-from images.selectors import natural_key
+from images.selectors.tags import natural_key
 from images.services.manifests import manifest_delete
 from images.services.tags import TAG_RE, byte_order
 

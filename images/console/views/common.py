@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from images import selectors
 from images.models import Repository
+from images.selectors.repositories import repository_get
 from images.services.permissions import (
     can_admin_repository,
     can_edit_listing,
@@ -16,7 +16,7 @@ AUDIT_PAGE_SIZE = 50
 def console_repository(request, namespace: str, name: str, *, admin: bool = False) -> Repository:
     """The repository, when the user may edit its listing (or administer it); 404 otherwise, so a
     private name is not disclosed to people who may not see it."""
-    repository = selectors.repository_get(user=request.user, namespace=namespace, name=name)
+    repository = repository_get(user=request.user, namespace=namespace, name=name)
     if repository is None:
         raise Http404("No such repository")
     allowed = can_admin_repository(request.user, repository) if admin else can_edit_listing(request.user, repository)

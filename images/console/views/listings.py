@@ -8,11 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from images import selectors
 from images.console import forms
 from images.console.views.common import console_repository, page_context, settings_url
 from images.markdown import readme_html
 from images.models import Repository, Tag
+from images.selectors.repositories import repository_get
 from images.services import listings
 from images.services.permissions import (
     can_manage_organization,
@@ -145,7 +145,7 @@ def repository_logo(request, namespace: str, name: str):
 @require_GET
 def logo_image(request, namespace: str, name: str):
     """A repository's logo, for anyone who may see the repository."""
-    repository = selectors.repository_get(user=request.user, namespace=namespace, name=name)
+    repository = repository_get(user=request.user, namespace=namespace, name=name)
     if repository is None:
         raise Http404("No such repository")
     logo = Repository.objects.filter(pk=repository.pk).values_list("logo", flat=True).first()

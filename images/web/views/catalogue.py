@@ -1,16 +1,16 @@
 from django.shortcuts import render
 
-from images import selectors
 from images.models import Category
 from images.search.facets import TRUSTED_FILTERS, SearchFilters
 from images.search.service import SORTS, repository_search
+from images.selectors.repositories import home_sections
 from images.web import params
 
 SEARCH_PAGE_SIZE = 25
 
 
 def home(request):
-    sections = selectors.home_sections(user=request.user)
+    sections = home_sections(user=request.user)
     return render(request, "images/home.html", {"sections": sections, "hide_header_search": True})
 
 

@@ -1,8 +1,17 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from images import selectors
 from images.models.security import Severity
+from images.selectors.images import (
+    SEVERITY_ORDER,
+    finding_list,
+    image_detail_get,
+    image_manifest_get,
+    image_total_size,
+    package_list,
+    package_types,
+)
+from images.selectors.tags import tag_get, tag_platform_default
 from images.templatetags.images_ui import repo_url
 from images.web import params
 from images.web.views.repository import repository_context, repository_or_404
@@ -14,10 +23,10 @@ FINDINGS_PAGE_SIZE = 100
 def tag_detail(request, namespace: str, name: str, tag: str):
     """A tag opens the image of its default platform (linux/amd64 when it has one)."""
     repository = repository_or_404(request, namespace, name)
-    row = selectors.tag_get(repository=repository, name=tag)
+    row = tag_get(repository=repository, name=tag)
     if row is None:
         raise Http404("No such tag")
-    platform = selectors.tag_platform_default(row)
+    platform = tag_platform_default(row)
     if platform is None:
         context = repository_context(request, repository)
         context["row"] = row
@@ -27,10 +36,10 @@ def tag_detail(request, namespace: str, name: str, tag: str):
 
 def _image(request, namespace, name, tag, digest):
     repository = repository_or_404(request, namespace, name)
-    row = selectors.tag_get(repository=repository, name=tag)
+    row = tag_get(repository=repository, name=tag)
     if row is None or digest not in {p.digest for p in row.platforms}:
         raise Http404("No such image")
-    manifest = selectors.image_manifest_get(repository=repository, digest=digest)
+    manifest = image_manifest_get(repository=repository, digest=digest)
     if manifest is None:
         raise Http404("No such image")
     return repository, row, manifest
@@ -38,11 +47,11 @@ def _image(request, namespace, name, tag, digest):
 
 def image_detail(request, namespace: str, name: str, tag: str, digest: str):
     repository, row, manifest = _image(request, namespace, name, tag, digest)
-    detail = selectors.image_detail(manifest=manifest)
+    detail = image_detail_get(manifest=manifest)
 
     package_filter = params.text(request, "package", limit=100)
     package_type = params.text(request, "type", limit=32)
-    packages = selectors.package_list(manifest=manifest, name_filter=package_filter, type_filter=package_type)
+    packages = package_list(manifest=manifest, name_filter=package_filter, type_filter=package_type)
     package_total = packages.count()
     package_pages = params.Pages(
         number=params.page_number(request, "packages_page"), per_page=PACKAGES_PAGE_SIZE, total=package_total
@@ -51,7 +60,7 @@ def image_detail(request, namespace: str, name: str, tag: str, digest: str):
     fixable = request.GET.get("fixable") == "1"
     severity = request.GET.get("severity", "")
     severity = severity if severity in Severity.values else ""
-    findings = selectors.finding_list(manifest=manifest, fixable_only=fixable, severity=severity)
+    findings = finding_list(manifest=manifest, fixable_only=fixable, severity=severity)
     finding_pages = params.Pages(
         number=params.page_number(request, "vulns_page"), per_page=FINDINGS_PAGE_SIZE, total=len(findings)
     )
@@ -63,17 +72,17 @@ def image_detail(request, namespace: str, name: str, tag: str, digest: str):
             "tag": row.tag,
             "manifest": manifest,
             "detail": detail,
-            "total_size": selectors.image_total_size(manifest),
+            "total_size": image_total_size(manifest),
             "packages": list(packages[package_pages.offset : package_pages.offset + PACKAGES_PAGE_SIZE]),
             "package_pages": package_pages,
             "package_filter": package_filter,
             "package_type": package_type,
-            "package_types": selectors.package_types(manifest=manifest),
+            "package_types": package_types(manifest=manifest),
             "findings": findings[finding_pages.offset : finding_pages.offset + FINDINGS_PAGE_SIZE],
             "finding_pages": finding_pages,
             "fixable": fixable,
             "severity": severity,
-            "severities": selectors.SEVERITY_ORDER,
+            "severities": SEVERITY_ORDER,
             "image_url": repo_url(repository, f"tags/{tag}/images/{digest}"),
             "status_url": repo_url(repository, f"tags/{tag}/images/{digest}/status"),
             "sbom_base": repo_url(repository, f"sbom/{digest}"),
@@ -85,7 +94,7 @@ def image_detail(request, namespace: str, name: str, tag: str, digest: str):
 def image_status(request, namespace: str, name: str, tag: str, digest: str):
     """The indexing-progress fragment the image page polls; once indexing ends the page reloads itself."""
     repository, row, manifest = _image(request, namespace, name, tag, digest)
-    detail = selectors.image_detail(manifest=manifest)
+    detail = image_detail_get(manifest=manifest)
     if not detail.indexing and request.htmx:
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"

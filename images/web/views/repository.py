@@ -3,8 +3,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from images import selectors
 from images.markdown import readme_html
+from images.selectors.repositories import namespace_badges, repository_get, repository_is_starred
+from images.selectors.tags import TAG_SORTS, tag_page
 from images.services.stars import star_create, star_delete
 from images.templatetags.images_ui import repo_url
 from images.web import params
@@ -13,7 +14,7 @@ TAGS_PAGE_SIZE = 50
 
 
 def repository_or_404(request, namespace: str, name: str):
-    repository = selectors.repository_get(user=request.user, namespace=namespace, name=name)
+    repository = repository_get(user=request.user, namespace=namespace, name=name)
     if repository is None:
         raise Http404("No such repository")
     return repository
@@ -22,8 +23,8 @@ def repository_or_404(request, namespace: str, name: str):
 def repository_context(request, repository) -> dict:
     return {
         "repo": repository,
-        "badges": selectors.namespace_badges(repository.namespace),
-        "starred": selectors.repository_is_starred(user=request.user, repository=repository),
+        "badges": namespace_badges(repository.namespace),
+        "starred": repository_is_starred(user=request.user, repository=repository),
         "pull_reference": f"{request.get_host()}/{repository.namespace.name}/{repository.name}",
     }
 
@@ -32,7 +33,7 @@ def repository_detail(request, namespace: str, name: str):
     repository = repository_or_404(request, namespace, name)
     context = repository_context(request, repository)
     context["readme"] = readme_html(repository.full_description)
-    context["recent_tags"] = selectors.tag_page(repository=repository, sort="newest", limit=5)
+    context["recent_tags"] = tag_page(repository=repository, sort="newest", limit=5)
     return render(request, "images/repository_detail.html", context)
 
 
@@ -40,9 +41,9 @@ def repository_tags(request, namespace: str, name: str):
     repository = repository_or_404(request, namespace, name)
     name_filter = params.text(request, "name", limit=128)
     sort = request.GET.get("sort", "version")
-    sort = sort if sort in selectors.TAG_SORTS else "version"
+    sort = sort if sort in TAG_SORTS else "version"
     number = params.page_number(request)
-    page = selectors.tag_page(
+    page = tag_page(
         repository=repository,
         name_filter=name_filter,
         sort=sort,
@@ -57,7 +58,7 @@ def repository_tags(request, namespace: str, name: str):
             "pages": params.Pages(number=number, per_page=TAGS_PAGE_SIZE, total=page.total),
             "name_filter": name_filter,
             "sort": sort,
-            "sorts": selectors.TAG_SORTS,
+            "sorts": TAG_SORTS,
         }
     )
     return render(request, "images/repository_tags.html", context)

@@ -1,7 +1,7 @@
 from django.http import Http404, JsonResponse
 
-from images import selectors
 from images.exports import manifest_sbom
+from images.selectors.images import image_manifest_get
 from images.web.views.repository import repository_or_404
 
 URL_FORMATS = {"cdx": "cyclonedx", "spdx": "spdx"}  # the file suffix in the download link
@@ -10,7 +10,7 @@ URL_FORMATS = {"cdx": "cyclonedx", "spdx": "spdx"}  # the file suffix in the dow
 def image_sbom(request, namespace: str, name: str, digest: str, fmt: str):
     """`…/sbom/<digest>.cdx.json` or `.spdx.json`: the SBOM of an indexed image, as a download."""
     repository = repository_or_404(request, namespace, name)
-    manifest = selectors.image_manifest_get(repository=repository, digest=digest)
+    manifest = image_manifest_get(repository=repository, digest=digest)
     if manifest is None or fmt not in URL_FORMATS:
         raise Http404("No such image")
     document = manifest_sbom(manifest=manifest, fmt=URL_FORMATS[fmt])

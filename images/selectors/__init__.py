@@ -1,0 +1,1 @@
+"""Reads for pages, the API, the registry and templates, one module per area. Services write; selectors read."""
