@@ -1,6 +1,6 @@
 """Who may see and do what, on every surface: one table of principals, checked page by page.
 
-The rules live in images.services.permissions; every surface (web pages, the Hub API, the registry's
+The rules live in images.services.authorization; every surface (web pages, the Hub API, the registry's
 token service and /v2/ calls, search, /v2/_catalog, the console helpers) must follow them. The world:
 
   acme          an organization: alice owner, ed editor, mia member, tess member + team `writers`
@@ -30,8 +30,8 @@ from hub.accounts.services import (
 )
 from images.models import Repository
 from images.search.service import repository_search
-from images.services import permissions
-from images.services.catalogue import repository_update
+from images.services import authorization
+from images.services.repositories import repository_update
 from tests.registry.conftest import RegistryClient, sha256
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
@@ -86,7 +86,7 @@ def _fast_passwords(settings):
 def world(client):
     users = {name: user_create(username=name, password=password(name)) for name in USERNAMES.values() if name != "root"}
     users["root"] = user_create(username="root", password=password("root"), is_superuser=True)
-    users["cora"].groups.add(Group.objects.get(name=permissions.CURATORS_GROUP))
+    users["cora"].groups.add(Group.objects.get(name=authorization.CURATORS_GROUP))
     acme = organization_create(owner=users["alice"], name="acme", display_name="Acme")
     for name, role in (("ed", "editor"), ("mia", "member"), ("tess", "member"), ("tad", "member")):
         membership_set(organization=acme, user=users[name], role=role)
@@ -97,6 +97,7 @@ def world(client):
         digests[repository], _ = root.push_image(repository, "latest", layers=(repository.encode(),))
     for repository in (VAULT, DIARY):
         repository_update(
+            actor=users["root"],
             repository=Repository.objects.get(namespace__name=repository.split("/")[0], name=repository.split("/")[1]),
             is_private=True,
         )
@@ -140,20 +141,19 @@ def test_rules(world, principal):
     user = user_of(world, principal)
     vault_expect, _, _, edit, admin, manage, role = MATRIX[principal]
     for repository in Repository.objects.select_related("namespace"):
-        assert permissions.repository_permissions(user, repository.namespace.name, repository) == expected(
-            principal, repository.full_name
-        ), repository.full_name
+        assert authorization.registry_actions(user, repository) == expected(principal, repository.full_name), (
+            repository.full_name
+        )
     readable = {
-        r.full_name
-        for r in Repository.objects.filter(permissions.repository_readable_filter(user)).select_related("namespace")
+        r.full_name for r in Repository.objects.filter(authorization.readable_filter(user)).select_related("namespace")
     }
     assert readable == {r for r in REPOSITORIES if "pull" in expected(principal, r)}
     vault = Repository.objects.select_related("namespace").get(namespace__name="acme", name="vault")
-    assert permissions.can_edit_listing(user, vault) is edit
-    assert permissions.can_admin_repository(user, vault) is admin
-    assert permissions.can_manage_organization(user, world["acme"]) is manage
-    assert permissions.namespace_role(user, world["acme"]) == role
-    assert permissions.user_is_curator(user) is (principal in ("curator", "admin"))
+    assert authorization.may(user, authorization.EDIT_LISTING, repository=vault) is edit
+    assert authorization.may(user, authorization.ADMINISTER, repository=vault) is admin
+    assert authorization.may(user, authorization.ORGANIZATION_MANAGE, namespace=world["acme"]) is manage
+    assert authorization.namespace_role(user, world["acme"]) == role
+    assert authorization.may(user, authorization.CURATE) is (principal in ("curator", "admin"))
 
 
 # --- web pages -----------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_organization_pages(client, world, principal):
         assert status == (302 if principal == "anonymous" else 200 if manage else 403 if role else 404), url
     # Changing members is for owners only, whatever the form says.
     response = client.post("/orgs/acme/members", {"action": "set", "username": "zed", "role": "owner"})
-    assert permissions.namespace_role(world["users"]["zed"], world["acme"]) == ("owner" if manage else None)
+    assert authorization.namespace_role(world["users"]["zed"], world["acme"]) == ("owner" if manage else None)
     if not manage:
         assert response.status_code in (302, 403, 404)
 

@@ -31,7 +31,7 @@ from hub.accounts.models import (
 )
 from images.models import Namespace, Repository
 from images.models.catalogue import NAMESPACE_NAME_RE
-from images.services.permissions import OrganizationAgent
+from images.services.authorization import OrganizationAgent
 
 # Names no user or organization may take: the Hub API's /v2/ path names (images.services.catalogue),
 # the official namespace, and names that would read as the site itself in `docker login -u` and URLs.
@@ -43,7 +43,7 @@ _NAME_RE = re.compile(rf"^{NAMESPACE_NAME_RE}$")
 
 
 def account_reserved_names() -> frozenset[str]:
-    from images.services.catalogue import RESERVED_NAMESPACE_NAMES
+    from images.services.repositories import RESERVED_NAMESPACE_NAMES
 
     return RESERVED_NAMESPACE_NAMES | SITE_PATH_NAMES
 

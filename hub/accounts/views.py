@@ -31,7 +31,7 @@ from hub.accounts.forms import (
 )
 from hub.accounts.models import Role
 from images.models import Repository
-from images.services.permissions import can_manage_organization, namespace_role
+from images.services.authorization import ORGANIZATION_MANAGE, may, namespace_role
 
 
 def _expiry(days: str):
@@ -191,7 +191,7 @@ def _organization(request, name: str, *, manage: bool = False):
     role = namespace_role(request.user, organization)
     if role is None:
         raise Http404("no such organization")
-    if manage and not can_manage_organization(request.user, organization):
+    if manage and not may(request.user, ORGANIZATION_MANAGE, namespace=organization):
         raise PermissionDenied("only the organization's owners may do this")
     return organization, role
 
@@ -251,7 +251,7 @@ def organization_members(request, name: str):
                 return redirect("accounts:org-members", name=organization.name)
             messages.success(request, f"You left {organization.name}.")
             return redirect("accounts:organizations")
-        if not can_manage_organization(request.user, organization):
+        if not may(request.user, ORGANIZATION_MANAGE, namespace=organization):
             raise PermissionDenied("only the organization's owners manage members")
         form = MemberForm(request.POST)
         if action == "remove":
@@ -281,7 +281,7 @@ def organization_teams(request, name: str):
     organization, role = _organization(request, name)
     form = TeamForm()
     if request.method == "POST":
-        if not can_manage_organization(request.user, organization):
+        if not may(request.user, ORGANIZATION_MANAGE, namespace=organization):
             raise PermissionDenied("only the organization's owners manage teams")
         form = TeamForm(request.POST)
         if form.is_valid():
@@ -308,7 +308,7 @@ def organization_team(request, name: str, team: str):
         raise Http404("no such team")
     member_form, permission_form = TeamMemberForm(), TeamPermissionForm()
     if request.method == "POST":
-        if not can_manage_organization(request.user, organization):
+        if not may(request.user, ORGANIZATION_MANAGE, namespace=organization):
             raise PermissionDenied("only the organization's owners manage teams")
         action = request.POST.get("action", "")
         try:

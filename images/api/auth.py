@@ -7,7 +7,7 @@ Credentials, checked in this order:
   Authorization: Basic user:password|PAT    what `docker search` sends when logged in without a token
   the browser session                       with CSRF on unsafe methods (DRF's SessionAuthentication)
 `request.auth` is an ApiCredential: the registry actions the credential allows (a PAT's scope, all
-for a password), intersected everywhere with what images.services.permissions grants the user.
+for a password), intersected everywhere with what images.services.authorization grants the user.
 """
 
 import base64

@@ -1,7 +1,7 @@
 """Routes of the Hub API v2 (Docker Hub's paths), `/v1/search`, the OpenAPI schema and its docs.
 
 hub/urls.py mounts `v2_urlpatterns` under /v2/ ahead of the registry (every path starts with a name
-images.services.catalogue reserves, so no registry path is shadowed) and again under /api/v2/.
+images.services.repositories reserves, so no registry path is shadowed) and again under /api/v2/.
 Docker Hub's tools call these paths with and without the trailing slash; both are served.
 """
 
@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from images.api.views import accounts, images, mirrors, orgs, repositories, search, tags, webhooks
 from images.api.views.base import ApiView
-from images.services.catalogue import RESERVED_NAMESPACE_NAMES
+from images.services.repositories import RESERVED_NAMESPACE_NAMES
 
 
 def _routes(route: str, view, name: str) -> list:

@@ -4,7 +4,7 @@ from django import forms
 
 from images.models import Category, Mirror, VerificationRequest
 from images.models.catalogue import FULL_DESCRIPTION_MAX, MAX_CATEGORIES, SHORT_DESCRIPTION_MAX
-from images.services.listings import LOGO_MAX_BYTES
+from images.services.logos import LOGO_MAX_BYTES
 
 
 class CategoryChoiceField(forms.ModelMultipleChoiceField):

@@ -70,7 +70,7 @@ class Repository(models.Model):
     is_private = models.BooleanField(default=False)
     is_official = models.BooleanField(default=False)
     archived = models.BooleanField(default=False)
-    # Set in the publisher console. The logo is a small PNG made from the upload (images/services/listings.py),
+    # Set in the publisher console. The logo is a small PNG made from the upload (images/services/logos.py),
     # kept in the database so every web process serves it without shared media storage.
     logo = models.BinaryField(null=True, blank=True, editable=False)
     logo_updated_at = models.DateTimeField(null=True, blank=True)

@@ -10,9 +10,9 @@ import re
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 
-from images.models import Blob, Manifest
 from images.registry.dispatch import RegistryView
 from images.registry.errors import Code, RegistryError
+from images.selectors.blobs import blob_size_get, manifest_content_get
 from images.services.blobs import blob_unlink, digest_validate
 from images.storage import blob_path, blob_storage
 
@@ -76,30 +76,13 @@ class BlobView(RegistryView):
     def _find(self, digest: str) -> tuple[int | None, bytes | None]:
         """(size, None) of a blob linked to the repository, or (size, content) of a manifest by digest."""
         digest_validate(digest)
-        size = (
-            Blob.objects.filter(
-                digest=digest,
-                repository_links__repository__namespace__name=self.namespace_name,
-                repository_links__repository__name=self.repository_name,
-            )
-            .values_list("size", flat=True)
-            .first()
-        )
+        where = {"namespace_name": self.namespace_name, "name": self.repository_name, "digest": digest}
+        size = blob_size_get(**where)
         if size is not None:
             return size, None
-        # Manifests are content too: some clients read them through the blob endpoint.
-        content = (
-            Manifest.objects.filter(
-                digest=digest,
-                repository__namespace__name=self.namespace_name,
-                repository__name=self.repository_name,
-            )
-            .values_list("content", flat=True)
-            .first()
-        )
+        content = manifest_content_get(**where)
         if content is None:
             raise RegistryError(Code.BLOB_UNKNOWN, {"digest": digest})
-        content = bytes(content)
         return len(content), content
 
     def head(self, request, name, digest):

@@ -3,7 +3,7 @@ error envelope, so the handlers in blobs.py, uploads.py, manifests.py ... never 
 
 import logging
 
-from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -12,9 +12,9 @@ from images.errors import DomainError
 from images.registry.auth import request_claims, unauthorized
 from images.registry.body import StreamBody, gunicorn_body
 from images.registry.errors import Code, RegistryError, error_response, registry_error
-from images.services.permissions import DELETE, PULL, PUSH
-from images.services.repositories import repository_get, repository_name_split
-from images.services.tokens import token_allows
+from images.services.authorization import DELETE, PULL, PUSH
+from images.services.repositories import repository_ensure, repository_get, repository_name_split
+from images.services.tokens import token_allows, token_principal
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ class RegistryView(View):
             response = error_response(error, head=head)
         except DomainError as error:
             response = error_response(registry_error(error), head=head)
+        except PermissionDenied as error:
+            # A service's own check refused what the token allowed (rights changed since it was issued).
+            response = error_response(RegistryError(Code.DENIED, message=str(error)), head=head)
         response["Docker-Distribution-API-Version"] = "registry/2.0"
         return response
 
@@ -63,13 +66,21 @@ class RegistryView(View):
         return self.claims is not None and token_allows(self.claims, "repository", name, action)
 
     # --- helpers for handlers ---------------------------------------------------------------------
-    def user(self):
-        uid = (self.claims or {}).get("uid")
-        if uid is None:
-            return None
-        if not hasattr(self, "_user"):
-            self._user = get_user_model().objects.filter(pk=uid).first()
-        return self._user
+    def agent(self):
+        """Who the token speaks for (a user, an organization token's agent, or None), for the services'
+        own authorization checks."""
+        if not hasattr(self, "_agent"):
+            self._agent = token_principal(self.claims)
+        return self._agent
+
+    def pusher(self):
+        """The person to record as having pushed (an organization token is nobody's account)."""
+        agent = self.agent()
+        return agent if agent is not None and agent.pk is not None else None
+
+    def repository_for_push(self):
+        """The repository pushed to, created on the first push (repository_ensure checks who may)."""
+        return repository_ensure(actor=self.agent(), namespace_name=self.namespace_name, name=self.repository_name)
 
     def repository(self, *, required: bool = True):
         repository = repository_get(self.namespace_name, self.repository_name)

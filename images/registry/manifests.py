@@ -6,7 +6,6 @@ from images.registry.dispatch import RegistryView, request_body
 from images.registry.errors import Code, RegistryError
 from images.services.manifests import MANIFEST_MAX_BYTES, manifest_delete, manifest_lookup, manifest_put
 from images.services.pulls import pull_record
-from images.services.repositories import repository_ensure
 
 
 def _acceptable(accept: str, media_type: str) -> bool:
@@ -59,13 +58,13 @@ class ManifestView(RegistryView):
                 Code.SIZE_INVALID, {"limit": MANIFEST_MAX_BYTES}, message="manifest too big", status=413
             )
         body = stream.read(MANIFEST_MAX_BYTES + 1) if length is None else stream.read(length)
-        repository = repository_ensure(namespace_name=self.namespace_name, name=self.repository_name)
+        repository = self.repository_for_push()
         manifest = manifest_put(
             repository=repository,
             reference=reference,
             content_type=request.META.get("CONTENT_TYPE", ""),
             body=body,
-            pushed_by=self.user(),
+            pushed_by=self.pusher(),
         )
         response = HttpResponse(status=201)
         response["Location"] = f"/v2/{name}/manifests/{manifest.digest}"
@@ -76,5 +75,5 @@ class ManifestView(RegistryView):
         return response
 
     def delete(self, request, name, reference):
-        manifest_delete(repository=self.repository(), reference=reference)
+        manifest_delete(actor=self.agent(), repository=self.repository(), reference=reference)
         return HttpResponse(status=202)

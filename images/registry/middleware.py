@@ -8,7 +8,7 @@ settings.MIDDLEWARE and calls the registry view directly; every other path goes 
 from django.urls import resolve
 
 from images.registry.auth import token_view
-from images.services.catalogue import RESERVED_NAMESPACE_NAMES
+from images.services.repositories import RESERVED_NAMESPACE_NAMES
 
 
 class RegistryMiddleware:

@@ -9,7 +9,7 @@ from images.errors import NameInvalid, RangeInvalid
 from images.registry.dispatch import RegistryView, request_body
 from images.registry.errors import Code, RegistryError, registry_error
 from images.services.blobs import blob_mount, digest_validate
-from images.services.repositories import repository_ensure, repository_get, repository_name_split
+from images.services.repositories import repository_get, repository_name_split
 from images.services.uploads import (
     blob_put_monolithic,
     upload_append,
@@ -58,7 +58,7 @@ class UploadStartView(RegistryView):
     http_method_names = ["post"]
 
     def post(self, request, name):
-        repository = repository_ensure(namespace_name=self.namespace_name, name=self.repository_name)
+        repository = self.repository_for_push()
         mount, source_name = request.GET.get("mount"), request.GET.get("from")
         if mount:
             digest_validate(mount)

@@ -23,7 +23,7 @@ from images.search import facets as search_facets
 from images.search import postgresql, sqlite
 from images.search.facets import FacetValue, SearchFilters
 from images.search.query import ParsedQuery, damerau_levenshtein, parse_query, typo_budget
-from images.services.permissions import repository_readable_filter
+from images.services.authorization import readable_filter
 
 
 def backend() -> ModuleType:
@@ -84,7 +84,7 @@ def repository_search(
     namespaces = _namespace_ids(parsed)
     named = backend().named_ids(parsed)
     category_ids = search_facets.category_ids(filters)
-    visible = Repository.objects.filter(repository_readable_filter(user))
+    visible = Repository.objects.filter(readable_filter(user))
     base = _matches(visible, parsed, typo_names, namespaces, named)
     matching = search_facets.filtered(base, filters, category_ids)
     # Every tier but the last implies a match of the name or the text, so tiers need only the

@@ -6,7 +6,8 @@ fetched (select_related / prefetch_related), so rendering a page runs no query."
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from images.models import (
@@ -16,14 +17,15 @@ from images.models import (
     Star,
 )
 from images.models.catalogue import TrustedContent
-from images.services.permissions import repository_readable_filter
+from images.services.authorization import PUSH, may, readable_filter
+from images.services.tags import byte_order
 
 OFFICIAL_NAMESPACE = "library"
 
 
 def repository_visibility_q(*, user) -> Q:
-    """Who sees what: images.services.permissions decides, for every list, page and search."""
-    return repository_readable_filter(user)
+    """Who sees what: images.services.authorization decides, for every list, page and search."""
+    return readable_filter(user)
 
 
 def repository_list_visible(*, user) -> QuerySet[Repository]:
@@ -102,10 +104,74 @@ def namespace_badges(namespace: Namespace) -> dict[str, bool]:
     }
 
 
-def namespace_repository_list(*, user, namespace: Namespace) -> QuerySet[Repository]:
+def namespace_repository_list(*, user, namespace: Namespace, order=None) -> QuerySet[Repository]:
+    """A namespace's repositories that `user` may see, most pulled first unless `order` says otherwise."""
     return (
         Repository.objects.filter(repository_visibility_q(user=user), namespace=namespace)
         .select_related("namespace")
-        .prefetch_related("platforms")
-        .order_by("-pull_count", "name")
+        .prefetch_related("platforms", "categories")
+        .order_by(*(order or ["-pull_count", "name"]), "id")
+    )
+
+
+def repository_names_list(*, user, n: int | None, last: str | None) -> list[str]:
+    """`namespace/name` of the repositories `user` may read, in byte order after `last` (/v2/_catalog)."""
+    rows = (
+        Repository.objects.filter(repository_visibility_q(user=user))
+        .annotate(full_name=Concat("namespace__name", Value("/"), "name", output_field=CharField()))
+        .annotate(sort_name=byte_order("full_name"))
+    )
+    if last:
+        rows = rows.filter(sort_name__gt=last)
+    rows = rows.order_by("sort_name").values_list("full_name", flat=True)
+    return list(rows[:n] if n is not None else rows)
+
+
+def repository_by_full_name(*, user, full_name: str) -> Repository | None:
+    """The repository `namespace/name` if `user` may see it; None for a malformed name too."""
+    namespace, _, name = full_name.strip().partition("/")
+    if not namespace or not name:
+        return None
+    return repository_get(user=user, namespace=namespace, name=name)
+
+
+def repository_logo_get(*, repository: Repository) -> bytes | None:
+    """The logo's PNG bytes (the column no list reads)."""
+    logo = Repository.objects.filter(pk=repository.pk).values_list("logo", flat=True).first()
+    return bytes(logo) if logo else None
+
+
+def repository_media_types(*, repository: Repository) -> list[str]:
+    return sorted(set(repository.manifests.values_list("media_type", flat=True).distinct()))
+
+
+def repository_category_slugs(*, repository: Repository) -> list[str]:
+    return list(repository.categories.values_list("slug", flat=True))
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.order_by("name")
+
+
+def category_names() -> dict[str, str]:
+    """Category names by slug."""
+    return dict(Category.objects.values_list("slug", "name"))
+
+
+def console_namespaces(*, user) -> list[Namespace]:
+    """Namespaces the user may create repositories in: their own and their organizations' (editor or owner)."""
+    if user is None or not user.is_authenticated:
+        return []
+    candidates = Namespace.objects.filter(user_id=user.pk) | Namespace.objects.filter(memberships__user_id=user.pk)
+    if user.is_superuser:
+        candidates = Namespace.objects.all()
+    return [ns for ns in candidates.distinct().order_by("name") if may(user, PUSH, namespace=ns)]
+
+
+def console_repositories(*, user) -> QuerySet[Repository]:
+    namespaces = [ns.pk for ns in console_namespaces(user=user)]
+    return (
+        Repository.objects.filter(namespace_id__in=namespaces)
+        .select_related("namespace")
+        .order_by("namespace__name", "name")
     )

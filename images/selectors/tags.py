@@ -144,3 +144,16 @@ def tag_platform_default(row: TagRow) -> TagPlatform | None:
         if platform.os == "linux" and platform.architecture == "amd64":
             return platform
     return row.platforms[0] if row.platforms else None
+
+
+def tag_list_recent(*, repository: Repository):
+    """Every tag with its manifest, most recently pushed first (the console's tag list, paged by the view)."""
+    return Tag.objects.filter(repository=repository).select_related("manifest").order_by("-pushed_at", "name")
+
+
+def tag_row_get(*, repository: Repository, name: str) -> Tag | None:
+    return Tag.objects.filter(repository=repository, name=name).select_related("manifest").first()
+
+
+def tag_count(*, repository: Repository) -> int:
+    return Tag.objects.filter(repository=repository).count()

@@ -1,7 +1,5 @@
 """The audit log: who did what, when, with the state before and after. The one way entries are written."""
 
-from django.db.models import QuerySet
-
 from images.models import AuditLogEntry, Namespace
 
 
@@ -33,13 +31,3 @@ def audit_record(
         after=after,
         note=note,
     )
-
-
-def audit_list(*, namespace: Namespace | None = None, action_prefix: str = "") -> QuerySet[AuditLogEntry]:
-    """Entries, newest first: all of them, or one namespace's."""
-    entries = AuditLogEntry.objects.select_related("namespace")
-    if namespace is not None:
-        entries = entries.filter(namespace=namespace)
-    if action_prefix:
-        entries = entries.filter(action__startswith=action_prefix)
-    return entries.order_by("-created_at", "-pk")

@@ -23,17 +23,17 @@ import dns.exception
 import dns.resolver
 import requests
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from hub.accounts.models import Membership
 from images.models import Namespace, Repository, VerificationRequest
 from images.services.audit import audit_record
+from images.services.authorization import CURATE, ORGANIZATION_MANAGE, OWNER, authorize
 from images.services.jobs import VERIFICATION_CHECK, job_enqueue
-from images.services.permissions import OWNER, can_manage_organization, namespace_role, user_is_curator
 from images.services.trust import trusted_content_refresh
 
 DNS_PREFIX = "_hub-verification"
@@ -42,23 +42,11 @@ WELL_KNOWN_PATH = "/.well-known/hub-verification.txt"
 _http_url = URLValidator(schemes=["http", "https"])
 
 
-def _curator_required(user) -> None:
-    if not user_is_curator(user):
-        raise PermissionDenied("curators only")
-
-
 def namespace_owners(namespace: Namespace) -> list:
     """The people who own a namespace: its user, or an organization's members with the owner role."""
     if namespace.kind == Namespace.Kind.USER:
         return [namespace.user] if namespace.user_id else []
-    from hub.accounts.models import Membership
-
     return [m.user for m in Membership.objects.filter(organization=namespace, role=OWNER).select_related("user")]
-
-
-def can_view_namespace_audit(user, namespace: Namespace) -> bool:
-    """The audit log of a namespace: its owners, and admins."""
-    return user.is_authenticated and (user.is_superuser or namespace_role(user, namespace) == OWNER)
 
 
 # --- verification: the publisher's side ------------------------------------------------------------
@@ -78,8 +66,12 @@ def verification_instructions(request: VerificationRequest) -> dict:
 @transaction.atomic
 def verification_apply(*, user, namespace: Namespace, website: str, contact_email: str, method: str):
     """An organization's owner applies; the proof is checked by a worker once this commits."""
-    if not can_manage_organization(user, namespace):
-        raise PermissionDenied("only an organization's owners may apply for verification")
+    authorize(
+        user,
+        ORGANIZATION_MANAGE,
+        namespace=namespace,
+        message="only an organization's owners may apply for verification",
+    )
     website = website.strip()
     try:
         _http_url(website)
@@ -186,7 +178,7 @@ def verification_check(*, request_id: int) -> bool:
 
 @transaction.atomic
 def verification_approve(*, curator, request: VerificationRequest, note: str = "", days: int | None = None):
-    _curator_required(curator)
+    authorize(curator, CURATE, message="curators only")
     if request.status != VerificationRequest.Status.PENDING:
         raise ValidationError("only a pending application can be approved")
     now = timezone.now()
@@ -208,7 +200,7 @@ def verification_approve(*, curator, request: VerificationRequest, note: str = "
 
 @transaction.atomic
 def verification_reject(*, curator, request: VerificationRequest, note: str):
-    _curator_required(curator)
+    authorize(curator, CURATE, message="curators only")
     if request.status != VerificationRequest.Status.PENDING:
         raise ValidationError("only a pending application can be rejected")
     if not note.strip():
@@ -231,7 +223,7 @@ def verification_reject(*, curator, request: VerificationRequest, note: str):
 @transaction.atomic
 def verification_revoke(*, curator, namespace: Namespace, note: str = "") -> None:
     """Remove the Verified Publisher badge from every repository of the namespace, now."""
-    _curator_required(curator)
+    authorize(curator, CURATE, message="curators only")
     VerificationRequest.objects.filter(namespace=namespace, status=VerificationRequest.Status.APPROVED).update(
         status=VerificationRequest.Status.REVOKED
     )
@@ -281,7 +273,7 @@ def verification_reminders_send() -> int:
 
 @transaction.atomic
 def official_set(*, curator, repository: Repository, official: bool, note: str = "") -> Repository:
-    _curator_required(curator)
+    authorize(curator, CURATE, message="curators only")
     if repository.is_official == official:
         return repository
     audit_record(
@@ -302,7 +294,7 @@ def official_set(*, curator, repository: Repository, official: bool, note: str =
 
 @transaction.atomic
 def sponsored_grant(*, curator, namespace: Namespace, until: datetime, note: str = "") -> Namespace:
-    _curator_required(curator)
+    authorize(curator, CURATE, message="curators only")
     if until <= timezone.now():
         raise ValidationError({"until": "The end of a grant must be in the future."})
     return _grant_set(
@@ -312,7 +304,7 @@ def sponsored_grant(*, curator, namespace: Namespace, until: datetime, note: str
 
 @transaction.atomic
 def sponsored_revoke(*, curator, namespace: Namespace, note: str = "") -> Namespace:
-    _curator_required(curator)
+    authorize(curator, CURATE, message="curators only")
     return _grant_set(
         curator=curator, namespace=namespace, field="sponsored_until", until=None, action="sponsored.revoke", note=note
     )
@@ -344,26 +336,3 @@ def _iso(value: datetime | None) -> str | None:
 
 
 # --- reads for the curator console ---------------------------------------------------------------
-
-
-def curation_overview(*, expiring_days: int = 30) -> dict:
-    now = timezone.now()
-    soon = now + timedelta(days=expiring_days)
-    return {
-        "queue": list(
-            VerificationRequest.objects.filter(status=VerificationRequest.Status.PENDING)
-            .select_related("namespace", "requested_by")
-            .order_by("created_at")
-        ),
-        "verified": list(Namespace.objects.filter(verified_until__gt=now).order_by("verified_until")),
-        "sponsored": list(Namespace.objects.filter(sponsored_until__gt=now).order_by("sponsored_until")),
-        "official": list(Repository.objects.filter(is_official=True).select_related("namespace").order_by("name")),
-        "expiring": list(
-            Namespace.objects.filter(
-                Q(verified_until__gt=now, verified_until__lte=soon)
-                | Q(sponsored_until__gt=now, sponsored_until__lte=soon)
-            ).order_by("name")
-        ),
-        "now": now,
-        "soon": soon,
-    }

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from images.models import Category, Namespace, Repository
 from images.oci import Image, Index, LayerSpec, image_build, index_build
+from images.services.authorization import SYSTEM
 from images.services.manifests import manifest_put
 from images.services.repositories import repository_ensure
 from images.services.trust import trusted_content_refresh
@@ -236,7 +237,7 @@ def demo_seed(*, stdout=None) -> bool:
     for entry in demo_images():
         namespace_name, name = entry["repository"].split("/", 1)
         with transaction.atomic():
-            repository = repository_ensure(namespace_name=namespace_name, name=name)
+            repository = repository_ensure(actor=SYSTEM, namespace_name=namespace_name, name=name)
             full_name = entry["repository"] if namespace_name != "library" else name
             Repository.objects.filter(pk=repository.pk).update(
                 short_description=entry["description"][:100],

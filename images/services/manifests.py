@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from images.errors import DigestInvalid, ManifestBlobUnknown, ManifestInvalid, ManifestUnknown, TooLarge
 from images.models import Manifest, ManifestBlob, ManifestReference, Namespace, Repository, RepositoryBlob, Tag
+from images.services.authorization import DELETE, authorize
 from images.services.blobs import DIGEST_RE, digest_compute, digest_validate
 from images.services.indexing import manifest_index_enqueue
-from images.services.tags import TAG_RE, tag_set
+from images.services.tags import TAG_RE, tag_delete, tag_set
 from images.services.webhooks import webhooks_on_push
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -223,17 +224,16 @@ def manifest_lookup(*, namespace_name: str, name: str, reference: str):
         return cursor.fetchone()
 
 
-def manifest_delete(*, repository: Repository, reference: str) -> None:
-    """DELETE by digest removes the manifest and its tags; by tag removes only the tag."""
-    if ":" in reference:
-        digest_validate(reference)
-        deleted, _ = Manifest.objects.filter(repository=repository, digest=reference).delete()
-        if not deleted:
-            raise ManifestUnknown(digest=reference)
+def manifest_delete(*, actor, repository: Repository, reference: str) -> None:
+    """DELETE by digest removes the manifest and its tags; by tag removes only the tag (tags.tag_delete)."""
+    if ":" not in reference:
+        tag_delete(actor=actor, repository=repository, tag=reference)
         return
-    deleted, _ = Tag.objects.filter(repository=repository, name=reference).delete()
+    digest_validate(reference)
+    authorize(actor, DELETE, repository=repository, message=f"you may not delete manifests of {repository.full_name}")
+    deleted, _ = Manifest.objects.filter(repository=repository, digest=reference).delete()
     if not deleted:
-        raise ManifestUnknown(tag=reference[:200])
+        raise ManifestUnknown(digest=reference)
 
 
 def referrer_list(*, repository: Repository, digest: str, artifact_type: str | None = None) -> list[dict]:

@@ -12,17 +12,17 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 from images.errors import DomainError
 from images.indexing.fetch import INDEX_MEDIA_TYPES, RegistryClient, UpstreamError, parse_reference
 from images.models import Blob, Mirror, Repository
+from images.services.authorization import ADMINISTER, authorize
 from images.services.blobs import blob_link
 from images.services.jobs import MIRROR_SYNC, job_enqueue
 from images.services.manifests import manifest_put
-from images.services.permissions import PUSH, repository_permissions
 from images.services.repositories import repository_ensure, repository_name_split
 from images.services.uploads import blob_put_monolithic
 from images.storage import blob_storage
@@ -54,11 +54,17 @@ def mirror_create(
     sync_interval_minutes: int = 60,
 ) -> Mirror:
     """Add a mirror of `upstream` (e.g. `registry.example.org/ns/name`) into Hub's `repository`
-    (`namespace/name`). The user must be allowed to push there."""
+    (`namespace/name`). A mirror is a repository setting: the user must administer the repository (for
+    a new one, the namespace), as for webhooks."""
     namespace_name, name = repository_name_split(repository)
     target = Repository.objects.filter(namespace__name=namespace_name, name=name).select_related("namespace").first()
-    if PUSH not in repository_permissions(user, namespace_name, target):
-        raise PermissionDenied(f"you may not push to {repository}")
+    authorize(
+        user,
+        ADMINISTER,
+        repository=target,
+        namespace_name=namespace_name,
+        message=f"you may not add mirrors to {repository}",
+    )
     try:
         reference = parse_reference(upstream)
     except ValueError as exc:
@@ -71,7 +77,7 @@ def mirror_create(
     if reference.tag and tag_filter_kind == Mirror.TagFilter.ALL:
         # `upstream:tag` mirrors just that tag.
         tag_filter_kind, tag_filter = Mirror.TagFilter.GLOB, reference.tag
-    target = target or repository_ensure(namespace_name=namespace_name, name=name)
+    target = target or repository_ensure(actor=user, namespace_name=namespace_name, name=name)
     mirror, _ = Mirror.objects.update_or_create(
         repository=target,
         upstream_registry=reference.registry,

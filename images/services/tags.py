@@ -1,4 +1,4 @@
-"""Tags: movable names for manifests; listing in lexical order with `n`/`last` paging."""
+"""Tags: movable names for manifests; listing in lexical order with `n`/`last` paging; deletion."""
 
 import re
 
@@ -6,7 +6,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Collate
 from django.utils import timezone
 
+from images.errors import ManifestUnknown
 from images.models import Manifest, Repository, Tag
+from images.services.audit import audit_record
+from images.services.authorization import DELETE, authorize
 
 TAG_RE = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$")
 
@@ -39,3 +42,22 @@ def tag_list(*, repository: Repository, n: int | None = None, last: str | None =
         rows = rows.filter(sort_name__gt=last)
     rows = rows.order_by("sort_name").values_list("name", flat=True)
     return list(rows[:n] if n is not None else rows)
+
+
+@transaction.atomic
+def tag_delete(*, actor, repository: Repository, tag: str) -> None:
+    """Remove a tag, from the registry, the API or the console alike; the manifest stays, reachable by
+    digest, until garbage collection. Audited: the log keeps which digest the tag named."""
+    authorize(actor, DELETE, repository=repository, message=f"you may not delete tags of {repository.full_name}")
+    row = Tag.objects.filter(repository=repository, name=tag).select_related("manifest").first()
+    if row is None:
+        raise ManifestUnknown(tag=tag[:200])
+    audit_record(
+        actor=actor,
+        action="tag.delete",
+        target_type="tag",
+        target=f"{repository.full_name}:{tag}",
+        namespace=repository.namespace,
+        before={"digest": row.manifest.digest, "pushed_at": row.pushed_at.isoformat() if row.pushed_at else None},
+    )
+    row.delete()

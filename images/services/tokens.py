@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from images.errors import NameInvalid, TokenInvalid
-from images.services.permissions import ALL_ACTIONS, OrganizationAgent, repository_permissions
+from images.services.authorization import REGISTRY_ACTIONS, OrganizationAgent, registry_actions
 from images.services.repositories import repository_get, repository_name_split
 
 ACCESS_TTL = 900
@@ -55,7 +55,7 @@ def scope_parse(values: list[str]) -> list[Scope]:
                 continue
             wanted = frozenset(a for a in actions.split(",") if a)
             if "*" in wanted:
-                wanted = (wanted - {"*"}) | ALL_ACTIONS
+                wanted = (wanted - {"*"}) | REGISTRY_ACTIONS
             scopes.append(Scope(kind, name, wanted))
     return scopes
 
@@ -73,7 +73,7 @@ def access_grant(*, user, scopes: list[Scope], allowed: frozenset[str]) -> list[
             namespace_name, name = repository_name_split(scope.name)
         except NameInvalid:
             continue
-        permitted = repository_permissions(user, namespace_name, repository_get(namespace_name, name))
+        permitted = registry_actions(user, repository_get(namespace_name, name), namespace_name=namespace_name)
         actions = sorted(scope.actions & permitted & allowed)
         if actions:
             granted.append({"type": "repository", "name": scope.name, "actions": actions})

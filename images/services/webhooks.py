@@ -23,15 +23,15 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from images.models import Manifest, Repository, Tag, Webhook, WebhookDelivery
 from images.services.audit import audit_record
+from images.services.authorization import ADMINISTER, authorize
 from images.services.jobs import WEBHOOK_DELIVERY_ATTEMPT, job_enqueue
-from images.services.permissions import can_admin_repository
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +79,7 @@ def webhook_url_check(url: str) -> str:
 @transaction.atomic
 def webhook_create(*, user, repository: Repository, name: str, url: str, secret: str = "") -> tuple[Webhook, str]:
     """Add a webhook; returns it and its secret (generated when none is given), to be shown once."""
-    if not can_admin_repository(user, repository):
-        raise PermissionDenied(f"you may not manage webhooks of {repository.full_name}")
+    authorize(user, ADMINISTER, repository=repository, message=f"you may not manage webhooks of {repository.full_name}")
     url = webhook_url_check(url)
     secret = secret or secrets.token_urlsafe(32)
     webhook = Webhook.objects.create(
@@ -100,8 +99,7 @@ def webhook_create(*, user, repository: Repository, name: str, url: str, secret:
 @transaction.atomic
 def webhook_delete(*, user, webhook: Webhook) -> None:
     repository = webhook.repository
-    if not can_admin_repository(user, repository):
-        raise PermissionDenied(f"you may not manage webhooks of {repository.full_name}")
+    authorize(user, ADMINISTER, repository=repository, message=f"you may not manage webhooks of {repository.full_name}")
     audit_record(
         actor=user,
         action="webhook.delete",
@@ -202,8 +200,7 @@ def webhooks_push_deliver(*, repository_id: int, tag: str, manifest_id: int, pus
 def webhook_test(*, user, webhook: Webhook) -> WebhookDelivery:
     """Send a push payload for the most recently pushed tag (or `latest` when there is none)."""
     repository = webhook.repository
-    if not can_admin_repository(user, repository):
-        raise PermissionDenied(f"you may not manage webhooks of {repository.full_name}")
+    authorize(user, ADMINISTER, repository=repository, message=f"you may not manage webhooks of {repository.full_name}")
     tag = Tag.objects.filter(repository=repository).select_related("manifest").order_by("-pushed_at").first()
     [delivery] = _deliveries_create(
         webhooks=[webhook],

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from images.services.permissions import can_edit_listing
+from images.services.authorization import EDIT_LISTING, may
 
 register = template.Library()
 
@@ -11,7 +11,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def console_link(context, repository) -> str:
     request = context.get("request")
-    if request is None or not request.user.is_authenticated or not can_edit_listing(request.user, repository):
+    if (
+        request is None
+        or not request.user.is_authenticated
+        or not may(request.user, EDIT_LISTING, repository=repository)
+    ):
         return ""
     return format_html(
         '<a class="button" href="/console/r/{}/{}/-/settings">Manage repository</a>',

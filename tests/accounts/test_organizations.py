@@ -10,7 +10,7 @@ from django.utils import timezone
 from hub.accounts.models import OrganizationAccessToken
 from hub.accounts.services import membership_set, org_token_create, org_token_revoke, team_create
 from images.models import Namespace, Repository
-from images.services.permissions import namespace_role, repository_permissions
+from images.services.authorization import namespace_role, registry_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_teams_and_their_repository_permissions(client, alice, bob, acme):
         "/orgs/acme/teams/devs", {"action": "permission", "repository": "app", "permission": "write"}
     )
     assert response.status_code == 302
-    assert repository_permissions(bob, "acme", repo) == {"pull", "push"}
+    assert registry_actions(bob, repo, namespace_name="acme") == {"pull", "push"}
     html = client.get("/orgs/acme/teams/devs").content.decode()
     assert "bob" in html and "acme/app" in html and "Write" in html
     response = client.post(
@@ -81,7 +81,7 @@ def test_teams_and_their_repository_permissions(client, alice, bob, acme):
     )
     assert response.status_code == 400
     client.post("/orgs/acme/teams/devs", {"action": "permission", "repository": "app", "permission": "none"})
-    assert repository_permissions(bob, "acme", repo) == {"pull"}
+    assert registry_actions(bob, repo, namespace_name="acme") == {"pull"}
     assert client.post("/orgs/acme/teams/devs", {"action": "delete"}).status_code == 302
     assert not acme.teams.exists()
 

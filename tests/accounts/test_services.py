@@ -17,7 +17,7 @@ from hub.accounts.services import (
     user_create,
 )
 from images.models import Namespace, Repository
-from images.services.permissions import namespace_role, repository_permissions
+from images.services.authorization import namespace_role, registry_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_reserved_names_refused_for_organizations(alice, name):
 
 
 def test_reserved_names_include_the_hub_api_paths():
-    from images.services.catalogue import RESERVED_NAMESPACE_NAMES
+    from images.services.repositories import RESERVED_NAMESPACE_NAMES
 
     assert RESERVED_NAMESPACE_NAMES <= account_reserved_names()
 
@@ -117,15 +117,15 @@ def test_team_permissions_add_to_the_role_on_one_repository(acme, bob):
     membership_set(organization=acme, user=bob, role="member")
     team = team_create(organization=acme, name="devs")
     team_member_add(team=team, user=bob)
-    assert repository_permissions(bob, "acme", app) == {"pull"}
+    assert registry_actions(bob, app, namespace_name="acme") == {"pull"}
     team_permission_set(team=team, repository=app, permission="write")
-    assert repository_permissions(bob, "acme", app) == {"pull", "push"}
+    assert registry_actions(bob, app, namespace_name="acme") == {"pull", "push"}
     team_permission_set(team=team, repository=app, permission="admin")
-    assert repository_permissions(bob, "acme", app) == {"pull", "push", "delete"}
-    assert repository_permissions(bob, "acme", other) == {"pull"}
+    assert registry_actions(bob, app, namespace_name="acme") == {"pull", "push", "delete"}
+    assert registry_actions(bob, other, namespace_name="acme") == {"pull"}
     assert TeamRepositoryPermission.objects.count() == 1
     team_permission_set(team=team, repository=app, permission=None)
-    assert repository_permissions(bob, "acme", app) == {"pull"}
+    assert registry_actions(bob, app, namespace_name="acme") == {"pull"}
     with pytest.raises(ValidationError):
         team_permission_set(team=team, repository=app, permission="superuser")
 
@@ -140,7 +140,7 @@ def test_team_permissions_are_on_the_organizations_own_repositories(alice, acme)
 def test_curators_group_exists_and_grants_no_repository_rights(acme, bob):
     private = Repository.objects.create(namespace=acme, name="app", is_private=True)
     bob.groups.add(Group.objects.get(name="curators"))
-    assert repository_permissions(bob, "acme", private) == set()
+    assert registry_actions(bob, private, namespace_name="acme") == set()
 
 
 def test_inactive_users_get_nothing(acme, bob):
@@ -148,7 +148,7 @@ def test_inactive_users_get_nothing(acme, bob):
     membership_set(organization=acme, user=bob, role="owner")
     bob.is_active = False
     bob.save()
-    assert repository_permissions(bob, "acme", private) == set()
+    assert registry_actions(bob, private, namespace_name="acme") == set()
     assert namespace_role(bob, acme) is None
 
 

@@ -13,7 +13,7 @@ def app(alice):
 
 
 def test_add_a_mirror_then_list_and_sync_it(api, alice, app):
-    token = pat(alice, "read-write")
+    token = pat(alice, "read-write-delete")
     created = api.post(
         URL,
         {"upstream": "registry.example.org/team/app", "tag_filter_kind": "glob", "tag_filter": "1.*",
@@ -35,7 +35,7 @@ def test_add_a_mirror_then_list_and_sync_it(api, alice, app):
 
 
 def test_bad_input_is_a_400_with_the_reason(api, alice, app):
-    token = pat(alice, "read-write")
+    token = pat(alice, "read-write-delete")
     bad_regex = api.post(
         URL, {"upstream": "r.example.org/a/b", "tag_filter_kind": "regex", "tag_filter": "("}, **bearer(token)
     )
@@ -45,7 +45,7 @@ def test_bad_input_is_a_400_with_the_reason(api, alice, app):
     assert not Mirror.objects.exists()
 
 
-def test_only_those_who_may_push_see_or_add_mirrors(api, alice, bob, app):
+def test_only_those_who_administer_the_repository_see_or_add_mirrors(api, alice, bob, app):
     assert api.get(URL).status_code == 401
     assert api.get(URL, **bearer(pat(bob, "read-write"))).status_code == 403
     assert api.get(URL, **bearer(pat(alice, "read"))).status_code == 403

@@ -8,7 +8,7 @@ from PIL import Image
 
 from images.models import AuditLogEntry, Mirror, Repository, Tag
 from images.services.demo import image_push
-from images.services.listings import repository_create
+from images.services.repositories import repository_create
 from tests.helpers.images import debian_image
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_nobody_creates_in_someone_elses_namespace(client, alice, bob):
 
 
 def test_edit_a_repository_created_by_a_push(signed_in, alice):
-    repository = repository_create(user=alice, namespace=alice.namespace, name="api")
+    repository = repository_create(actor=alice, namespace=alice.namespace, name="api")
     image_push(repository=repository, image=debian_image(marker="edit"), tag="1.0", pushed_by=alice)
     url = "/console/r/alice/api/-/settings"
     assert signed_in.get(url).status_code == 200
@@ -126,7 +126,7 @@ def test_console_forms_need_the_csrf_token(alice):
 
 
 def test_logo_is_validated_and_resized(signed_in, alice, client):
-    repository = repository_create(user=alice, namespace=alice.namespace, name="logo")
+    repository = repository_create(actor=alice, namespace=alice.namespace, name="logo")
     url = "/console/r/alice/logo/-/logo"
     response = signed_in.post(url, {"logo": upload("big.jpg", png(1024, 512, "JPEG"))})
     assert response.status_code == 302
@@ -146,7 +146,7 @@ def test_logo_is_validated_and_resized(signed_in, alice, client):
 
 
 def test_archive_is_recorded(signed_in, alice):
-    repository = repository_create(user=alice, namespace=alice.namespace, name="old")
+    repository = repository_create(actor=alice, namespace=alice.namespace, name="old")
     assert signed_in.post("/console/r/alice/old/-/archive", {"archived": "1"}).status_code == 302
     repository.refresh_from_db()
     assert repository.archived
@@ -155,7 +155,7 @@ def test_archive_is_recorded(signed_in, alice):
 
 
 def test_delete_a_tag_with_confirmation(signed_in, alice):
-    repository = repository_create(user=alice, namespace=alice.namespace, name="tags")
+    repository = repository_create(actor=alice, namespace=alice.namespace, name="tags")
     manifest = image_push(repository=repository, image=debian_image(marker="t"), tag="1.0", pushed_by=alice)
     image_push(repository=repository, image=debian_image(marker="t"), tag="latest", pushed_by=alice)
     url = "/console/r/alice/tags/-/tags/1.0/delete"
@@ -168,7 +168,7 @@ def test_delete_a_tag_with_confirmation(signed_in, alice):
 
 
 def test_delete_a_repository_with_confirmation(signed_in, alice):
-    repository = repository_create(user=alice, namespace=alice.namespace, name="gone")
+    repository = repository_create(actor=alice, namespace=alice.namespace, name="gone")
     manifest = image_push(repository=repository, image=debian_image(marker="g"), tag="v1", pushed_by=alice)
     url = "/console/r/alice/gone/-/delete"
     assert "1 tag" in signed_in.get(url).content.decode()
@@ -181,8 +181,8 @@ def test_delete_a_repository_with_confirmation(signed_in, alice):
 
 
 def test_people_without_rights_get_nothing(client, alice, bob):
-    repository_create(user=alice, namespace=alice.namespace, name="public")
-    repository_create(user=alice, namespace=alice.namespace, name="secret", is_private=True)
+    repository_create(actor=alice, namespace=alice.namespace, name="public")
+    repository_create(actor=alice, namespace=alice.namespace, name="secret", is_private=True)
     client.force_login(bob)
     assert client.get("/console/r/alice/public/-/settings").status_code == 403
     assert client.post("/console/r/alice/public/-/delete", {"confirm": "alice/public"}).status_code == 403
@@ -211,8 +211,8 @@ def test_organization_roles_in_the_console(client, alice, bob, acme):
 
 
 def test_audit_pages_show_a_namespace_to_its_owners_and_everything_to_admins(client, alice, bob, admin):
-    repository_create(user=alice, namespace=alice.namespace, name="a")
-    repository_create(user=bob, namespace=bob.namespace, name="b")
+    repository_create(actor=alice, namespace=alice.namespace, name="a")
+    repository_create(actor=bob, namespace=bob.namespace, name="b")
     client.force_login(alice)
     page = client.get("/console/audit/alice").content.decode()
     assert "alice/a" in page and "bob/b" not in page
@@ -224,7 +224,7 @@ def test_audit_pages_show_a_namespace_to_its_owners_and_everything_to_admins(cli
 
 
 def test_add_a_mirror_and_sync_it_now(signed_in, alice):
-    repository_create(user=alice, namespace=alice.namespace, name="mirrored")
+    repository_create(actor=alice, namespace=alice.namespace, name="mirrored")
     url = "/console/r/alice/mirrored/-/mirrors"
     response = signed_in.post(
         url,
@@ -255,7 +255,7 @@ def test_add_a_mirror_and_sync_it_now(signed_in, alice):
 
 
 def test_the_repository_page_links_to_the_console_for_its_editors(client, alice, bob):
-    repository_create(user=alice, namespace=alice.namespace, name="linked")
+    repository_create(actor=alice, namespace=alice.namespace, name="linked")
     client.force_login(alice)
     assert b'href="/console/r/alice/linked/-/settings"' in client.get("/r/alice/linked").content
     client.force_login(bob)

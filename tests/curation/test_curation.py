@@ -21,7 +21,7 @@ from images.services.curation import (
     verification_reject,
     verification_reminders_send,
 )
-from images.services.listings import repository_create
+from images.services.repositories import repository_create
 from images.tasks import trusted_content_refresh_task
 from tests.helpers.integration import free_port
 
@@ -99,8 +99,8 @@ def test_only_an_organizations_owner_applies(alice, bob, acme):
 def test_apply_check_approve_and_the_badge_appears_everywhere(
     client, alice, carol, acme, dns_server, eager, django_capture_on_commit_callbacks
 ):
-    repository_create(user=alice, namespace=acme, name="tool", short_description="The acme tool")
-    repository_create(user=alice, namespace=acme, name="cli")
+    repository_create(actor=alice, namespace=acme, name="tool", short_description="The acme tool")
+    repository_create(actor=alice, namespace=acme, name="cli")
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -198,7 +198,7 @@ def test_reminders_go_to_the_owners_once_before_expiry(alice, carol, acme):
 
 
 def test_expired_grants_lose_their_badge_on_the_next_refresh(alice, carol, acme):
-    repository_create(user=alice, namespace=acme, name="tool")
+    repository_create(actor=alice, namespace=acme, name="tool")
     sponsored_grant(curator=carol, namespace=acme, until=timezone.now() + timedelta(days=30))
     assert Repository.objects.get(name="tool").trusted_content == "sponsored"
     Namespace.objects.filter(pk=acme.pk).update(sponsored_until=timezone.now() - timedelta(minutes=1))
@@ -207,7 +207,7 @@ def test_expired_grants_lose_their_badge_on_the_next_refresh(alice, carol, acme)
 
 
 def test_sponsored_and_official_from_the_curator_console(client, alice, carol, acme):
-    repository_create(user=alice, namespace=acme, name="tool")
+    repository_create(actor=alice, namespace=acme, name="tool")
     client.force_login(carol)
     until = (timezone.now() + timedelta(days=90)).date().isoformat()
     assert client.post("/curation/sponsored", {"namespace": "acme", "until": until, "note": "OSS"}).status_code == 302
@@ -231,7 +231,7 @@ def test_sponsored_and_official_from_the_curator_console(client, alice, carol, a
 def test_official_images_in_library_are_named_by_name_alone(client, admin, carol):
     from tests.search.catalogue import namespace
 
-    repository = repository_create(user=admin, namespace=namespace("library"), name="nginx")
+    repository = repository_create(actor=admin, namespace=namespace("library"), name="nginx")
     official_set(curator=carol, repository=repository, official=False)
     assert Repository.objects.get(pk=repository.pk).trusted_content == ""
     client.force_login(carol)

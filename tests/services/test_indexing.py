@@ -11,6 +11,7 @@ from django.utils import timezone
 from images.models import Finding, Layer, Manifest, Namespace, Package
 from images.models.content import IndexStatus
 from images.oci import LayerSpec, image_build, index_build
+from images.services.authorization import SYSTEM
 from images.services.demo import dist_info_layer, image_push
 from images.services.indexing import manifest_index, manifest_index_claim, manifest_index_enqueue
 from images.services.repositories import repository_ensure
@@ -48,7 +49,7 @@ affected:
 @pytest.fixture
 def repository():
     Namespace.objects.create(name="acme", kind=Namespace.Kind.ORGANIZATION)
-    return repository_ensure(namespace_name="acme", name="app")
+    return repository_ensure(actor=SYSTEM, namespace_name="acme", name="app")
 
 
 def app_image(jinja="2.10"):

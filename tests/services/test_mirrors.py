@@ -108,7 +108,7 @@ def test_an_unknown_upstream_repository_fails_with_the_reason(tmp_path):
 
 
 @pytest.mark.django_db
-def test_only_those_who_may_push_add_mirrors():
+def test_only_those_who_administer_the_repository_add_mirrors():
     alice = user_create(username="alice", password="pw-alice-123456")
     bob = user_create(username="bob", password="pw-bob-12345678")
     with pytest.raises(PermissionDenied):

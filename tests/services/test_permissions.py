@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from hub.accounts.services import user_create
 from images.models import Namespace, Repository
-from images.services.permissions import repository_permissions, repository_readable_filter
+from images.services.authorization import readable_filter, registry_actions
 
 
 @pytest.fixture
@@ -14,26 +14,26 @@ def repository(alice):
 
 
 def test_owner_anonymous_other(alice, bob, repository):
-    assert repository_permissions(alice, "alice", repository) == {"pull", "push", "delete"}
-    assert repository_permissions(alice, "alice", None) == {"pull", "push", "delete"}
-    assert repository_permissions(bob, "alice", repository) == {"pull"}
-    assert repository_permissions(None, "alice", repository) == {"pull"}
-    assert repository_permissions(AnonymousUser(), "alice", repository) == {"pull"}
-    assert repository_permissions(bob, "alice", None) == set()
-    assert repository_permissions(bob, "nobody", None) == set()
+    assert registry_actions(alice, repository, namespace_name="alice") == {"pull", "push", "delete"}
+    assert registry_actions(alice, None, namespace_name="alice") == {"pull", "push", "delete"}
+    assert registry_actions(bob, repository, namespace_name="alice") == {"pull"}
+    assert registry_actions(None, repository, namespace_name="alice") == {"pull"}
+    assert registry_actions(AnonymousUser(), repository, namespace_name="alice") == {"pull"}
+    assert registry_actions(bob, None, namespace_name="alice") == set()
+    assert registry_actions(bob, None, namespace_name="nobody") == set()
 
 
 def test_private_repository(alice, bob, repository):
     repository.is_private = True
     repository.save()
-    assert repository_permissions(bob, "alice", repository) == set()
-    assert repository_permissions(None, "alice", repository) == set()
-    assert list(Repository.objects.filter(repository_readable_filter(bob))) == []
-    assert list(Repository.objects.filter(repository_readable_filter(alice))) == [repository]
+    assert registry_actions(bob, repository, namespace_name="alice") == set()
+    assert registry_actions(None, repository, namespace_name="alice") == set()
+    assert list(Repository.objects.filter(readable_filter(bob))) == []
+    assert list(Repository.objects.filter(readable_filter(alice))) == [repository]
 
 
 def test_superuser_and_inactive(alice, repository, db):
     root = user_create(username="root", password="x", is_superuser=True)
-    assert repository_permissions(root, "alice", None) == {"pull", "push", "delete"}
+    assert registry_actions(root, None, namespace_name="alice") == {"pull", "push", "delete"}
     alice.is_active = False
-    assert repository_permissions(alice, "alice", repository) == {"pull"}
+    assert registry_actions(alice, repository, namespace_name="alice") == {"pull"}

@@ -3,6 +3,7 @@ import pytest
 from images.models import Namespace
 from images.models.catalogue import RepositoryPlatform
 from images.oci import LayerSpec, image_build
+from images.services.authorization import SYSTEM
 from images.services.demo import dist_info_layer, image_push
 from images.services.indexing import manifest_index
 from images.services.repositories import repository_ensure
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 @pytest.fixture
 def indexed():
     Namespace.objects.create(name="acme", kind=Namespace.Kind.ORGANIZATION)
-    repository = repository_ensure(namespace_name="acme", name="app")
+    repository = repository_ensure(actor=SYSTEM, namespace_name="acme", name="app")
     image = image_build(
         [LayerSpec(dist_info_layer({"Jinja2": "2.10"}, "usr/lib/python3/site-packages"), "RUN pip install")],
         architecture="arm64",

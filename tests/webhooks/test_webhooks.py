@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from images.models import AuditLogEntry, Webhook, WebhookDelivery
 from images.services.demo import image_push
-from images.services.listings import repository_create
+from images.services.repositories import repository_create
 from images.services.webhooks import (
     SIGNATURE_HEADER,
     retry_delay,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def repository(alice):
     return repository_create(
-        user=alice, namespace=alice.namespace, name="app", short_description="An app", full_description="# App"
+        actor=alice, namespace=alice.namespace, name="app", short_description="An app", full_description="# App"
     )
 
 

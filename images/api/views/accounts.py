@@ -29,7 +29,7 @@ from images.api.serializers.repositories import RepositorySerializer
 from images.api.views.base import PUSH, ApiView, repository_for
 from images.api.views.repositories import repository_data
 from images.models import Repository, Star
-from images.services.permissions import repository_readable_filter
+from images.services.authorization import readable_filter
 from images.services.stars import star_create, star_delete
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -100,7 +100,7 @@ class UserStarredView(ApiView):
     def get(self, request, username: str):
         user = _user_or_404(username)
         repositories = (
-            Repository.objects.filter(repository_readable_filter(request.user), stars__user=user)
+            Repository.objects.filter(readable_filter(request.user), stars__user=user)
             .select_related("namespace")
             .prefetch_related("categories")
             .order_by("-stars__created_at", "id")

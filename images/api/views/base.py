@@ -11,10 +11,10 @@ from images.api.auth import AUTHENTICATION_CLASSES, credential_of
 from images.api.errors import api_exception_handler
 from images.api.throttling import HubRateThrottle
 from images.models import Repository
-from images.services.permissions import DELETE, PULL, PUSH, repository_permissions
+from images.services.authorization import ADMINISTER, DELETE, EDIT_LISTING, PULL, PUSH, SCOPE_NEEDS, repository_actions
 from images.services.repositories import repository_get
 
-__all__ = ["DELETE", "PULL", "PUSH", "ApiView", "repository_for", "require_write"]
+__all__ = ["ADMINISTER", "DELETE", "EDIT_LISTING", "PULL", "PUSH", "ApiView", "repository_for", "require_write"]
 
 
 class JsonOnly(DefaultContentNegotiation):
@@ -26,7 +26,7 @@ class JsonOnly(DefaultContentNegotiation):
 
 class ApiView(APIView):
     authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [AllowAny]  # each handler asks images.services.permissions itself
+    permission_classes = [AllowAny]  # each handler asks images.services.authorization itself
     throttle_classes = [HubRateThrottle]
     renderer_classes = [renderers.JSONRenderer]
     content_negotiation_class = JsonOnly
@@ -47,23 +47,24 @@ class ApiView(APIView):
         return f"{settings.PUBLIC_URL}{path}"
 
 
-def require_write(request, action: str, permitted: set[str]) -> None:
-    """The caller may take `action`: signed in, allowed by the permission rules and by the credential's scope."""
+def require_write(request, action: str, permitted: frozenset[str]) -> None:
+    """The caller may take `action`: signed in, allowed by the rules (`permitted`, from
+    images.services.authorization) and by the credential's scope (SCOPE_NEEDS says which it needs)."""
     credential = credential_of(request)
     if credential is None:
         raise exceptions.NotAuthenticated("sign in, or send a token: Authorization: Bearer <token>")
     if action not in permitted:
-        raise exceptions.PermissionDenied(f"you may not {action} this repository")
-    if action not in credential.allowed:
-        raise exceptions.PermissionDenied(f"this token's scope does not allow {action}")
+        raise exceptions.PermissionDenied(f"you may not do this to this repository ({action})")
+    if SCOPE_NEEDS[action] not in credential.allowed:
+        raise exceptions.PermissionDenied(f"this token's scope does not allow {SCOPE_NEEDS[action]}")
 
 
-def repository_for(request, namespace: str, name: str, action: str = PULL) -> tuple[Repository, set[str]]:
+def repository_for(request, namespace: str, name: str, action: str = PULL) -> tuple[Repository, frozenset[str]]:
     """The repository and what the caller may do with it; 404 when they may not even read it (so a
     private repository and a missing one look alike), 401/403 when they may read but not `action`."""
     repository = repository_get(namespace, name)
-    permitted = repository_permissions(request.user, namespace, repository)
-    if repository is None or PULL not in permitted:
+    permitted = repository_actions(request.user, repository) if repository is not None else frozenset()
+    if PULL not in permitted:
         raise exceptions.NotFound(f"repository {namespace}/{name} not found")
     if action != PULL:
         require_write(request, action, permitted)

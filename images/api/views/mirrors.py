@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from images.api.serializers.common import ErrorSerializer
 from images.api.serializers.hooks import MirrorCreateSerializer, MirrorSerializer
-from images.api.views.base import PUSH, ApiView, repository_for
+from images.api.views.base import ADMINISTER, ApiView, repository_for
 from images.models import Mirror
 from images.services.mirrors import mirror_create, mirror_enqueue
 
@@ -40,7 +40,7 @@ class MirrorListView(ApiView):
         tags=["mirrors"],
     )
     def get(self, request, namespace: str, name: str):
-        repository, _ = repository_for(request, namespace, name, PUSH)
+        repository, _ = repository_for(request, namespace, name, ADMINISTER)
         return Response(MirrorSerializer([mirror_data(m) for m in repository.mirrors.order_by("pk")], many=True).data)
 
     @extend_schema(
@@ -51,7 +51,7 @@ class MirrorListView(ApiView):
         tags=["mirrors"],
     )
     def post(self, request, namespace: str, name: str):
-        repository_for(request, namespace, name, PUSH)
+        repository_for(request, namespace, name, ADMINISTER)
         form = MirrorCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
@@ -74,7 +74,7 @@ class MirrorSyncView(ApiView):
         tags=["mirrors"],
     )
     def post(self, request, namespace: str, name: str, mirror_id: str):
-        repository, _ = repository_for(request, namespace, name, PUSH)
+        repository, _ = repository_for(request, namespace, name, ADMINISTER)
         # Matched as text so a malformed id is this endpoint's 404, not another route's 405.
         mirror = repository.mirrors.filter(pk=int(mirror_id)).first() if mirror_id.isdigit() else None
         if mirror is None:

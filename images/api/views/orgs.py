@@ -3,7 +3,7 @@ their members and per-repository permissions.
 
 Everything here is for the organization's own people, as in the console: a signed-in caller who is not a
 member gets 404 (an organization's member list is not public), members may read, and only owners
-(images.services.permissions.can_manage_organization) change anything — with a credential that allows
+(images.services.authorization, ORGANIZATION_MANAGE) change anything — with a credential that allows
 `delete` (a repo:admin token, a password or a session), the scope repository settings need too.
 """
 
@@ -41,7 +41,7 @@ from images.api.serializers.orgs import (
 )
 from images.api.views.base import DELETE, ApiView
 from images.models import Namespace, Repository
-from images.services.permissions import can_manage_organization, namespace_role
+from images.services.authorization import ORGANIZATION_MANAGE, may, namespace_role
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 READ_ERRORS = {401: ErrorSerializer, 404: ErrorSerializer}
@@ -60,7 +60,7 @@ def _organization(request, org: str, *, manage: bool = False) -> Namespace:
     if organization is None or namespace_role(request.user, organization) is None:
         raise exceptions.NotFound(f"organization {org[:100]} not found")
     if manage:
-        if not can_manage_organization(request.user, organization):
+        if not may(request.user, ORGANIZATION_MANAGE, namespace=organization):
             raise exceptions.PermissionDenied("only the organization's owners may change its members and teams")
         if DELETE not in credential.allowed:
             raise exceptions.PermissionDenied("this token's scope does not allow managing an organization (repo:admin)")

@@ -13,13 +13,17 @@ from images.api.serializers.repositories import (
     RepositorySerializer,
     RepositoryWriteSerializer,
 )
-from images.api.views.base import DELETE, PULL, PUSH, ApiView, repository_for, require_write
-from images.models import Manifest, Namespace, Repository
+from images.api.views.base import ADMINISTER, DELETE, EDIT_LISTING, PULL, PUSH, ApiView, repository_for, require_write
+from images.models import Namespace, Repository
 from images.models.catalogue import TrustedContent
-from images.selectors.repositories import repository_is_starred
-from images.services.catalogue import repository_create, repository_update
-from images.services.listings import repository_delete
-from images.services.permissions import repository_permissions, repository_readable_filter
+from images.selectors.repositories import (
+    namespace_get,
+    namespace_repository_list,
+    repository_is_starred,
+    repository_media_types,
+)
+from images.services.authorization import repository_actions
+from images.services.repositories import repository_create, repository_delete, repository_update
 
 BADGES = {
     TrustedContent.OFFICIAL: "official",
@@ -63,9 +67,7 @@ def repository_data(repository: Repository) -> dict:
 
 
 def repository_detail_data(request, repository: Repository, permitted: set[str]) -> dict:
-    media_types = sorted(
-        set(Manifest.objects.filter(repository=repository).values_list("media_type", flat=True).distinct())
-    )
+    media_types = repository_media_types(repository=repository)
     data = repository_data(repository)
     data.update(
         {
@@ -81,7 +83,7 @@ def repository_detail_data(request, repository: Repository, permitted: set[str])
 
 
 def _namespace_or_404(name: str) -> Namespace:
-    namespace = Namespace.objects.filter(name=name).first()
+    namespace = namespace_get(name=name)
     if namespace is None:
         raise exceptions.NotFound(f"namespace {name} not found")
     return namespace
@@ -98,19 +100,18 @@ def _create(request, namespace_name: str | None) -> Response:
         raise exceptions.ValidationError({"name": ["required"]})
     if values.get("namespace") and values["namespace"] != namespace_name:
         raise exceptions.ValidationError({"namespace": ["does not match the namespace in the path"]})
-    permitted = repository_permissions(request.user, namespace_name, None)
-    require_write(request, PUSH, permitted)
+    require_write(request, PUSH, repository_actions(request.user, None, namespace_name=namespace_name))
     namespace = _namespace_or_404(namespace_name)
     repository = repository_create(
+        actor=request.user,
         namespace=namespace,
         name=values["name"],
         short_description=values.get("description", ""),
         full_description=values.get("full_description", ""),
         is_private=values.get("is_private", False),
         categories=values.get("categories"),
-        created_by=request.user,
     )
-    permitted = repository_permissions(request.user, namespace.name, repository)
+    permitted = repository_actions(request.user, repository)
     data = RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data
     return Response(data, status=status.HTTP_201_CREATED)
 
@@ -144,12 +145,7 @@ class RepositoryListView(ApiView):
         ordering = request.query_params.get("ordering", "-last_updated")
         if ordering not in ORDERINGS:
             raise exceptions.ValidationError({"ordering": [f"one of {', '.join(sorted(ORDERINGS))}"]})
-        repositories = (
-            Repository.objects.filter(repository_readable_filter(request.user), namespace=ns)
-            .select_related("namespace")
-            .prefetch_related("categories")
-            .order_by(*ORDERINGS[ordering], "id")
-        )
+        repositories = namespace_repository_list(user=request.user, namespace=ns, order=ORDERINGS[ordering])
         paginator = HubPagination()
         page = paginator.paginate_queryset(repositories, request, view=self)
         return paginator.get_paginated_response(
@@ -185,7 +181,7 @@ class RepositoryDetailView(ApiView):
         tags=["repositories"],
     )
     def patch(self, request, namespace: str, name: str):
-        repository, permitted = repository_for(request, namespace, name, PUSH)
+        repository, permitted = repository_for(request, namespace, name, EDIT_LISTING)
         body = RepositoryWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
@@ -194,10 +190,10 @@ class RepositoryDetailView(ApiView):
                 raise exceptions.ValidationError({key: ["a repository cannot be renamed or moved"]})
         if values.get("is_private") is not None and values["is_private"] != repository.is_private:
             # Visibility is a repository setting: editors and write teams may not publish a private one.
-            require_write(request, DELETE, permitted)
+            require_write(request, ADMINISTER, permitted)
         repository_update(
+            actor=request.user,
             repository=repository,
-            updated_by=request.user,
             short_description=values.get("description"),
             full_description=values.get("full_description"),
             is_private=values.get("is_private"),
@@ -214,7 +210,7 @@ class RepositoryDetailView(ApiView):
         tags=["repositories"],
     )
     def delete(self, request, namespace: str, name: str):
-        repository, _ = repository_for(request, namespace, name, DELETE)
-        repository_delete(user=request.user, repository=repository)
+        repository, _ = repository_for(request, namespace, name, ADMINISTER)
+        repository_delete(actor=request.user, repository=repository)
         # Docker Hub answers 202: the storage is reclaimed later (here: by garbage collection).
         return Response(status=status.HTTP_202_ACCEPTED)

@@ -14,8 +14,7 @@ from images.api.views.base import DELETE, ApiView, repository_for
 from images.errors import ManifestUnknown
 from images.models import Layer, Manifest, ManifestReference, Repository, Tag
 from images.selectors.tags import natural_key
-from images.services.manifests import manifest_delete
-from images.services.tags import TAG_RE, byte_order
+from images.services.tags import TAG_RE, byte_order, tag_delete
 
 ORDERINGS = ("-last_updated", "last_updated", "name", "-name", "version", "-version")
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -172,7 +171,7 @@ class TagDetailView(ApiView):
         repository, _ = repository_for(request, namespace, name, DELETE)
         tag_or_404(repository, tag)
         try:
-            manifest_delete(repository=repository, reference=tag)
+            tag_delete(actor=request.user, repository=repository, tag=tag)
         except ManifestUnknown:
             raise exceptions.NotFound(f"tag {tag} not found") from None
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,6 @@
 """Webhooks of a repository: list, add, show, delete, send a test delivery, and each one's delivery history.
 
-The console's rule (images.services.permissions.can_admin_repository): owners and admin teams, and the
+The console's rule (images.services.authorization, ADMINISTER): owners and admin teams, and the
 credential must allow `delete` (a repo:admin token). Those who may not read the repository get 404, as
 for every repository endpoint. A webhook's secret is in the answer to its creation and nowhere else.
 """
@@ -18,7 +18,7 @@ from images.api.serializers.hooks import (
     WebhookDeliverySerializer,
     WebhookSerializer,
 )
-from images.api.views.base import DELETE, ApiView, repository_for
+from images.api.views.base import ADMINISTER, ApiView, repository_for
 from images.models import Repository, Webhook, WebhookDelivery
 from images.services.webhooks import webhook_create, webhook_delete, webhook_test
 
@@ -57,7 +57,7 @@ def delivery_data(delivery: WebhookDelivery) -> dict:
 
 
 def _administered(request, namespace: str, name: str) -> Repository:
-    repository, _ = repository_for(request, namespace, name, DELETE)
+    repository, _ = repository_for(request, namespace, name, ADMINISTER)
     return repository
 
 

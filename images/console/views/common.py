@@ -3,12 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from images.models import Repository
-from images.selectors.repositories import repository_get
-from images.services.permissions import (
-    can_admin_repository,
-    can_edit_listing,
-)
+from images.models import Namespace, Repository
+from images.selectors.repositories import namespace_get, repository_get
+from images.services.authorization import ADMINISTER, EDIT_LISTING, may
 
 AUDIT_PAGE_SIZE = 50
 
@@ -19,17 +16,23 @@ def console_repository(request, namespace: str, name: str, *, admin: bool = Fals
     repository = repository_get(user=request.user, namespace=namespace, name=name)
     if repository is None:
         raise Http404("No such repository")
-    allowed = can_admin_repository(request.user, repository) if admin else can_edit_listing(request.user, repository)
-    if not allowed:
+    if not may(request.user, ADMINISTER if admin else EDIT_LISTING, repository=repository):
         raise PermissionDenied("You may not change this repository.")
     return repository
+
+
+def namespace_or_404(name: str) -> Namespace:
+    namespace = namespace_get(name=name)
+    if namespace is None:
+        raise Http404("No such namespace")
+    return namespace
 
 
 def page_context(request, repository: Repository, tab: str, **extra) -> dict:
     return {
         "repo": repository,
         "tab": tab,
-        "can_admin": can_admin_repository(request.user, repository),
+        "can_admin": may(request.user, ADMINISTER, repository=repository),
         **extra,
     }
 

@@ -4,25 +4,26 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from images.console import forms
-from images.models import Namespace, Repository, VerificationRequest
+from images.console.views.common import namespace_or_404
+from images.errors import NameInvalid
+from images.selectors.curation import audit_list, curation_overview, verification_request_get
+from images.selectors.repositories import namespace_get
 from images.services import curation
-from images.services.audit import audit_list
-from images.services.permissions import (
-    user_is_curator,
-)
-from images.services.repositories import repository_name_split
+from images.services.authorization import CURATE, may
+from images.services.repositories import repository_get, repository_name_split
 
 
 def curator_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(f"/login/?next={request.path}")
-        if not user_is_curator(request.user):
+        if not may(request.user, CURATE):
             raise PermissionDenied("Curators only.")
         return view(request, *args, **kwargs)
 
@@ -34,7 +35,7 @@ def curator_required(view):
 @curator_required
 @require_GET
 def curation_home(request):
-    context = curation.curation_overview()
+    context = curation_overview()
     context.update({"sponsored_form": forms.SponsoredForm(), "official_form": forms.OfficialForm()})
     return render(request, "curation/home.html", context)
 
@@ -42,7 +43,9 @@ def curation_home(request):
 @curator_required
 @require_http_methods(["GET", "POST"])
 def curation_request(request, request_id: int):
-    application = get_object_or_404(VerificationRequest.objects.select_related("namespace"), pk=request_id)
+    application = verification_request_get(request_id=request_id)
+    if application is None:
+        raise Http404("No such application")
     form = forms.ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision = request.POST.get("decision")
@@ -80,7 +83,7 @@ def curation_request(request, request_id: int):
 @curator_required
 @require_POST
 def curation_verified_revoke(request, namespace: str):
-    ns = get_object_or_404(Namespace, name=namespace)
+    ns = namespace_or_404(namespace)
     curation.verification_revoke(curator=request.user, namespace=ns, note=request.POST.get("note", "")[:1000])
     messages.success(request, f"Verified Publisher status of {ns.name} revoked.")
     return redirect("curation:home")
@@ -91,7 +94,7 @@ def curation_verified_revoke(request, namespace: str):
 def curation_sponsored(request):
     form = forms.SponsoredForm(request.POST)
     if form.is_valid():
-        ns = Namespace.objects.filter(name=form.cleaned_data["namespace"].strip().lower()).first()
+        ns = namespace_get(name=form.cleaned_data["namespace"].strip().lower())
         if ns is None:
             form.add_error("namespace", "No such namespace.")
         else:
@@ -105,7 +108,7 @@ def curation_sponsored(request):
             else:
                 messages.success(request, f"{ns.name} is Sponsored OSS until {form.cleaned_data['until']}.")
                 return redirect("curation:home")
-    context = curation.curation_overview()
+    context = curation_overview()
     context.update({"sponsored_form": form, "official_form": forms.OfficialForm()})
     return render(request, "curation/home.html", context, status=400)
 
@@ -113,7 +116,7 @@ def curation_sponsored(request):
 @curator_required
 @require_POST
 def curation_sponsored_revoke(request, namespace: str):
-    ns = get_object_or_404(Namespace, name=namespace)
+    ns = namespace_or_404(namespace)
     curation.sponsored_revoke(curator=request.user, namespace=ns, note=request.POST.get("note", "")[:1000])
     messages.success(request, f"Sponsored OSS status of {ns.name} revoked.")
     return redirect("curation:home")
@@ -125,11 +128,10 @@ def curation_official(request):
     form = forms.OfficialForm(request.POST)
     if form.is_valid():
         official = request.POST.get("official", "1") == "1"
-        repository = None
         try:
-            namespace_name, name = repository_name_split(form.cleaned_data["repository"].strip())
-            repository = Repository.objects.filter(namespace__name=namespace_name, name=name).first()
-        except Exception:  # noqa: BLE001 - a malformed name is the same as an unknown one here
+            # Any repository, private ones too: curators curate whatever the hub holds.
+            repository = repository_get(*repository_name_split(form.cleaned_data["repository"].strip()))
+        except NameInvalid:  # a malformed name is the same as an unknown one here
             repository = None
         if repository is None:
             form.add_error("repository", "No such repository.")
@@ -141,6 +143,6 @@ def curation_official(request):
                 request, f"{repository.full_name} {'is' if official else 'is no longer'} an Official Image."
             )
             return redirect("curation:home")
-    context = curation.curation_overview()
+    context = curation_overview()
     context.update({"sponsored_form": forms.SponsoredForm(), "official_form": form})
     return render(request, "curation/home.html", context, status=400)

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from images.console import forms
 from images.console.views.common import console_repository, page_context, settings_url
 from images.models import Mirror, Repository, Webhook
+from images.selectors import hooks as hook_reads
 from images.services import webhooks
 from images.services.mirrors import mirror_create, mirror_enqueue
 
@@ -33,16 +34,23 @@ def mirrors(request, namespace: str, name: str):
             mirror_enqueue(mirror=mirror)
             messages.success(request, f"Mirror of {mirror.upstream_registry}/{mirror.upstream_repository} added.")
             return redirect(settings_url(repository, "mirrors"))
-    rows = Mirror.objects.filter(repository=repository).order_by("pk")
+    rows = hook_reads.mirror_list(repository=repository)
     context = page_context(request, repository, "mirrors", form=form, mirrors=rows)
     return render(request, "console/mirrors.html", context, status=400 if form.errors else 200)
+
+
+def _mirror(repository: Repository, mirror_id: int) -> Mirror:
+    mirror = hook_reads.mirror_get(repository=repository, mirror_id=mirror_id)
+    if mirror is None:
+        raise Http404("No such mirror")
+    return mirror
 
 
 @login_required
 @require_POST
 def mirror_sync(request, namespace: str, name: str, mirror_id: int):
     repository = console_repository(request, namespace, name, admin=True)
-    mirror = get_object_or_404(Mirror, pk=mirror_id, repository=repository)
+    mirror = _mirror(repository, mirror_id)
     mirror_enqueue(mirror=mirror)
     messages.success(request, "Sync queued.")
     return redirect(settings_url(repository, "mirrors"))
@@ -53,7 +61,7 @@ def mirror_sync(request, namespace: str, name: str, mirror_id: int):
 def mirror_status(request, namespace: str, name: str, mirror_id: int):
     """One mirror's row, polled by htmx while it syncs."""
     repository = console_repository(request, namespace, name, admin=True)
-    mirror = get_object_or_404(Mirror, pk=mirror_id, repository=repository)
+    mirror = _mirror(repository, mirror_id)
     return render(request, "console/_mirror_row.html", {"repo": repository, "mirror": mirror})
 
 
@@ -79,7 +87,7 @@ def webhook_list(request, namespace: str, name: str):
                 status = 201
         else:
             status = 400
-    rows = Webhook.objects.filter(repository=repository).order_by("name", "pk")
+    rows = hook_reads.webhook_list(repository=repository)
     context = page_context(request, repository, "webhooks", form=form, webhooks=rows, created_secret=created_secret)
     response = render(request, "console/webhooks.html", context, status=status)
     response["Cache-Control"] = "no-store"  # the secret is on this page once
@@ -88,14 +96,17 @@ def webhook_list(request, namespace: str, name: str):
 
 def _webhook(request, namespace, name, webhook_id) -> tuple[Repository, Webhook]:
     repository = console_repository(request, namespace, name, admin=True)
-    return repository, get_object_or_404(Webhook, pk=webhook_id, repository=repository)
+    webhook = hook_reads.webhook_get(repository=repository, webhook_id=webhook_id)
+    if webhook is None:
+        raise Http404("No such webhook")
+    return repository, webhook
 
 
 @login_required
 @require_GET
 def webhook_detail(request, namespace: str, name: str, webhook_id: int):
     repository, webhook = _webhook(request, namespace, name, webhook_id)
-    deliveries = webhook.deliveries.order_by("-created_at", "-pk")[:50]
+    deliveries = hook_reads.delivery_list(webhook=webhook)[:50]
     context = page_context(request, repository, "webhooks", webhook=webhook, deliveries=deliveries)
     return render(request, "console/webhook_detail.html", context)
 

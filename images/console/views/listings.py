@@ -5,34 +5,38 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from images.console import forms
 from images.console.views.common import console_repository, page_context, settings_url
 from images.markdown import readme_html
-from images.models import Repository, Tag
-from images.selectors.repositories import repository_get
-from images.services import listings
-from images.services.permissions import (
-    can_manage_organization,
-    user_is_curator,
+from images.selectors.repositories import (
+    console_namespaces,
+    console_repositories,
+    repository_category_slugs,
+    repository_get,
+    repository_logo_get,
 )
+from images.selectors.tags import tag_count, tag_list_recent, tag_row_get
+from images.services import repositories, tags
+from images.services.authorization import CURATE, ORGANIZATION_MANAGE, may
+from images.services.logos import repository_logo_set
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    namespaces = listings.console_namespaces(user=request.user)
-    organizations = [ns for ns in namespaces if can_manage_organization(request.user, ns)]
+    namespaces = console_namespaces(user=request.user)
+    organizations = [ns for ns in namespaces if may(request.user, ORGANIZATION_MANAGE, namespace=ns)]
     return render(
         request,
         "console/dashboard.html",
         {
-            "repositories": listings.console_repositories(user=request.user),
+            "repositories": console_repositories(user=request.user),
             "namespaces": namespaces,
             "organizations": organizations,
-            "is_curator": user_is_curator(request.user),
+            "is_curator": may(request.user, CURATE),
         },
     )
 
@@ -40,7 +44,7 @@ def dashboard(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def repository_new(request):
-    namespaces = listings.console_namespaces(user=request.user)
+    namespaces = console_namespaces(user=request.user)
     if not namespaces:
         raise PermissionDenied("You may not create repositories in any namespace.")
     form = forms.RepositoryCreateForm(
@@ -50,8 +54,8 @@ def repository_new(request):
         data = form.cleaned_data
         namespace = next(ns for ns in namespaces if ns.name == data["namespace"])
         try:
-            repository = listings.repository_create(
-                user=request.user,
+            repository = repositories.repository_create(
+                actor=request.user,
                 namespace=namespace,
                 name=data["name"],
                 short_description=data["short_description"],
@@ -78,7 +82,7 @@ def repository_settings(request, namespace: str, name: str):
     initial = {
         "short_description": repository.short_description,
         "full_description": repository.full_description,
-        "categories": list(repository.categories.values_list("slug", flat=True)),
+        "categories": repository_category_slugs(repository=repository),
         "source_url": repository.source_url,
         "docs_url": repository.docs_url,
         "homepage_url": repository.homepage_url,
@@ -88,8 +92,8 @@ def repository_settings(request, namespace: str, name: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            listings.repository_update(
-                user=request.user,
+            repositories.repository_update(
+                actor=request.user,
                 repository=repository,
                 short_description=data["short_description"],
                 full_description=data["full_description"],
@@ -123,15 +127,13 @@ def markdown_preview(request):
 def repository_logo(request, namespace: str, name: str):
     repository = console_repository(request, namespace, name)
     if request.POST.get("remove"):
-        listings.repository_logo_set(user=request.user, repository=repository, data=None)
+        repository_logo_set(actor=request.user, repository=repository, data=None)
         messages.success(request, "Logo removed.")
         return redirect(settings_url(repository))
     form = forms.LogoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            listings.repository_logo_set(
-                user=request.user, repository=repository, data=form.cleaned_data["logo"].read()
-            )
+            repository_logo_set(actor=request.user, repository=repository, data=form.cleaned_data["logo"].read())
         except ValidationError as exc:
             form.add_error("logo", exc.messages[0])
         else:
@@ -148,7 +150,7 @@ def logo_image(request, namespace: str, name: str):
     repository = repository_get(user=request.user, namespace=namespace, name=name)
     if repository is None:
         raise Http404("No such repository")
-    logo = Repository.objects.filter(pk=repository.pk).values_list("logo", flat=True).first()
+    logo = repository_logo_get(repository=repository)
     if not logo:
         raise Http404("No logo")
     response = HttpResponse(bytes(logo), content_type="image/png")
@@ -162,7 +164,7 @@ def logo_image(request, namespace: str, name: str):
 def repository_archive(request, namespace: str, name: str):
     repository = console_repository(request, namespace, name, admin=True)
     archived = request.POST.get("archived") == "1"
-    listings.repository_archive(user=request.user, repository=repository, archived=archived)
+    repositories.repository_archive(actor=request.user, repository=repository, archived=archived)
     messages.success(request, "Archived." if archived else "No longer archived.")
     return redirect(settings_url(repository))
 
@@ -174,10 +176,10 @@ def repository_delete(request, namespace: str, name: str):
     form = forms.ConfirmNameForm(request.POST or None, expected=repository.full_name)
     if request.method == "POST" and form.is_valid():
         full_name = repository.full_name
-        listings.repository_delete(user=request.user, repository=repository)
+        repositories.repository_delete(actor=request.user, repository=repository)
         messages.success(request, f"Deleted {full_name}.")
         return redirect("console:dashboard")
-    context = page_context(request, repository, "delete", form=form, tag_count=repository.tags.count())
+    context = page_context(request, repository, "delete", form=form, tag_count=tag_count(repository=repository))
     return render(request, "console/repository_delete.html", context, status=400 if form.errors else 200)
 
 
@@ -185,8 +187,8 @@ def repository_delete(request, namespace: str, name: str):
 @require_GET
 def repository_tags(request, namespace: str, name: str):
     repository = console_repository(request, namespace, name)
-    tags = Tag.objects.filter(repository=repository).select_related("manifest").order_by("-pushed_at", "name")
-    page = Paginator(tags, 100).get_page(request.GET.get("page"))
+    rows = tag_list_recent(repository=repository)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(request, "console/repository_tags.html", page_context(request, repository, "tags", page=page))
 
 
@@ -194,10 +196,12 @@ def repository_tags(request, namespace: str, name: str):
 @require_http_methods(["GET", "POST"])
 def tag_delete(request, namespace: str, name: str, tag: str):
     repository = console_repository(request, namespace, name, admin=True)
-    row = get_object_or_404(Tag.objects.select_related("manifest"), repository=repository, name=tag)
+    row = tag_row_get(repository=repository, name=tag)
+    if row is None:
+        raise Http404("No such tag")
     form = forms.ConfirmNameForm(request.POST or None, expected=tag)
     if request.method == "POST" and form.is_valid():
-        listings.tag_delete(user=request.user, repository=repository, tag=tag)
+        tags.tag_delete(actor=request.user, repository=repository, tag=tag)
         messages.success(request, f"Deleted tag {tag}.")
         return redirect(settings_url(repository, "tags"))
     context = page_context(request, repository, "tags", form=form, tag=row)

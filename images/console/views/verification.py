@@ -2,28 +2,25 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from images.console import forms
-from images.console.views.common import AUDIT_PAGE_SIZE
-from images.models import Namespace, VerificationRequest
+from images.console.views.common import AUDIT_PAGE_SIZE, namespace_or_404
+from images.selectors.curation import audit_list, verification_latest, verification_pending
 from images.services import curation
-from images.services.audit import audit_list
-from images.services.permissions import (
-    can_manage_organization,
-)
+from images.services.authorization import AUDIT_VIEW, ORGANIZATION_MANAGE, authorize
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def verification(request, namespace: str):
-    ns = get_object_or_404(Namespace, name=namespace)
-    if not can_manage_organization(request.user, ns):
-        raise PermissionDenied("Only an organization's owners may apply for verification.")
+    ns = namespace_or_404(namespace)
+    message = "Only an organization's owners may apply for verification."
+    authorize(request.user, ORGANIZATION_MANAGE, namespace=ns, message=message)
     form = forms.VerificationForm(request.POST or None, initial={"contact_email": request.user.email})
     if request.method == "POST" and form.is_valid():
         try:
@@ -34,7 +31,7 @@ def verification(request, namespace: str):
         else:
             messages.success(request, "Application sent. Publish the proof below; a worker checks it.")
             return redirect("console:verification", namespace=ns.name)
-    latest = ns.verification_requests.order_by("-created_at", "-pk").first()
+    latest = verification_latest(namespace=ns)
     context = {
         "namespace": ns,
         "form": form,
@@ -48,10 +45,9 @@ def verification(request, namespace: str):
 @login_required
 @require_POST
 def verification_recheck(request, namespace: str):
-    ns = get_object_or_404(Namespace, name=namespace)
-    if not can_manage_organization(request.user, ns):
-        raise PermissionDenied("Only an organization's owners may do this.")
-    latest = ns.verification_requests.filter(status=VerificationRequest.Status.PENDING).first()
+    ns = namespace_or_404(namespace)
+    authorize(request.user, ORGANIZATION_MANAGE, namespace=ns, message="Only an organization's owners may do this.")
+    latest = verification_pending(namespace=ns)
     if latest is not None:
         curation.verification_check_enqueue(request=latest)
         messages.success(request, "Check queued.")
@@ -61,9 +57,8 @@ def verification_recheck(request, namespace: str):
 @login_required
 @require_GET
 def namespace_audit(request, namespace: str):
-    ns = get_object_or_404(Namespace, name=namespace)
-    if not curation.can_view_namespace_audit(request.user, ns):
-        raise PermissionDenied("The audit log of a namespace is for its owners.")
+    ns = namespace_or_404(namespace)
+    authorize(request.user, AUDIT_VIEW, namespace=ns, message="The audit log of a namespace is for its owners.")
     page = Paginator(audit_list(namespace=ns), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "console/audit.html", {"namespace": ns, "page": page})
 
@@ -71,8 +66,7 @@ def namespace_audit(request, namespace: str):
 @login_required
 @require_GET
 def audit_all(request):
-    if not request.user.is_superuser:
-        raise PermissionDenied("The whole audit log is for admins.")
+    authorize(request.user, AUDIT_VIEW, message="The whole audit log is for admins.")
     page = Paginator(audit_list(action_prefix=request.GET.get("action", "")[:64]), AUDIT_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
