@@ -1,16 +1,12 @@
 """Reads of tags: pages of a repository's tags in natural version order, a tag with its platforms."""
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
-from images.models import (
-    Manifest,
-    ManifestReference,
-    Repository,
-    Tag,
-)
+from images.models import Layer, Manifest, ManifestReference, Repository, Tag
 from images.services.tags import byte_order
 
 _NATURAL_RE = re.compile(r"(\d+)")
@@ -157,3 +153,48 @@ def tag_row_get(*, repository: Repository, name: str) -> Tag | None:
 
 def tag_count(*, repository: Repository) -> int:
     return Tag.objects.filter(repository=repository).count()
+
+
+# The Hub API's tag orders (Docker Hub's `ordering`), each as the ids of the matching tags.
+API_TAG_ORDERINGS = ("-last_updated", "last_updated", "name", "-name", "version", "-version")
+
+
+def tag_ids_page(*, repository: Repository, name_filter: str = "", ordering: str = "-last_updated", exact_name=None):
+    """The ids of a repository's tags in an API order (a list, or a queryset that pages in the database)."""
+    tags = Tag.objects.filter(repository=repository)
+    if exact_name is not None:
+        return list(tags.filter(name=exact_name).values_list("id", flat=True))
+    if name_filter:
+        tags = tags.filter(name__icontains=name_filter)
+    if ordering in ("version", "-version"):
+        rows = sorted(tags.values_list("name", "id"), key=lambda r: natural_key(r[0]), reverse=ordering[0] == "-")
+        return [tag_id for _, tag_id in rows]
+    order = {
+        "-last_updated": [F("pushed_at").desc(), "-id"],
+        "last_updated": ["pushed_at", "id"],
+        "name": ["sort_name"],
+        "-name": ["-sort_name"],
+    }[ordering]
+    return tags.annotate(sort_name=byte_order("name")).order_by(*order).values_list("id", flat=True)
+
+
+def tags_with_images(*, tag_ids: list[int]) -> list[Tag]:
+    """Tags in the order of `tag_ids`, with manifest, pusher and an index's child links fetched."""
+    rows = (
+        Tag.objects.filter(id__in=tag_ids)
+        .select_related("manifest", "pushed_by")
+        .prefetch_related(Prefetch("manifest__child_links", queryset=ManifestReference.objects.select_related("child")))
+    )
+    by_id = {tag.id: tag for tag in rows}
+    return [by_id[i] for i in tag_ids if i in by_id]
+
+
+def layers_by_manifest(*, manifest_ids: list[int]) -> dict[int, list[dict]]:
+    """The layers (digest, size, instruction) of each manifest, in order."""
+    layers = defaultdict(list)
+    rows = Layer.objects.filter(manifest_id__in=manifest_ids).order_by("manifest_id", "position")
+    for layer in rows.values("manifest_id", "digest", "size", "created_by"):
+        layers[layer["manifest_id"]].append(
+            {"digest": layer["digest"] or None, "size": layer["size"], "instruction": layer["created_by"]}
+        )
+    return layers

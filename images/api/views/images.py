@@ -2,7 +2,6 @@
 
 import re
 
-from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -12,11 +11,12 @@ from images.api.pagination import HubPagination
 from images.api.serializers.common import ErrorSerializer, paginated
 from images.api.serializers.repositories import ImageDetailSerializer, PackageSerializer, VulnerabilitySerializer
 from images.api.views.base import ApiView, repository_for
-from images.api.views.tags import _layers_by_manifest, image_data
+from images.api.views.tags import image_data
 from images.exports import SBOM_FORMATS, manifest_sbom
 from images.models import Manifest, Repository
 from images.models.security import Severity
-from images.selectors.images import SEVERITY_ORDER, finding_list, image_manifest_get, package_list
+from images.selectors.images import finding_list, image_detail_get, image_manifest_get, package_list
+from images.selectors.tags import layers_by_manifest
 
 DIGEST_RE = re.compile(r"^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$")
 
@@ -42,16 +42,16 @@ class ImageDetailView(ApiView):
     def get(self, request, namespace: str, name: str, digest: str):
         repository, _ = repository_for(request, namespace, name)
         manifest = manifest_or_404(repository, digest)
-        layers = _layers_by_manifest([manifest.id]).get(manifest.id, [])
+        layers = layers_by_manifest(manifest_ids=[manifest.id]).get(manifest.id, [])
         data = image_data(manifest.os, manifest.architecture, manifest.variant, manifest, layers)
-        counts = dict(manifest.findings.values_list("severity").annotate(n=Count("id")).order_by())
+        detail = image_detail_get(manifest=manifest)
         data.update(
             {
                 "media_type": manifest.media_type,
                 "os_name": manifest.os_name,
                 "created": manifest.image_created_at,
-                "package_count": manifest.packages.count(),
-                "vulnerabilities": {str(sev.value): counts.get(sev.value, 0) for sev in SEVERITY_ORDER},
+                "package_count": detail.package_count,
+                "vulnerabilities": {value: count for value, _, count in detail.severity_counts},
             }
         )
         return Response(ImageDetailSerializer(data).data)

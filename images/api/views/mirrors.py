@@ -10,6 +10,7 @@ from images.api.serializers.common import ErrorSerializer
 from images.api.serializers.hooks import MirrorCreateSerializer, MirrorSerializer
 from images.api.views.base import ADMINISTER, ApiView, repository_for
 from images.models import Mirror
+from images.selectors import hooks as hook_reads
 from images.services.mirrors import mirror_create, mirror_enqueue
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -41,7 +42,9 @@ class MirrorListView(ApiView):
     )
     def get(self, request, namespace: str, name: str):
         repository, _ = repository_for(request, namespace, name, ADMINISTER)
-        return Response(MirrorSerializer([mirror_data(m) for m in repository.mirrors.order_by("pk")], many=True).data)
+        return Response(
+            MirrorSerializer([mirror_data(m) for m in hook_reads.mirror_list(repository=repository)], many=True).data
+        )
 
     @extend_schema(
         operation_id="mirror_create",
@@ -76,7 +79,7 @@ class MirrorSyncView(ApiView):
     def post(self, request, namespace: str, name: str, mirror_id: str):
         repository, _ = repository_for(request, namespace, name, ADMINISTER)
         # Matched as text so a malformed id is this endpoint's 404, not another route's 405.
-        mirror = repository.mirrors.filter(pk=int(mirror_id)).first() if mirror_id.isdigit() else None
+        mirror = hook_reads.mirror_get(repository=repository, mirror_id=int(mirror_id)) if mirror_id.isdigit() else None
         if mirror is None:
             raise exceptions.NotFound("no such mirror")
         mirror_enqueue(mirror=mirror)

@@ -1,8 +1,5 @@
 """Tags of a repository with their images per platform and each image's layers (Docker Hub's shapes)."""
 
-from collections import defaultdict
-
-from django.db.models import F, Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -12,11 +9,11 @@ from images.api.serializers.common import ErrorSerializer, paginated
 from images.api.serializers.repositories import ImageSerializer, TagSerializer
 from images.api.views.base import DELETE, ApiView, repository_for
 from images.errors import ManifestUnknown
-from images.models import Layer, Manifest, ManifestReference, Repository, Tag
-from images.selectors.tags import natural_key
-from images.services.tags import TAG_RE, byte_order, tag_delete
+from images.models import Manifest, Repository, Tag
+from images.selectors.tags import API_TAG_ORDERINGS, layers_by_manifest, tag_ids_page, tags_with_images
+from images.services.tags import TAG_RE, tag_delete
 
-ORDERINGS = ("-last_updated", "last_updated", "name", "-name", "version", "-version")
+ORDERINGS = API_TAG_ORDERINGS
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
@@ -31,16 +28,6 @@ def _platform_manifests(manifest: Manifest) -> list[tuple[str, str, str, Manifes
             continue
         rows.append((link.os or link.child.os, architecture, link.variant or link.child.variant, link.child))
     return rows
-
-
-def _layers_by_manifest(manifest_ids: list[int]) -> dict[int, list[dict]]:
-    layers = defaultdict(list)
-    rows = Layer.objects.filter(manifest_id__in=manifest_ids).order_by("manifest_id", "position")
-    for layer in rows.values("manifest_id", "digest", "size", "created_by"):
-        layers[layer["manifest_id"]].append(
-            {"digest": layer["digest"] or None, "size": layer["size"], "instruction": layer["created_by"]}
-        )
-    return layers
 
 
 def image_data(os_: str, architecture: str, variant: str, manifest: Manifest, layers: list[dict]) -> dict:
@@ -67,7 +54,7 @@ def image_data(os_: str, architecture: str, variant: str, manifest: Manifest, la
 def tags_data(tags: list[Tag]) -> list[dict]:
     """Tags (with manifest, pushed_by and child links prefetched) as Docker Hub's tag objects."""
     platforms = {tag.id: _platform_manifests(tag.manifest) for tag in tags}
-    layers = _layers_by_manifest([m.id for rows in platforms.values() for *_, m in rows])
+    layers = layers_by_manifest(manifest_ids=[m.id for rows in platforms.values() for *_, m in rows])
     result = []
     for tag in tags:
         images = [image_data(o, a, v, m, layers.get(m.id, [])) for o, a, v, m in platforms[tag.id]]
@@ -97,23 +84,13 @@ def tags_data(tags: list[Tag]) -> list[dict]:
     return result
 
 
-def tags_load(tag_ids: list[int]) -> list[Tag]:
-    rows = (
-        Tag.objects.filter(id__in=tag_ids)
-        .select_related("manifest", "pushed_by")
-        .prefetch_related(Prefetch("manifest__child_links", queryset=ManifestReference.objects.select_related("child")))
-    )
-    by_id = {tag.id: tag for tag in rows}
-    return [by_id[i] for i in tag_ids if i in by_id]
-
-
 def tag_or_404(repository: Repository, name: str) -> Tag:
     if not TAG_RE.match(name):
         raise exceptions.NotFound(f"tag {name[:128]} not found")
-    tag = Tag.objects.filter(repository=repository, name=name).values_list("id", flat=True).first()
-    if tag is None:
+    tags = tags_with_images(tag_ids=tag_ids_page(repository=repository, exact_name=name))
+    if not tags:
         raise exceptions.NotFound(f"tag {name} not found")
-    return tags_load([tag])[0]
+    return tags[0]
 
 
 class TagListView(ApiView):
@@ -135,23 +112,13 @@ class TagListView(ApiView):
         ordering = request.query_params.get("ordering", "-last_updated")
         if ordering not in ORDERINGS:
             raise exceptions.ValidationError({"ordering": [f"one of {', '.join(ORDERINGS)}"]})
-        tags = Tag.objects.filter(repository=repository)
-        if name_filter := request.query_params.get("name", "").strip()[:128]:
-            tags = tags.filter(name__icontains=name_filter)
-        if ordering in ("version", "-version"):
-            rows = sorted(tags.values_list("name", "id"), key=lambda r: natural_key(r[0]), reverse=ordering[0] == "-")
-            ids = [tag_id for _, tag_id in rows]
-        else:
-            order = {
-                "-last_updated": [F("pushed_at").desc(), "-id"],
-                "last_updated": ["pushed_at", "id"],
-                "name": ["sort_name"],
-                "-name": ["-sort_name"],
-            }[ordering]
-            ids = tags.annotate(sort_name=byte_order("name")).order_by(*order).values_list("id", flat=True)
+        name_filter = request.query_params.get("name", "").strip()[:128]
+        ids = tag_ids_page(repository=repository, name_filter=name_filter, ordering=ordering)
         paginator = HubPagination()
         page = paginator.paginate_queryset(ids, request, view=self)
-        return paginator.get_paginated_response(TagSerializer(tags_data(tags_load(list(page))), many=True).data)
+        return paginator.get_paginated_response(
+            TagSerializer(tags_data(tags_with_images(tag_ids=list(page))), many=True).data
+        )
 
 
 class TagDetailView(ApiView):

@@ -20,6 +20,7 @@ from images.api.serializers.hooks import (
 )
 from images.api.views.base import ADMINISTER, ApiView, repository_for
 from images.models import Repository, Webhook, WebhookDelivery
+from images.selectors import hooks as hook_reads
 from images.services.webhooks import webhook_create, webhook_delete, webhook_test
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -64,13 +65,8 @@ def _administered(request, namespace: str, name: str) -> Repository:
 def _webhook(request, namespace: str, name: str, webhook_id: str) -> Webhook:
     repository = _administered(request, namespace, name)
     # Matched as text so a malformed id is this endpoint's 404, not another route's.
-    webhook = (
-        Webhook.objects.select_related("repository__namespace", "created_by")
-        .filter(repository=repository, pk=int(webhook_id))
-        .first()
-        if webhook_id.isdigit() and len(webhook_id) < 19
-        else None
-    )
+    valid = webhook_id.isdigit() and len(webhook_id) < 19
+    webhook = hook_reads.webhook_get(repository=repository, webhook_id=int(webhook_id)) if valid else None
     if webhook is None:
         raise exceptions.NotFound("no such webhook")
     return webhook
@@ -89,7 +85,7 @@ class WebhookListView(ApiView):
     )
     def get(self, request, namespace: str, name: str):
         repository = _administered(request, namespace, name)
-        webhooks = repository.webhooks.select_related("created_by").order_by("name", "pk")
+        webhooks = hook_reads.webhook_list(repository=repository)
         return Response(WebhookSerializer([webhook_data(w) for w in webhooks], many=True).data)
 
     @extend_schema(
@@ -164,7 +160,7 @@ class WebhookDeliveryListView(ApiView):
     def get(self, request, namespace: str, name: str, webhook_id: str):
         webhook = _webhook(request, namespace, name, webhook_id)
         paginator = HubPagination()
-        page = paginator.paginate_queryset(webhook.deliveries.order_by("-created_at", "-pk"), request, view=self)
+        page = paginator.paginate_queryset(hook_reads.delivery_list(webhook=webhook), request, view=self)
         return paginator.get_paginated_response(
             WebhookDeliverySerializer([delivery_data(d) for d in page], many=True).data
         )
