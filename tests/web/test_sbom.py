@@ -3,7 +3,7 @@ import pytest
 from images.demo import dist_info_layer, image_push
 from images.models import Namespace
 from images.models.catalogue import RepositoryPlatform
-from images.oci import LayerSpec, image_build
+from images.oci.build import LayerSpec, image_build
 from images.services.indexing import manifest_index
 from images.services.repositories import repository_ensure
 
