@@ -27,14 +27,11 @@ from images.indexing.inventory import ImageInventory, index_layers
 from images.indexing.layers import HostileLayer, LayerLimits, history_steps
 from images.models import Layer, Manifest, Package
 from images.models.content import IndexStatus
+from images.oci.media_types import IMAGE_CONFIG_TYPES
 from images.storage import blob_storage
 
 log = logging.getLogger(__name__)
 
-IMAGE_CONFIG_TYPES = {
-    "application/vnd.oci.image.config.v1+json",
-    "application/vnd.docker.container.image.v1+json",
-}
 MAX_CONFIG_BYTES = 8 << 20
 
 

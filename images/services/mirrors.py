@@ -18,8 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from images.errors import DomainError
-from images.indexing.fetch import INDEX_MEDIA_TYPES, RegistryClient, UpstreamError, parse_reference
+from images.indexing.fetch import RegistryClient, UpstreamError, parse_reference
 from images.models import Blob, Mirror, Repository
+from images.oci.media_types import INDEX_TYPES
 from images.services.blobs import blob_link
 from images.services.manifests import manifest_put
 from images.services.permissions import PUSH, repository_permissions
@@ -124,7 +125,7 @@ class _Copier:
         if not tag and self.repository.manifests.filter(digest=digest).exists():
             return digest
         document = _json(body)
-        if media_type in INDEX_MEDIA_TYPES or "manifests" in document:
+        if media_type in INDEX_TYPES or "manifests" in document:
             for child in document.get("manifests") or []:
                 self.manifest(child["digest"])
         else:
