@@ -101,7 +101,7 @@ def bench_sbom(runs: int) -> None:
 
 
 def small_image(number: int):
-    from images.oci import LayerSpec, image_build
+    from images.oci.build import LayerSpec, image_build
     from images.services.demo import OLD_PYTHON_PACKAGES, dist_info_layer
 
     status = Path("/var/lib/dpkg/status").read_bytes() if Path("/var/lib/dpkg/status").exists() else b""
@@ -125,7 +125,7 @@ def finished(backend, tag: str):
 
 
 def bench_push_to_indexed(pushes: int) -> None:
-    from images.oci import oci_layout_write
+    from images.oci.build import oci_layout_write
     from tests.helpers.hub_server import hub_server
     from tests.helpers.integration import require_binary
     from tests.helpers.worker import hub_backend

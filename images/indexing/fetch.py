@@ -14,14 +14,9 @@ from urllib.parse import urljoin
 
 import requests
 
-MANIFEST_MEDIA_TYPES = (
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-)
-INDEX_MEDIA_TYPES = MANIFEST_MEDIA_TYPES[:2]
-MAX_MANIFEST_BYTES = 4 << 20
+from images.oci.manifests import MANIFEST_MAX_BYTES
+from images.oci.media_types import MANIFEST_ACCEPT
+
 CHUNK = 1 << 20
 TIMEOUT = (10, 60)  # connect, read
 
@@ -157,11 +152,11 @@ class RegistryClient:
             "GET",
             f"/v2/{repository}/manifests/{reference}",
             scope=f"repository:{repository}:pull",
-            headers={"Accept": ", ".join(MANIFEST_MEDIA_TYPES)},
+            headers={"Accept": ", ".join(MANIFEST_ACCEPT)},
             stream=True,
         )
         with response:
-            body = _read_bounded(response, MAX_MANIFEST_BYTES)
+            body = _read_bounded(response, MANIFEST_MAX_BYTES)
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         if reference.count(":") == 1 and not reference.startswith(":"):
             algorithm = reference.split(":", 1)[0]

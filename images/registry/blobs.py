@@ -10,10 +10,11 @@ import re
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 
+from images.oci.digests import digest_validate
 from images.registry.dispatch import RegistryView
 from images.registry.errors import Code, RegistryError
 from images.selectors.blobs import blob_size_get, manifest_content_get
-from images.services.blobs import blob_unlink, digest_validate
+from images.services.blobs import blob_unlink
 from images.storage import blob_path, blob_storage
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -2,9 +2,10 @@
 
 from django.http import HttpResponse
 
+from images.oci.manifests import MANIFEST_MAX_BYTES, manifest_size_check
 from images.registry.dispatch import RegistryView, request_body
 from images.registry.errors import Code, RegistryError
-from images.services.manifests import MANIFEST_MAX_BYTES, manifest_delete, manifest_lookup, manifest_put
+from images.services.manifests import manifest_delete, manifest_lookup, manifest_put
 from images.services.pulls import pull_record
 
 
@@ -53,10 +54,8 @@ class ManifestView(RegistryView):
 
     def put(self, request, name, reference):
         stream, length = request_body(request)
-        if length is not None and length > MANIFEST_MAX_BYTES:
-            raise RegistryError(
-                Code.SIZE_INVALID, {"limit": MANIFEST_MAX_BYTES}, message="manifest too big", status=413
-            )
+        if length is not None:
+            manifest_size_check(length)  # before reading: a declared size over the limit is refused unread
         body = stream.read(MANIFEST_MAX_BYTES + 1) if length is None else stream.read(length)
         repository = self.repository_for_push()
         manifest = manifest_put(

@@ -4,8 +4,9 @@ import json
 
 from django.http import HttpResponse
 
+from images.oci.media_types import OCI_INDEX
 from images.registry.dispatch import RegistryView
-from images.services.manifests import OCI_INDEX, referrer_list
+from images.services.manifests import referrer_list
 
 
 class ReferrerListView(RegistryView):

@@ -6,9 +6,10 @@ import uuid
 from django.http import HttpResponse
 
 from images.errors import NameInvalid, RangeInvalid
+from images.oci.digests import digest_validate
 from images.registry.dispatch import RegistryView, request_body
 from images.registry.errors import Code, RegistryError, registry_error
-from images.services.blobs import blob_mount, digest_validate
+from images.services.blobs import blob_mount
 from images.services.repositories import repository_get, repository_name_split
 from images.services.uploads import (
     blob_put_monolithic,

@@ -1,27 +1,13 @@
-"""Blobs: digests, links between repositories and blobs, mounts, and unlinking."""
-
-import hashlib
-import re
+"""Blobs: links between repositories and blobs, mounts, and unlinking."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from images.errors import BlobUnknown, DigestInvalid
+from images.errors import BlobUnknown
 from images.models import Blob, Repository, RepositoryBlob
 
-DIGEST_RE = re.compile(r"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$")
-ALGORITHMS = ("sha256", "sha512")
-
-
-def digest_validate(digest: str | None) -> str:
-    """Return the algorithm of a digest Hub can verify, or raise DIGEST_INVALID."""
-    if not digest or not DIGEST_RE.match(digest):
-        raise DigestInvalid(digest=(digest or "")[:200])
-    return digest.partition(":")[0]
-
-
-def digest_compute(data: bytes, algorithm: str = "sha256") -> str:
-    return f"{algorithm}:{hashlib.new(algorithm, data).hexdigest()}"
+# What a digest is lives in images/oci/digests.py; uploads and the registry's blob views take
+# digest_validate from here, with the blob services they call.
 
 
 def blob_get(*, repository: Repository, digest: str) -> Blob | None:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from images.models import Category, Namespace, Repository
-from images.oci import Image, Index, LayerSpec, image_build, index_build
+from images.oci.build import Image, Index, LayerSpec, image_build, index_build
 from images.services.authorization import SYSTEM
 from images.services.manifests import manifest_put
 from images.services.repositories import repository_ensure

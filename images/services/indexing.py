@@ -27,6 +27,7 @@ from images.indexing.inventory import ImageInventory, index_layers
 from images.indexing.layers import HostileLayer, LayerLimits, history_steps, parse_created
 from images.models import Layer, Manifest, Package
 from images.models.content import IndexStatus
+from images.oci.media_types import IMAGE_CONFIG_TYPES
 from images.services.jobs import MANIFEST_INDEX, job_enqueue, job_send
 from images.services.search_index import repository_platforms_refresh
 from images.services.vulns import advisory_key, findings_refresh
@@ -34,10 +35,6 @@ from images.storage import blob_storage
 
 log = logging.getLogger(__name__)
 
-IMAGE_CONFIG_TYPES = {
-    "application/vnd.oci.image.config.v1+json",
-    "application/vnd.docker.container.image.v1+json",
-}
 MAX_CONFIG_BYTES = 8 << 20
 
 

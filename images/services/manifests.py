@@ -1,102 +1,25 @@
-"""Manifests: validate and store byte-for-byte, resolve by tag or digest, delete, list referrers."""
+"""Manifests: store byte-for-byte, resolve by tag or digest, delete, list referrers.
+
+What a valid manifest is lives in images/oci/manifests.py; this module does the database work: every
+blob and child manifest referenced must be in the repository, rows and tags are written in one
+transaction, indexing is queued on commit.
+"""
 
 import json
-import re
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from images.errors import DigestInvalid, ManifestBlobUnknown, ManifestInvalid, ManifestUnknown, TooLarge
+from images.errors import DigestInvalid, ManifestBlobUnknown, ManifestInvalid, ManifestUnknown
 from images.models import Manifest, ManifestBlob, ManifestReference, Namespace, Repository, RepositoryBlob, Tag
+from images.oci.digests import digest_compute, digest_validate
+from images.oci.manifests import ImageIndex, ImageManifest, manifest_parse, manifest_size_check
 from images.services.authorization import DELETE, authorize
-from images.services.blobs import DIGEST_RE, digest_compute, digest_validate
 from images.services.indexing import manifest_index_enqueue
 from images.services.tags import TAG_RE, tag_delete, tag_set
 from images.services.webhooks import webhooks_on_push
 
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
-DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
-IMAGE_TYPES = {OCI_MANIFEST, DOCKER_MANIFEST}
-INDEX_TYPES = {OCI_INDEX, DOCKER_LIST}
-MANIFEST_TYPES = IMAGE_TYPES | INDEX_TYPES
-MANIFEST_MAX_BYTES = 4 * 1024 * 1024
-# Layers that registries are not expected to hold (Windows base layers): their bytes live at `urls`.
-FOREIGN_LAYER_TYPES = {
-    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
-    "application/vnd.oci.image.layer.nondistributable.v1.tar",
-    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
-    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-}
-MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$")
-
-
-def _invalid(reason: str, **detail) -> ManifestInvalid:
-    return ManifestInvalid(reason=reason, **detail)
-
-
-def _descriptor(value, where: str) -> dict:
-    """A descriptor's fields, checked: mediaType, digest, size."""
-    if not isinstance(value, dict):
-        raise _invalid(f"{where} is not a descriptor")
-    media_type, digest, size = value.get("mediaType"), value.get("digest"), value.get("size")
-    if not isinstance(media_type, str) or not MEDIA_TYPE_RE.match(media_type):
-        raise _invalid(f"{where}.mediaType is missing or invalid")
-    if not isinstance(digest, str) or not DIGEST_RE.match(digest):
-        raise _invalid(f"{where}.digest is missing or invalid")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise _invalid(f"{where}.size is missing or invalid")
-    return value
-
-
-def manifest_parse(body: bytes, content_type: str) -> dict:
-    """Parse and check the shape of a pushed manifest; returns the document with its media type set."""
-    try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise _invalid(f"not JSON: {exc}") from None
-    if not isinstance(document, dict):
-        raise _invalid("not a JSON object")
-    if document.get("schemaVersion") != 2:
-        raise _invalid("schemaVersion must be 2")
-    declared = document.get("mediaType")
-    content_type = (content_type or "").split(";")[0].strip()
-    if declared is not None and not isinstance(declared, str):
-        raise _invalid("mediaType must be a string")
-    if declared and content_type and content_type in MANIFEST_TYPES and declared != content_type:
-        raise _invalid("mediaType does not match Content-Type", media_type=declared, content_type=content_type)
-    media_type = declared or (content_type if content_type in MANIFEST_TYPES else "")
-    if not media_type:
-        # An OCI manifest may leave mediaType out; its shape tells which one it is.
-        media_type = OCI_INDEX if "manifests" in document else OCI_MANIFEST
-    if media_type not in MANIFEST_TYPES:
-        raise _invalid("unsupported manifest media type", media_type=media_type)
-    if media_type in IMAGE_TYPES:
-        _descriptor(document.get("config"), "config")
-        layers = document.get("layers")
-        if not isinstance(layers, list):
-            raise _invalid("layers must be a list")
-        for i, layer in enumerate(layers):
-            _descriptor(layer, f"layers[{i}]")
-    else:
-        children = document.get("manifests")
-        if not isinstance(children, list):
-            raise _invalid("manifests must be a list")
-        for i, child in enumerate(children):
-            _descriptor(child, f"manifests[{i}]")
-            if "platform" in child and not isinstance(child["platform"], dict):
-                raise _invalid(f"manifests[{i}].platform must be an object")
-    if "subject" in document:
-        _descriptor(document["subject"], "subject")
-    artifact_type = document.get("artifactType", "")
-    if artifact_type and (not isinstance(artifact_type, str) or not MEDIA_TYPE_RE.match(artifact_type)):
-        raise _invalid("artifactType is invalid")
-    annotations = document.get("annotations")
-    if annotations is not None and not isinstance(annotations, dict):
-        raise _invalid("annotations must be an object")
-    document["mediaType"] = media_type
-    return document
+# The registry's views take the limit and the referrers' media type from here, with the services they call.
 
 
 @transaction.atomic
@@ -105,8 +28,7 @@ def manifest_put(*, repository: Repository, reference: str, content_type: str, b
 
     A `subject` need not exist yet (distribution-spec "Pushing Manifests with Subject").
     """
-    if len(body) > MANIFEST_MAX_BYTES:
-        raise TooLarge("manifest too big", limit=MANIFEST_MAX_BYTES)
+    manifest_size_check(len(body))
     by_digest = reference.startswith(("sha256:", "sha512:")) or ":" in reference
     if by_digest:
         digest = digest_compute(body, digest_validate(reference))
@@ -114,15 +36,13 @@ def manifest_put(*, repository: Repository, reference: str, content_type: str, b
             raise DigestInvalid(reference=reference, computed=digest)
     else:
         if not TAG_RE.match(reference):
-            raise _invalid("invalid tag", tag=reference[:200])
+            raise ManifestInvalid(reason="invalid tag", tag=reference[:200])
         digest = digest_compute(body)
-    document = manifest_parse(body, content_type)
-    media_type = document["mediaType"]
-    is_index = media_type in INDEX_TYPES
+    parsed = manifest_parse(body, content_type)
 
     manifest = Manifest.objects.filter(repository=repository, digest=digest).first()
     if manifest is None:
-        manifest = _manifest_create(repository, digest, media_type, document, body, pushed_by, is_index)
+        manifest = _manifest_create(repository, digest, parsed, body, pushed_by)
     if not by_digest:
         tag_set(repository=repository, name=reference, manifest=manifest, pushed_by=pushed_by)
         webhooks_on_push(repository=repository, tag=reference, manifest=manifest, pushed_by=pushed_by)
@@ -130,24 +50,17 @@ def manifest_put(*, repository: Repository, reference: str, content_type: str, b
     return manifest
 
 
-def _manifest_create(repository, digest, media_type, document, body, pushed_by, is_index) -> Manifest:
-    subject = document.get("subject") or {}
-    config = document.get("config") or {}
-    artifact_type = document.get("artifactType") or ""
-    if not artifact_type and not is_index:
-        # Referrers API: an image manifest without artifactType is listed under its config's type.
-        artifact_type = config.get("mediaType", "")
+def _manifest_create(repository, digest, parsed: ImageManifest | ImageIndex, body, pushed_by) -> Manifest:
     blobs, children = [], []
-    if is_index:
-        wanted = [child["digest"] for child in document["manifests"]]
+    if parsed.is_index:
+        wanted = [child.digest for child in parsed.manifests]
         found = dict(Manifest.objects.filter(repository=repository, digest__in=wanted).values_list("digest", "pk"))
         missing = [d for d in wanted if d not in found]
         if missing:
             raise ManifestBlobUnknown(digests=missing[:20])
-        children = [(found[child["digest"]], child.get("platform") or {}) for child in document["manifests"]]
+        children = [(found[child.digest], child.platform) for child in parsed.manifests]
     else:
-        descriptors = [config, *document["layers"]]
-        wanted = [d["digest"] for d in descriptors if d["mediaType"] not in FOREIGN_LAYER_TYPES or not d.get("urls")]
+        wanted = [descriptor.digest for descriptor in parsed.blobs]
         found = dict(
             RepositoryBlob.objects.filter(repository=repository, blob__digest__in=wanted).values_list(
                 "blob__digest", "blob_id"
@@ -162,13 +75,14 @@ def _manifest_create(repository, digest, media_type, document, body, pushed_by, 
             manifest = Manifest.objects.create(
                 repository=repository,
                 digest=digest,
-                media_type=media_type,
-                artifact_type=artifact_type[:255],
+                media_type=parsed.media_type,
+                # Referrers API: an image manifest without artifactType is listed under its config's type.
+                artifact_type=parsed.referrer_type,
                 size=len(body),
                 content=body,
-                config_digest=config.get("digest", ""),
-                subject_digest=subject.get("digest", ""),
-                is_index=is_index,
+                config_digest="" if parsed.is_index else parsed.config.digest,
+                subject_digest=parsed.subject.digest if parsed.subject else "",
+                is_index=parsed.is_index,
                 pushed_by=pushed_by,
             )
             ManifestBlob.objects.bulk_create(
@@ -179,9 +93,9 @@ def _manifest_create(repository, digest, media_type, document, body, pushed_by, 
                     parent=manifest,
                     child_id=child_id,
                     position=i,
-                    os=str(platform.get("os", ""))[:64],
-                    architecture=str(platform.get("architecture", ""))[:64],
-                    variant=str(platform.get("variant", ""))[:64],
+                    os=platform.os[:64] if platform else "",
+                    architecture=platform.architecture[:64] if platform else "",
+                    variant=platform.variant[:64] if platform else "",
                 )
                 for i, (child_id, platform) in enumerate(children)
             )

@@ -6,7 +6,6 @@ exactly like pushed ones.
 """
 
 import fnmatch
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -16,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from images.errors import DomainError
-from images.indexing.fetch import INDEX_MEDIA_TYPES, RegistryClient, UpstreamError, parse_reference
+from images.errors import DomainError, ManifestInvalid, TooLarge
+from images.indexing.fetch import RegistryClient, UpstreamError, parse_reference
 from images.models import Blob, Mirror, Repository
+from images.oci.manifests import manifest_parse
 from images.services.authorization import ADMINISTER, authorize
 from images.services.blobs import blob_link
 from images.services.jobs import MIRROR_SYNC, job_enqueue
@@ -134,14 +134,18 @@ class _Copier:
         body, media_type, digest = self.client.manifest_get(self.upstream, reference)
         if not tag and self.repository.manifests.filter(digest=digest).exists():
             return digest
-        document = _json(body)
-        if media_type in INDEX_MEDIA_TYPES or "manifests" in document:
-            for child in document.get("manifests") or []:
-                self.manifest(child["digest"])
+        try:
+            document = manifest_parse(body, media_type)
+        except (ManifestInvalid, TooLarge) as exc:  # checked as a push would be, before anything is copied
+            raise UpstreamError(
+                f"upstream manifest {digest} is invalid: {exc.detail.get('reason', exc.message)}"
+            ) from None
+        if document.is_index:
+            for child in document.manifests:
+                self.manifest(child.digest)
         else:
-            for descriptor in [document.get("config") or {}, *(document.get("layers") or [])]:
-                if descriptor.get("digest"):
-                    self.blob(descriptor["digest"], int(descriptor.get("size") or 0))
+            for descriptor in document.blobs:
+                self.blob(descriptor.digest, descriptor.size)
         manifest_put(
             repository=self.repository, reference=tag or digest, content_type=media_type, body=body, pushed_by=self.user
         )
@@ -155,14 +159,6 @@ class _Copier:
             return
         with self.client.blob_open(self.upstream, digest) as stream:
             blob_put_monolithic(repository=self.repository, digest=digest, stream=stream, length=size or None)
-
-
-def _json(body: bytes) -> dict:
-    try:
-        value = json.loads(body)
-    except ValueError as exc:
-        raise UpstreamError(f"upstream manifest is not JSON: {exc}") from None
-    return value if isinstance(value, dict) else {}
 
 
 def mirror_sync(*, mirror_id: int, progress: Progress | None = None) -> Mirror:

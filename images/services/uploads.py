@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from images.errors import DigestInvalid, DomainError, RangeInvalid, SizeInvalid, UploadUnknown
 from images.models import Blob, Repository, Upload
-from images.services.blobs import blob_link, blob_register, digest_validate
+from images.oci.digests import digest_validate
+from images.services.blobs import blob_link, blob_register
 from images.storage import READ_SIZE, blob_path, blob_storage, upload_prefix
 
 

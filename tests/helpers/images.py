@@ -1,4 +1,4 @@
-"""Small real images for registry tests, built offline with images/oci.py.
+"""Small real images for registry tests, built offline with images/oci/build.py.
 
 The layers hold real files from this machine (its dpkg status database, os-release), so what is
 pushed looks like a Debian image to anyone who reads it, indexer included.
@@ -6,7 +6,7 @@ pushed looks like a Debian image to anyone who reads it, indexer included.
 
 from pathlib import Path
 
-from images.oci import Image, Index, LayerSpec, image_build, index_build, oci_layout_write
+from images.oci.build import Image, Index, LayerSpec, image_build, index_build, oci_layout_write
 
 
 def _read(path: str, fallback: bytes) -> bytes:

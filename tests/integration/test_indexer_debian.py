@@ -170,7 +170,7 @@ def push_pinned_image(hub, repository: str, tag: str, pins: dict[str, str]) -> N
     (images.services.demo.image_push); the commit sends it to the worker."""
     hub.shell_json(
         "from images.services.demo import dist_info_layer, image_push\n"
-        "from images.oci import LayerSpec, image_build\n"
+        "from images.oci.build import LayerSpec, image_build\n"
         "from images.services.authorization import SYSTEM\nfrom images.services.repositories import repository_ensure\n"
         "from django.contrib.auth import get_user_model\n"
         "from django.db import transaction\n"
@@ -212,7 +212,7 @@ def test_pinned_python_packages_get_the_pypa_advisories_that_apply(upstream, hub
     assert not {osv_id for _, _, osv_id, _ in found} & NOT_APPLYING
 
     # Mirrored after the import (through the worker): the indexer matches it on its own.
-    from images.oci import LayerSpec, image_build, oci_layout_write
+    from images.oci.build import LayerSpec, image_build, oci_layout_write
     from images.services.demo import dist_info_layer
 
     newer = image_build([LayerSpec(dist_info_layer(NEWER_PINS, SITE_PACKAGES), "RUN pip install pinned")])

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from images.oci import sha256
+from images.oci.build import sha256
 from tests.helpers.hub_server import hub_server
 from tests.helpers.images import debian_image, layout_write, multi_platform_index
 from tests.helpers.integration import require_binary

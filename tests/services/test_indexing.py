@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from images.models import Finding, Layer, Manifest, Namespace, Package
 from images.models.content import IndexStatus
-from images.oci import LayerSpec, image_build, index_build
+from images.oci.build import LayerSpec, image_build, index_build
 from images.services.authorization import SYSTEM
 from images.services.demo import dist_info_layer, image_push
 from images.services.indexing import manifest_index, manifest_index_claim, manifest_index_enqueue
@@ -171,7 +171,7 @@ def traversal_layer() -> bytes:
 
 
 def test_a_hostile_layer_fails_with_the_reason(repository, monkeypatch):
-    import images.oci as oci
+    import images.oci.build as oci
 
     monkeypatch.setattr(oci, "layer_tar", lambda spec: traversal_layer())
     image = image_build([LayerSpec({}, "ADD evil.tar /")])
@@ -183,7 +183,7 @@ def test_a_hostile_layer_fails_with_the_reason(repository, monkeypatch):
 
 
 def test_an_artifact_is_skipped_not_failed(repository):
-    from images.oci import canonical_json, sha256
+    from images.oci.build import canonical_json, sha256
     from images.services.manifests import manifest_put
     from images.services.uploads import blob_put_monolithic
 

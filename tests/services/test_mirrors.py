@@ -9,7 +9,7 @@ from hub.accounts.services import user_create
 from images.indexing.fetch import UpstreamError, parse_reference
 from images.models import Manifest, Mirror, Tag
 from images.models.content import IndexStatus
-from images.oci import LayerSpec, image_build, index_build, oci_layout_write
+from images.oci.build import LayerSpec, image_build, index_build, oci_layout_write
 from images.services.indexing import manifest_index
 from images.services.mirrors import mirror_create, mirror_sync, tags_select
 from tests.helpers.integration import require_binary

@@ -2,7 +2,7 @@ import pytest
 
 from images.models import Namespace
 from images.models.catalogue import RepositoryPlatform
-from images.oci import LayerSpec, image_build
+from images.oci.build import LayerSpec, image_build
 from images.services.authorization import SYSTEM
 from images.services.demo import dist_info_layer, image_push
 from images.services.indexing import manifest_index
