@@ -8,8 +8,9 @@ from django.http import HttpResponse
 from images.errors import NameInvalid, RangeInvalid
 from images.registry.dispatch import RegistryView, request_body
 from images.registry.errors import Code, RegistryError, registry_error
+from images.registry.params import ascii_int
 from images.services.blobs import blob_mount, digest_validate
-from images.services.repositories import repository_get, repository_name_split
+from images.services.repositories import repository_ensure, repository_get, repository_name_split
 from images.services.uploads import (
     blob_put_monolithic,
     upload_append,
@@ -19,7 +20,7 @@ from images.services.uploads import (
     upload_start,
 )
 
-CONTENT_RANGE_RE = re.compile(r"^(?:bytes[ =])?(\d+)-(\d+)(?:/(?:\d+|\*))?$")
+CONTENT_RANGE_RE = re.compile(r"^(?:bytes[ =])?([0-9]+)-([0-9]+)(?:/(?:[0-9]+|\*))?$")
 
 
 def _range_value(size: int) -> str:
@@ -51,15 +52,13 @@ def _content_range(request) -> tuple[int, int] | None:
     match = CONTENT_RANGE_RE.match(raw.strip())
     if not match:
         raise RangeInvalid(content_range=raw[:100])
-    return int(match.group(1)), int(match.group(2))
+    return ascii_int(match.group(1)), ascii_int(match.group(2))
 
 
 class UploadStartView(RegistryView):
     http_method_names = ["post"]
 
     def post(self, request, name):
-        from images.services.repositories import repository_ensure
-
         repository = repository_ensure(namespace_name=self.namespace_name, name=self.repository_name)
         mount, source_name = request.GET.get("mount"), request.GET.get("from")
         if mount:
@@ -105,8 +104,9 @@ class UploadView(RegistryView):
         try:
             upload = upload_append(upload=upload, stream=stream, length=length, content_range=_content_range(request))
         except RangeInvalid as invalid:
-            # The client resumes from the Range this answer carries (spec: "Resuming an upload").
-            upload.refresh_from_db()
+            # The client resumes from the Range this answer carries (spec: "Resuming an upload");
+            # an upload closed meanwhile is BLOB_UPLOAD_UNKNOWN.
+            upload = upload_get(repository=self.repository(), upload_id=upload.pk)
             error = registry_error(invalid)
             error.headers.update(
                 {"Location": f"/v2/{name}/blobs/uploads/{upload.pk}", "Range": _range_value(upload.size)}
