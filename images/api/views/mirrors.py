@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from images.api.serializers.common import ErrorSerializer
 from images.api.serializers.hooks import MirrorCreateSerializer, MirrorSerializer
-from images.api.views.base import PUSH, ApiView, repository_for
+from images.api.views.base import PUSH, ApiView, object_id, repository_for
 from images.models import Mirror
 from images.services.mirrors import mirror_create, mirror_enqueue
 
@@ -75,8 +75,8 @@ class MirrorSyncView(ApiView):
     )
     def post(self, request, namespace: str, name: str, mirror_id: str):
         repository, _ = repository_for(request, namespace, name, PUSH)
-        # Matched as text so a malformed id is this endpoint's 404, not another route's 405.
-        mirror = repository.mirrors.filter(pk=int(mirror_id)).first() if mirror_id.isdigit() else None
+        pk = object_id(mirror_id)
+        mirror = repository.mirrors.filter(pk=pk).first() if pk is not None else None
         if mirror is None:
             raise exceptions.NotFound("no such mirror")
         mirror_enqueue(mirror=mirror)

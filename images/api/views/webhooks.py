@@ -18,7 +18,7 @@ from images.api.serializers.hooks import (
     WebhookDeliverySerializer,
     WebhookSerializer,
 )
-from images.api.views.base import DELETE, ApiView, repository_for
+from images.api.views.base import DELETE, ApiView, object_id, repository_for
 from images.models import Repository, Webhook, WebhookDelivery
 from images.services.webhooks import webhook_create, webhook_delete, webhook_test
 
@@ -63,14 +63,9 @@ def _administered(request, namespace: str, name: str) -> Repository:
 
 def _webhook(request, namespace: str, name: str, webhook_id: str) -> Webhook:
     repository = _administered(request, namespace, name)
-    # Matched as text so a malformed id is this endpoint's 404, not another route's.
-    webhook = (
-        Webhook.objects.select_related("repository__namespace", "created_by")
-        .filter(repository=repository, pk=int(webhook_id))
-        .first()
-        if webhook_id.isdigit() and len(webhook_id) < 19
-        else None
-    )
+    pk = object_id(webhook_id)
+    webhooks = Webhook.objects.select_related("repository__namespace", "created_by")
+    webhook = webhooks.filter(repository=repository, pk=pk).first() if pk is not None else None
     if webhook is None:
         raise exceptions.NotFound("no such webhook")
     return webhook
