@@ -138,7 +138,9 @@ class BasicAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("malformed Basic credentials") from None
         if not sep:
             raise exceptions.AuthenticationFailed("malformed Basic credentials")
-        result = credentials_check(username=username, password=password)
+        # No account or token holds a NUL, and PostgreSQL refuses one in the look-up.
+        has_nul = "\x00" in username or "\x00" in password
+        result = None if has_nul else credentials_check(username=username, password=password)
         if result is None:
             raise exceptions.AuthenticationFailed("incorrect username or password")
         user, allowed, pat = result

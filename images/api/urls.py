@@ -7,6 +7,7 @@ Docker Hub's tools call these paths with and without the trailing slash; both ar
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.exceptions import NotFound
 
 from images.api.views import accounts, images, mirrors, orgs, repositories, search, tags, webhooks
 from images.api.views.base import ApiView
@@ -20,8 +21,6 @@ def _routes(route: str, view, name: str) -> list:
 
 class NotFoundView(ApiView):
     def get(self, request, rest=""):
-        from rest_framework.exceptions import NotFound
-
         raise NotFound("no such Hub API endpoint")
 
     post = put = patch = delete = get
@@ -29,20 +28,25 @@ class NotFoundView(ApiView):
 
 REPO = "<str:namespace>/<path:name>"
 HOOK = "<str:webhook_id>"
+IMAGE = f"{REPO}/images/<str:digest>"
+# A repository name may hold slashes, so one path can read as two routes: `app/mirrors/images/sync` is
+# also the image `sync` of a repository `app/mirrors`. Routes are tried in this order so that a value
+# in a route's own parameter (a tag named `webhooks`, a mirror id, a digest) wins over a repository
+# name whose last part is a route's word. tests/api/test_routes.py resolves every route with such values.
 _repository_routes = [
     *_routes(f"{REPO}/tags/<str:tag>/images", tags.TagImagesView.as_view(), "tag-images"),
-    *_routes(f"{REPO}/tags/<str:tag>", tags.TagDetailView.as_view(), "tag-detail"),
-    *_routes(f"{REPO}/tags", tags.TagListView.as_view(), "tag-list"),
-    *_routes(f"{REPO}/images/<str:digest>/packages", images.PackageListView.as_view(), "image-packages"),
-    *_routes(f"{REPO}/images/<str:digest>/vulnerabilities", images.VulnerabilityListView.as_view(), "image-vulns"),
-    *_routes(f"{REPO}/images/<str:digest>/sbom", images.SbomView.as_view(), "image-sbom"),
-    *_routes(f"{REPO}/images/<str:digest>", images.ImageDetailView.as_view(), "image-detail"),
-    *_routes(f"{REPO}/stars", accounts.StarView.as_view(), "repository-stars"),
     *_routes(f"{REPO}/mirrors/<str:mirror_id>/sync", mirrors.MirrorSyncView.as_view(), "mirror-sync"),
-    *_routes(f"{REPO}/mirrors", mirrors.MirrorListView.as_view(), "mirror-list"),
     *_routes(f"{REPO}/webhooks/{HOOK}/deliveries", webhooks.WebhookDeliveryListView.as_view(), "webhook-deliveries"),
     *_routes(f"{REPO}/webhooks/{HOOK}/test", webhooks.WebhookTestView.as_view(), "webhook-test"),
     *_routes(f"{REPO}/webhooks/{HOOK}", webhooks.WebhookDetailView.as_view(), "webhook-detail"),
+    *_routes(f"{REPO}/tags/<str:tag>", tags.TagDetailView.as_view(), "tag-detail"),
+    *_routes(f"{REPO}/tags", tags.TagListView.as_view(), "tag-list"),
+    *_routes(f"{IMAGE}/packages", images.PackageListView.as_view(), "image-packages"),
+    *_routes(f"{IMAGE}/vulnerabilities", images.VulnerabilityListView.as_view(), "image-vulns"),
+    *_routes(f"{IMAGE}/sbom", images.SbomView.as_view(), "image-sbom"),
+    *_routes(IMAGE, images.ImageDetailView.as_view(), "image-detail"),
+    *_routes(f"{REPO}/stars", accounts.StarView.as_view(), "repository-stars"),
+    *_routes(f"{REPO}/mirrors", mirrors.MirrorListView.as_view(), "mirror-list"),
     *_routes(f"{REPO}/webhooks", webhooks.WebhookListView.as_view(), "webhook-list"),
     *_routes(REPO, repositories.RepositoryDetailView.as_view(), "repository-detail"),
 ]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from hub.accounts.services import registry_credentials_check
 from images.errors import TokenInvalid
 from images.registry.errors import Code, RegistryError, registry_error
 from images.services.tokens import (
@@ -71,6 +72,14 @@ def _basic_credentials(request) -> tuple[str, str] | None:
     return username, password
 
 
+def _credentials_check(username: str, password: str):
+    """registry_credentials_check, except that credentials holding a NUL are wrong without a look-up:
+    no account or token holds one, and PostgreSQL refuses one in a query."""
+    if "\x00" in username or "\x00" in password:
+        return None
+    return registry_credentials_check(username=username, password=password)
+
+
 def _denied(oauth: bool) -> HttpResponse:
     if oauth:
         return JsonResponse({"error": "invalid_grant", "error_description": "invalid credentials"}, status=401)
@@ -98,9 +107,7 @@ def token_view(request):
         credentials = _basic_credentials(request)
         user, allowed, pat = None, ANONYMOUS_ACTIONS, None
         if credentials is not None:
-            from hub.accounts.services import registry_credentials_check
-
-            result = registry_credentials_check(username=credentials[0], password=credentials[1])
+            result = _credentials_check(*credentials)
             if result is None:
                 return _denied(oauth=False)
             user, allowed, pat = result
@@ -113,9 +120,7 @@ def token_view(request):
         scopes = scope_parse(form.getlist("scope"))
         grant_type = form.get("grant_type", "")
         if grant_type == "password":
-            from hub.accounts.services import registry_credentials_check
-
-            result = registry_credentials_check(username=form.get("username", ""), password=form.get("password", ""))
+            result = _credentials_check(form.get("username", ""), form.get("password", ""))
             if result is None:
                 return _denied(oauth=True)
             user, allowed, pat = result

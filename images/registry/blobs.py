@@ -13,11 +13,12 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect, Stream
 from images.oci.digests import digest_validate
 from images.registry.dispatch import RegistryView
 from images.registry.errors import Code, RegistryError
+from images.registry.params import ascii_int
 from images.selectors.blobs import blob_size_get, manifest_content_get
 from images.services.blobs import blob_unlink
 from images.storage import blob_path, blob_storage
 
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE_RE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
 
 
 class RangeFile:
@@ -47,19 +48,27 @@ class RangeFile:
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None:
-    """(start, end) inclusive for a single `bytes=` range; raises RANGE_INVALID when unsatisfiable."""
+    """(start, end) inclusive for a single `bytes=` range; raises RANGE_INVALID when unsatisfiable.
+
+    Numbers past any size saturate (images/registry/params.py): a start beyond the blob is 416, an end
+    beyond it is the blob's last byte and a suffix longer than it is the whole blob (RFC 9110, 14.1.2).
+    """
     match = RANGE_RE.match(header.strip())
     if not match or match.groups() == ("", ""):
-        raise RegistryError(Code.RANGE_INVALID, {"range": header[:100]}, headers={"Content-Range": f"bytes */{size}"})
+        raise _unsatisfiable(header, size)
     first, last = match.groups()
     if first == "":  # suffix: the last N bytes
-        start, end = max(0, size - int(last)), size - 1
+        start, end = max(0, size - ascii_int(last)), size - 1
     else:
-        start, end = int(first), (int(last) if last else size - 1)
+        start, end = ascii_int(first), (ascii_int(last) if last else size - 1)
     end = min(end, size - 1)
     if start > end or start >= size:
-        raise RegistryError(Code.RANGE_INVALID, {"range": header[:100]}, headers={"Content-Range": f"bytes */{size}"})
+        raise _unsatisfiable(header, size)
     return start, end
+
+
+def _unsatisfiable(header: str, size: int) -> RegistryError:
+    return RegistryError(Code.RANGE_INVALID, {"range": header[:100]}, headers={"Content-Range": f"bytes */{size}"})
 
 
 def _headers(response, digest: str, length: int) -> HttpResponse:

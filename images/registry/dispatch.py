@@ -12,6 +12,7 @@ from images.errors import DomainError
 from images.registry.auth import request_claims, unauthorized
 from images.registry.body import StreamBody, gunicorn_body
 from images.registry.errors import Code, RegistryError, error_response, registry_error
+from images.registry.params import HUGE, ascii_int, nul_refusal
 from images.services.authorization import DELETE, PULL, PUSH
 from images.services.repositories import repository_ensure, repository_get, repository_name_split
 from images.services.tokens import token_allows, token_principal
@@ -35,6 +36,9 @@ class RegistryView(View):
             handler = getattr(self, request.method.lower(), None)
             if request.method.lower() not in self.http_method_names or handler is None:
                 raise RegistryError(Code.UNSUPPORTED, {"method": request.method})
+            refusal = nul_refusal(kwargs, request.GET)
+            if refusal is not None:
+                raise refusal
             self.claims = request_claims(request)
             if self.repository_scoped:
                 self.name = kwargs["name"]
@@ -98,11 +102,8 @@ def request_body(request) -> tuple[object, int | None]:
     """
     raw = request.META.get("CONTENT_LENGTH")
     if raw:
-        try:
-            length = int(raw)
-        except ValueError:
-            raise RegistryError(Code.SIZE_INVALID, {"content_length": raw[:50]}) from None
-        if length < 0:
+        length = ascii_int(raw)
+        if length is None or length >= HUGE:
             raise RegistryError(Code.SIZE_INVALID, {"content_length": raw[:50]})
         return gunicorn_body(request) or StreamBody(request), length
     if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():

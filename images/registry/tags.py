@@ -6,6 +6,7 @@ from django.http import JsonResponse
 
 from images.registry.dispatch import RegistryView
 from images.registry.errors import Code, RegistryError
+from images.registry.params import ascii_int
 from images.services.tags import tag_list
 
 PAGE_MAX = 10_000
@@ -15,9 +16,10 @@ def page_size(request) -> int | None:
     raw = request.GET.get("n")
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or int(raw) > PAGE_MAX:
+    n = ascii_int(raw)
+    if n is None or n > PAGE_MAX:
         raise RegistryError(Code.PAGINATION_NUMBER_INVALID, {"n": raw[:20], "max": PAGE_MAX})
-    return int(raw)
+    return n
 
 
 def with_next_link(response, path: str, items: list[str], n: int | None):

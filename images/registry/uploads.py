@@ -9,6 +9,7 @@ from images.errors import NameInvalid, RangeInvalid
 from images.oci.digests import digest_validate
 from images.registry.dispatch import RegistryView, request_body
 from images.registry.errors import Code, RegistryError, registry_error
+from images.registry.params import ascii_int
 from images.services.blobs import blob_mount
 from images.services.repositories import repository_get, repository_name_split
 from images.services.uploads import (
@@ -20,7 +21,7 @@ from images.services.uploads import (
     upload_start,
 )
 
-CONTENT_RANGE_RE = re.compile(r"^(?:bytes[ =])?(\d+)-(\d+)(?:/(?:\d+|\*))?$")
+CONTENT_RANGE_RE = re.compile(r"^(?:bytes[ =])?([0-9]+)-([0-9]+)(?:/(?:[0-9]+|\*))?$")
 
 
 def _range_value(size: int) -> str:
@@ -52,7 +53,7 @@ def _content_range(request) -> tuple[int, int] | None:
     match = CONTENT_RANGE_RE.match(raw.strip())
     if not match:
         raise RangeInvalid(content_range=raw[:100])
-    return int(match.group(1)), int(match.group(2))
+    return ascii_int(match.group(1)), ascii_int(match.group(2))
 
 
 class UploadStartView(RegistryView):
@@ -104,8 +105,9 @@ class UploadView(RegistryView):
         try:
             upload = upload_append(upload=upload, stream=stream, length=length, content_range=_content_range(request))
         except RangeInvalid as invalid:
-            # The client resumes from the Range this answer carries (spec: "Resuming an upload").
-            upload.refresh_from_db()
+            # The client resumes from the Range this answer carries (spec: "Resuming an upload");
+            # an upload closed meanwhile is BLOB_UPLOAD_UNKNOWN.
+            upload = upload_get(repository=self.repository(), upload_id=upload.pk)
             error = registry_error(invalid)
             error.headers.update(
                 {"Location": f"/v2/{name}/blobs/uploads/{upload.pk}", "Range": _range_value(upload.size)}

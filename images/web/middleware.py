@@ -3,8 +3,9 @@
 PostgreSQL refuses a NUL in any text it is given, so a NUL that a view passed to a query (a name in the
 path, a tag or package filter) ended in a server error. No name, digest or filter Hub knows can hold one:
 in the path it names nothing (404, as for any unknown name), in a query parameter it is a bad request (400).
-Form and JSON bodies need no such check: Django's and DRF's character fields refuse NUL themselves.
-Registry paths never get here (images.registry.middleware) and validate their names.
+Form and JSON bodies need no such check: Django's and DRF's character fields refuse NUL themselves, and
+Basic credentials are checked where they are decoded (images/api/auth.py). Registry paths and /token never
+get here (images.registry.middleware): images/registry/params.py refuses a NUL in theirs.
 """
 
 from django.http import JsonResponse

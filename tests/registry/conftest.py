@@ -42,13 +42,17 @@ class RegistryClient:
             self._tokens[key] = response.json()["token"]
         return self._tokens[key]
 
-    def call(self, method: str, path: str, data: bytes = b"", *, scopes=None, headers=None, content_type=None):
+    def call(
+        self, method: str, path: str, data: bytes = b"", *, scopes=None, headers=None, content_type=None, environ=None
+    ):
+        """`environ` sets WSGI variables as they are (CONTENT_LENGTH), after the test client's own."""
         if scopes is None:
             match = NAME_IN_PATH.match(path)
             scopes = (f"repository:{match.group(1)}:pull,push,delete",) if match else ("registry:catalog:*",)
         extra = {"HTTP_AUTHORIZATION": f"Bearer {self.token(*scopes)}"}
         for name, value in (headers or {}).items():
             extra["HTTP_" + name.upper().replace("-", "_")] = value
+        extra.update(environ or {})
         fn = getattr(self.client, method.lower())
         if method in ("GET", "HEAD", "DELETE"):
             return fn(path, **extra)

@@ -195,3 +195,35 @@ def test_monolithic_with_wrong_length(registry):
     response = registry.call("POST", f"/v2/alice/app/blobs/uploads/?digest={digest}", DATA[:-1])
     assert response.status_code == 400
     assert not Upload.objects.exists()
+
+
+# --- closing: one PUT wins (tests/registry/test_upload_close_race.py does it concurrently) ---------------
+
+
+def test_a_closed_upload_is_unknown_to_every_later_request(registry, tmp_path):
+    location = start(registry)
+    registry.call("PATCH", location, DATA[:50], headers={"Content-Range": "0-49"})
+    registry.call("PATCH", location, DATA[50:], headers={"Content-Range": f"50-{len(DATA) - 1}"})
+    assert registry.call("PUT", f"{location}?digest={sha256(DATA)}").status_code == 201
+    for method, body, headers in [
+        ("PUT", b"", {}),
+        ("PUT", b"more", {"Content-Range": f"{len(DATA)}-{len(DATA) + 3}"}),
+        ("PATCH", b"more", {}),
+        ("DELETE", b"", {}),
+        ("GET", b"", {}),
+    ]:
+        response = registry.call(method, f"{location}?digest={sha256(DATA)}", body, headers=headers)
+        assert response.status_code == 404, method
+        assert response.json()["errors"][0]["code"] == "BLOB_UPLOAD_UNKNOWN"
+    assert registry.call("GET", f"/v2/alice/app/blobs/{sha256(DATA)}").getvalue() == DATA
+    uploads = tmp_path / "blobs" / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())  # no chunk left behind
+
+
+def test_a_closing_chunk_out_of_order_leaves_the_upload_open(registry):
+    location = start(registry)
+    registry.call("PATCH", location, DATA[:50], headers={"Content-Range": "0-49"})
+    response = registry.call("PUT", f"{location}?digest={sha256(DATA)}", DATA[60:], headers={"Content-Range": "60-199"})
+    assert response.status_code == 416
+    response = registry.call("PUT", f"{location}?digest={sha256(DATA)}", DATA[50:], headers={"Content-Range": "50-199"})
+    assert response.status_code == 201

@@ -1,5 +1,7 @@
 """What every Hub API view shares: authentication, throttling, the error body, repository access."""
 
+import re
+
 from django.conf import settings
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -9,12 +11,25 @@ from rest_framework.views import APIView
 from hub.ratelimit import ratelimit_headers
 from images.api.auth import AUTHENTICATION_CLASSES, credential_of
 from images.api.errors import api_exception_handler
+from images.api.parsers import JSONParser
 from images.api.throttling import HubRateThrottle
 from images.models import Repository
 from images.services.authorization import ADMINISTER, DELETE, EDIT_LISTING, PULL, PUSH, SCOPE_NEEDS, repository_actions
 from images.services.repositories import repository_get
 
-__all__ = ["ADMINISTER", "DELETE", "EDIT_LISTING", "PULL", "PUSH", "ApiView", "repository_for", "require_write"]
+__all__ = [
+    "ADMINISTER",
+    "DELETE",
+    "EDIT_LISTING",
+    "PULL",
+    "PUSH",
+    "ApiView",
+    "object_id",
+    "repository_for",
+    "require_write",
+]
+
+OBJECT_ID_RE = re.compile(r"[0-9]{1,18}")
 
 
 class JsonOnly(DefaultContentNegotiation):
@@ -30,7 +45,7 @@ class ApiView(APIView):
     throttle_classes = [HubRateThrottle]
     renderer_classes = [renderers.JSONRenderer]
     content_negotiation_class = JsonOnly
-    parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
 
     def get_exception_handler(self):
         return api_exception_handler
@@ -69,3 +84,9 @@ def repository_for(request, namespace: str, name: str, action: str = PULL) -> tu
     if action != PULL:
         require_write(request, action, permitted)
     return repository, permitted
+
+
+def object_id(raw: str) -> int | None:
+    """The primary key a path segment spells: ASCII digits within a bigint. None names nothing (a 404);
+    routes take ids as text, so a malformed one is its own endpoint's 404, not another route's 405."""
+    return int(raw) if OBJECT_ID_RE.fullmatch(raw) else None

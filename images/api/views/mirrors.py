@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from images.api.serializers.common import ErrorSerializer
 from images.api.serializers.hooks import MirrorCreateSerializer, MirrorSerializer
-from images.api.views.base import ADMINISTER, ApiView, repository_for
+from images.api.views.base import ADMINISTER, ApiView, object_id, repository_for
 from images.models import Mirror
 from images.selectors import hooks as hook_reads
 from images.services.mirrors import mirror_create, mirror_enqueue
@@ -78,8 +78,8 @@ class MirrorSyncView(ApiView):
     )
     def post(self, request, namespace: str, name: str, mirror_id: str):
         repository, _ = repository_for(request, namespace, name, ADMINISTER)
-        # Matched as text so a malformed id is this endpoint's 404, not another route's 405.
-        mirror = hook_reads.mirror_get(repository=repository, mirror_id=int(mirror_id)) if mirror_id.isdigit() else None
+        pk = object_id(mirror_id)
+        mirror = hook_reads.mirror_get(repository=repository, mirror_id=pk) if pk is not None else None
         if mirror is None:
             raise exceptions.NotFound("no such mirror")
         mirror_enqueue(mirror=mirror)

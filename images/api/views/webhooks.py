@@ -18,7 +18,7 @@ from images.api.serializers.hooks import (
     WebhookDeliverySerializer,
     WebhookSerializer,
 )
-from images.api.views.base import ADMINISTER, ApiView, repository_for
+from images.api.views.base import ADMINISTER, ApiView, object_id, repository_for
 from images.models import Repository, Webhook, WebhookDelivery
 from images.selectors import hooks as hook_reads
 from images.services.webhooks import webhook_create, webhook_delete, webhook_test
@@ -64,9 +64,8 @@ def _administered(request, namespace: str, name: str) -> Repository:
 
 def _webhook(request, namespace: str, name: str, webhook_id: str) -> Webhook:
     repository = _administered(request, namespace, name)
-    # Matched as text so a malformed id is this endpoint's 404, not another route's.
-    valid = webhook_id.isdigit() and len(webhook_id) < 19
-    webhook = hook_reads.webhook_get(repository=repository, webhook_id=int(webhook_id)) if valid else None
+    pk = object_id(webhook_id)
+    webhook = hook_reads.webhook_get(repository=repository, webhook_id=pk) if pk is not None else None
     if webhook is None:
         raise exceptions.NotFound("no such webhook")
     return webhook
