@@ -18,20 +18,19 @@ import jwt
 import pytest
 from django.contrib.auth.models import Group
 
-from hub.accounts.services import (
-    access_token_create,
+from hub.accounts.services import access_token_create, user_create
+from images.models import Repository
+from images.search.service import repository_search
+from images.services import permissions
+from images.services.catalogue import repository_update
+from images.services.organizations import (
     membership_set,
     org_token_create,
     organization_create,
     team_create,
     team_member_add,
     team_permission_set,
-    user_create,
 )
-from images.models import Repository
-from images.search.service import repository_search
-from images.services import permissions
-from images.services.catalogue import repository_update
 from tests.registry.conftest import RegistryClient, sha256
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

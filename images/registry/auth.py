@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from images.errors import TokenInvalid
 from images.registry.errors import Code, RegistryError, registry_error
+from images.services.organizations import registry_credentials_check
 from images.services.tokens import (
     access_grant,
     refresh_token_check,
@@ -98,8 +99,6 @@ def token_view(request):
         credentials = _basic_credentials(request)
         user, allowed, pat = None, ANONYMOUS_ACTIONS, None
         if credentials is not None:
-            from hub.accounts.services import registry_credentials_check
-
             result = registry_credentials_check(username=credentials[0], password=credentials[1])
             if result is None:
                 return _denied(oauth=False)
@@ -113,8 +112,6 @@ def token_view(request):
         scopes = scope_parse(form.getlist("scope"))
         grant_type = form.get("grant_type", "")
         if grant_type == "password":
-            from hub.accounts.services import registry_credentials_check
-
             result = registry_credentials_check(username=form.get("username", ""), password=form.get("password", ""))
             if result is None:
                 return _denied(oauth=True)

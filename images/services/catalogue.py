@@ -6,8 +6,9 @@ one ahead of the first push and edit it through here. Visibility changes are aud
 
 Reserved names: `/v2/` is both the OCI registry prefix and the prefix of the Hub API v2 paths that
 Docker Hub's tools call (`/v2/repositories/...`, `/v2/users/login` ...). The first component after
-`/v2/` of those paths can never be a namespace, nor the name of a one-component (`library/`)
-repository, so no registry path is ever shadowed by the API.
+`/v2/` of those paths (hub.accounts.names.API_PATH_NAMES) can never be a namespace (no account name
+may be one) nor the name of a one-component (`library/`) repository, so no registry path is ever
+shadowed by the API.
 """
 
 import re
@@ -15,20 +16,14 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from hub.accounts.names import API_PATH_NAMES
 from images.models import Category, Namespace, Repository
 from images.models.catalogue import FULL_DESCRIPTION_MAX, MAX_CATEGORIES, REPOSITORY_NAME_RE, SHORT_DESCRIPTION_MAX
 from images.services.audit import audit_record
 from images.services.trust import trusted_content_refresh
 
-RESERVED_NAMESPACE_NAMES = frozenset({"repositories", "namespaces", "users", "access-tokens", "search", "orgs"})
 DEFAULT_NAMESPACE = "library"
 _NAME_RE = re.compile(rf"^{REPOSITORY_NAME_RE}$")
-
-
-def namespace_name_check(name: str) -> None:
-    """Raise ValidationError when `name` may not be a namespace (the reserved API path names)."""
-    if name.lower() in RESERVED_NAMESPACE_NAMES:
-        raise ValidationError(f"{name!r} is reserved (Hub API paths under /v2/ use it)", code="reserved")
 
 
 def repository_name_check(*, namespace_name: str, name: str) -> None:
@@ -38,7 +33,7 @@ def repository_name_check(*, namespace_name: str, name: str) -> None:
             "repository names are lowercase letters, digits and single separators (. _ __ -), components joined by /",
             code="invalid",
         )
-    if namespace_name == DEFAULT_NAMESPACE and name.split("/", 1)[0] in RESERVED_NAMESPACE_NAMES:
+    if namespace_name == DEFAULT_NAMESPACE and name.split("/", 1)[0] in API_PATH_NAMES:
         raise ValidationError(f"{name!r} is reserved (Hub API paths under /v2/ use it)", code="reserved")
 
 

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from images.models import Namespace, Repository, VerificationRequest
+from images.models import Membership, Namespace, Repository, VerificationRequest
 from images.services.audit import audit_record
 from images.services.jobs import VERIFICATION_CHECK, job_enqueue
 from images.services.permissions import OWNER, can_manage_organization, namespace_role, user_is_curator
@@ -51,8 +51,6 @@ def namespace_owners(namespace: Namespace) -> list:
     """The people who own a namespace: its user, or an organization's members with the owner role."""
     if namespace.kind == Namespace.Kind.USER:
         return [namespace.user] if namespace.user_id else []
-    from hub.accounts.models import Membership
-
     return [m.user for m in Membership.objects.filter(organization=namespace, role=OWNER).select_related("user")]
 
 

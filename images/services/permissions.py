@@ -23,14 +23,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from images.models import Namespace, Repository
+from images.models import Membership, Namespace, Repository, TeamRepositoryPermission
 
 PULL = "pull"
 PUSH = "push"
 DELETE = "delete"
 ALL_ACTIONS = frozenset({PULL, PUSH, DELETE})
 
-# Roles and team permissions by name (hub.accounts.models.Role and TeamPermission hold the same values).
+# Roles and team permissions by name (images.models.organizations' Role and TeamPermission hold the same values).
 OWNER = "owner"
 EDITOR = "editor"
 MEMBER = "member"
@@ -87,16 +87,12 @@ def namespace_role(user, namespace: Namespace | None) -> str | None:
         return OWNER
     if namespace.kind == Namespace.Kind.USER:
         return OWNER if namespace.user_id == user.pk else None
-    from hub.accounts.models import Membership
-
     return (
         Membership.objects.filter(organization_id=namespace.pk, user_id=user.pk).values_list("role", flat=True).first()
     )
 
 
 def _team_permissions(user, repository: Repository) -> set[str]:
-    from hub.accounts.models import TeamRepositoryPermission
-
     granted: set[str] = set()
     for permission in TeamRepositoryPermission.objects.filter(
         repository_id=repository.pk, team__members__user_id=user.pk
@@ -144,8 +140,6 @@ def repository_readable_filter(user) -> Q:
         return Q()
     if isinstance(user, OrganizationAgent):
         return public | Q(namespace_id=user.namespace_id)
-    from hub.accounts.models import Membership, TeamRepositoryPermission
-
     return (
         public
         | Q(namespace_id__in=Namespace.objects.filter(user_id=user.pk).values("id"))

@@ -4,10 +4,10 @@ import re
 
 from django.db import IntegrityError, transaction
 
+from hub.accounts.names import API_PATH_NAMES
 from images.errors import NameInvalid, NameUnknown
 from images.models import Namespace, Repository
 from images.models.catalogue import REPOSITORY_NAME_RE
-from images.services.catalogue import RESERVED_NAMESPACE_NAMES
 
 NAME_RE = re.compile(rf"^{REPOSITORY_NAME_RE}$")
 # A one-component name (`podman push hub.example/alpine`) lives in this namespace, as on Docker Hub.
@@ -34,7 +34,7 @@ def repository_ensure(*, namespace_name: str, name: str) -> Repository:
     repository = repository_get(namespace_name, name)
     if repository is not None:
         return repository
-    if namespace_name == DEFAULT_NAMESPACE and name.split("/", 1)[0] in RESERVED_NAMESPACE_NAMES:
+    if namespace_name == DEFAULT_NAMESPACE and name.split("/", 1)[0] in API_PATH_NAMES:
         raise NameInvalid(name=name, reason="reserved for the Hub API")
     namespace = Namespace.objects.filter(name=namespace_name).first()
     if namespace is None:
