@@ -646,7 +646,7 @@ _MEMBER_SESSION = """
 import django; django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
-from hub.accounts.models import Membership, Team, TeamMember, TeamRepositoryPermission
+from images.models import Membership, Team, TeamMember, TeamRepositoryPermission
 from images.models import Namespace, Repository
 user, _ = get_user_model().objects.get_or_create(username="bench-member", defaults={"email": "m@example.com"})
 organizations = list(Namespace.objects.filter(kind="org").exclude(name__in=["library", "bench"]).order_by("id")[:2])

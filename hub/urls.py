@@ -6,6 +6,7 @@ from hub import views
 from images.api import urls as api_urls
 from images.api.views.search import CatalogSearchView
 from images.console import urls as console_urls
+from images.web import organizations
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/search/v3/catalog/search", CatalogSearchView.as_view(), name="api-catalog-search"),
     path("api/", include(api_urls.docs_urlpatterns)),
     path("", include("hub.accounts.urls")),
+    path("", include((organizations.urlpatterns, "orgs"))),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),

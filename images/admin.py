@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from images.models import AuditLogEntry, Category, Manifest, Namespace, Repository, Tag, Vulnerability
+from images.models import (
+    AuditLogEntry,
+    Category,
+    Manifest,
+    Membership,
+    Namespace,
+    OrganizationAccessToken,
+    Repository,
+    Tag,
+    Team,
+    TeamMember,
+    TeamRepositoryPermission,
+    Vulnerability,
+)
 
 
 @admin.register(Namespace)
@@ -44,3 +57,38 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "actor_name", "action", "target"]
     list_filter = ["action"]
     readonly_fields = [f.name for f in AuditLogEntry._meta.fields]
+
+
+# Organizations (images.models.organizations): their members, teams and tokens.
+TOKEN_COLUMNS = ["prefix", "scope", "created_at", "expires_at", "revoked_at", "last_used_at"]
+
+
+@admin.register(OrganizationAccessToken)
+class OrganizationAccessTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "created_by", *TOKEN_COLUMNS]
+    readonly_fields = ["prefix", "token_hash", "last_used_at", "created_by"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["organization", "user", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["organization__name", "user__username"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+
+
+class TeamRepositoryPermissionInline(admin.TabularInline):
+    model = TeamRepositoryPermission
+    extra = 0
+    raw_id_fields = ["repository"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["organization", "name", "description"]
+    search_fields = ["organization__name", "name"]
+    inlines = [TeamMemberInline, TeamRepositoryPermissionInline]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_migrate
 
+from hub.accounts import signals as accounts_signals
+
 
 def _search_index_ensure(using, **kwargs):
     from django.db import connections
@@ -23,6 +25,14 @@ class ImagesConfig(AppConfig):
 
         m2m_changed.connect(
             category_changed, sender=Repository.categories.through, dispatch_uid="images_search_category_changed"
+        )
+        # People below content: accounts send signals, images makes and guards the namespaces.
+        from images.services import namespaces
+
+        accounts_signals.user_created.connect(namespaces.on_user_created, dispatch_uid="images_user_namespace")
+        accounts_signals.user_name_check.connect(namespaces.on_user_name_check, dispatch_uid="images_user_name")
+        accounts_signals.user_profile_updated.connect(
+            namespaces.on_user_profile_updated, dispatch_uid="images_user_profile"
         )
         # Register the tasks with the Celery app in every process, not only workers: services send
         # them by name (images/services/jobs.py), and a registered task honours task_always_eager.

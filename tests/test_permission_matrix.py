@@ -18,19 +18,18 @@ import jwt
 import pytest
 from django.contrib.auth.models import Group
 
-from hub.accounts.services import (
-    access_token_create,
+from hub.accounts.services import access_token_create, user_create
+from images.models import Repository
+from images.search.service import repository_search
+from images.services import authorization
+from images.services.organizations import (
     membership_set,
     org_token_create,
     organization_create,
     team_create,
     team_member_add,
     team_permission_set,
-    user_create,
 )
-from images.models import Repository
-from images.search.service import repository_search
-from images.services import authorization
 from images.services.repositories import repository_update
 from tests.registry.conftest import RegistryClient, sha256
 
@@ -40,7 +39,7 @@ VAULT, PLAZA, DIARY = "acme/vault", "acme/plaza", "zed/diary"
 REPOSITORIES = (VAULT, PLAZA, DIARY)
 LETTERS = {"p": "pull", "u": "push", "d": "delete"}
 
-# principal: vault, plaza, diary, can_edit_listing(vault), can_admin_repository(vault), can_manage(acme), role in acme
+# principal: vault, plaza, diary, EDIT_LISTING(vault), ADMINISTER(vault), ORGANIZATION_MANAGE(acme), role in acme
 MATRIX = {
     "anonymous": ("", "p", "", False, False, False, None),
     "zed": ("", "p", "pud", False, False, False, None),  # a signed-in user with no part in acme

@@ -1,12 +1,14 @@
-"""Forms for the account and organization pages: shape and field checks; the rules live in services."""
+"""Forms for the account pages and the admin: shape and field checks; the rules live in services."""
+
+from datetime import timedelta
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from hub.accounts.models import AVATAR_MAX_BYTES, Role, TeamPermission, TokenScope
-from hub.accounts.services import account_name_check
+from hub.accounts.models import AVATAR_MAX_BYTES, TokenScope, User
+from hub.accounts.services import user_create, user_name_check
 
 EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "Never")]
 
@@ -15,13 +17,12 @@ class SignupForm(UserCreationForm):
     email = forms.EmailField(required=True)
 
     class Meta(UserCreationForm.Meta):
-        model = get_user_model()
+        model = User
         fields = ["username", "email"]
 
     def clean_username(self):
-        username = self.cleaned_data["username"]
-        account_name_check(username)  # ValidationError: reserved, taken or not a namespace name
-        return username.lower()
+        # ValidationError: not a namespace name, reserved, or taken by a user or an organization.
+        return user_name_check(self.cleaned_data["username"])
 
 
 class ProfileForm(forms.Form):
@@ -45,51 +46,26 @@ class AccessTokenForm(forms.Form):
     scope = forms.ChoiceField(choices=TokenScope.choices, initial=TokenScope.READ_WRITE)
     expires_in_days = forms.ChoiceField(choices=EXPIRY_CHOICES, required=False, initial="90", label="Expires")
 
-
-class OrganizationTokenForm(AccessTokenForm):
-    scope = forms.ChoiceField(choices=TokenScope.choices, initial=TokenScope.READ)
-
-
-class OrganizationCreateForm(forms.Form):
-    name = forms.CharField(max_length=30, help_text="The namespace: docker push HOST/NAME/IMAGE")
-    display_name = forms.CharField(max_length=150, required=False)
-
-    def clean_name(self):
-        return account_name_check(self.cleaned_data["name"])
+    def expires_at(self):
+        """When the new token expires (None: never), from a valid form."""
+        days = self.cleaned_data["expires_in_days"]
+        return timezone.now() + timedelta(days=int(days)) if days else None
 
 
-class OrganizationSettingsForm(forms.Form):
-    display_name = forms.CharField(max_length=150, required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-    url = forms.URLField(required=False, label="URL", assume_scheme="https")
+class UserAddForm(AdminUserCreationForm):
+    """The admin's Users → Add: Hub's name rules (the username field's help text says them), and the
+    user is written by user_create, so they get their namespace as from any other entry."""
 
-
-class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username",)
 
     def clean_username(self):
-        user = get_user_model().objects.filter(username__iexact=self.cleaned_data["username"], is_active=True).first()
-        if user is None:
-            raise ValidationError("no such user")
-        return user
+        return user_name_check(self.cleaned_data["username"])
 
-
-class TeamForm(forms.Form):
-    name = forms.CharField(max_length=100)
-    description = forms.CharField(max_length=255, required=False)
-
-
-class TeamMemberForm(forms.Form):
-    username = forms.CharField(max_length=150)
-
-    def clean_username(self):
-        user = get_user_model().objects.filter(username__iexact=self.cleaned_data["username"]).first()
-        if user is None:
-            raise ValidationError("no such user")
-        return user
-
-
-class TeamPermissionForm(forms.Form):
-    repository = forms.CharField(max_length=255, help_text="the repository name within the organization")
-    permission = forms.ChoiceField(choices=[*TeamPermission.choices, ("none", "No access")])
+    def save(self, commit=True):
+        # Written now whatever `commit` says: the one service makes the user and their namespace together.
+        password = self.cleaned_data["password1"] if self.cleaned_data["set_usable_password"] else None
+        self.instance = user_create(username=self.cleaned_data["username"], password=password)
+        self.save_m2m = self._save_m2m  # the admin calls it; the add form has no many-to-many fields
+        return self.instance

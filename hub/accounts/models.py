@@ -1,24 +1,73 @@
-"""People: users, their personal access tokens, and organizations with members, teams and tokens.
+"""People: users and their personal access tokens.
 
-An organization *is* a Namespace of kind `org` (images.models.catalogue): it already carries the
-name, display name, description and URL, and repositories hang off it. This module adds who belongs
-to it and with what rights; images.services.permissions turns those rows into allowed actions.
+Accounts are identity and sit below content: nothing here knows about namespaces, repositories or
+organizations (those are images', an organization being a Namespace of kind `org`). What images
+must do when a user appears it learns from hub.accounts.signals.
 """
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.contrib.auth import models as auth_models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from hub.accounts.names import NAME_RULE, NameRefused, name_check
+from hub.accounts.signals import user_created
 
 AVATAR_MAX_BYTES = 256 * 1024
 
 
-class User(AbstractUser):
+def username_validate(value: str) -> None:
+    """Hub's name rules on the username field, so model forms (the admin's) and createsuperuser apply them.
+
+    Only the rules of hub.accounts.names: whether a name is taken is for user_name_check and the
+    unique constraints, since this also runs when an existing user is saved.
+    """
+    try:
+        name_check(value)
+    except NameRefused as refused:
+        raise ValidationError(refused.message, code=refused.code) from None
+
+
+class UserManager(auth_models.UserManager):
+    def _create_user(self, username, email, password, **extra_fields):
+        """Every new user row is written here: create_user, create_superuser (so `createsuperuser` and
+        pytest-django's admin_user) and hub.accounts.services.user_create.
+
+        It sends user_created in the same transaction, so the user's namespace (made by images' receiver)
+        exists exactly when the user does; a taken name is a ValidationError, never an IntegrityError.
+        """
+        with transaction.atomic(using=self._db):
+            try:
+                with transaction.atomic(using=self._db):
+                    user = super()._create_user(username, email, password, **extra_fields)
+            except IntegrityError:
+                raise ValidationError(f"{username!r} is already taken", code="taken") from None
+            user_created.send(sender=self.model, user=user)
+        return user
+
+    async def _acreate_user(self, username, email, password, **extra_fields):
+        # The same path as above: Django's async variant would save the row without the signal.
+        return await sync_to_async(self._create_user)(username, email, password, **extra_fields)
+
+
+class User(auth_models.AbstractUser):
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        help_text=f"Required. Also the user's namespace (docker push HOST/USERNAME/IMAGE): {NAME_RULE}.",
+        validators=[username_validate],
+        error_messages={"unique": "A user with that username already exists."},
+    )
     display_name = models.CharField(max_length=150, blank=True)
     url = models.URLField(blank=True)
     # Avatars are small and few: kept in the database so every web process serves them with no
     # shared media directory (see hub.accounts.views.avatar). Type checked from the bytes on upload.
     avatar = models.BinaryField(blank=True, default=b"", editable=False)
     avatar_content_type = models.CharField(max_length=32, blank=True, default="", editable=False)
+
+    objects = UserManager()
 
     def __str__(self):
         return self.username
@@ -54,101 +103,3 @@ class AccessToken(models.Model):
 
     def __str__(self):
         return f"{self.user}:{self.name}"
-
-
-class Role(models.TextChoices):
-    """An organization member's role; each includes the ones before it."""
-
-    MEMBER = "member", "Member"  # pull every repository of the organization, private ones included
-    EDITOR = "editor", "Editor"  # and push, create repositories, edit listings
-    OWNER = "owner", "Owner"  # and everything else: delete, members, teams, tokens, settings
-
-
-ROLE_RANK = {Role.MEMBER: 1, Role.EDITOR: 2, Role.OWNER: 3}
-
-
-class Membership(models.Model):
-    organization = models.ForeignKey("images.Namespace", on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="membership_once")]
-        ordering = ["organization__name", "user__username"]
-
-    def __str__(self):
-        return f"{self.user} in {self.organization} ({self.role})"
-
-
-class Team(models.Model):
-    organization = models.ForeignKey("images.Namespace", on_delete=models.CASCADE, related_name="teams")
-    name = models.SlugField(max_length=100)
-    description = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="team_unique_name")]
-        ordering = ["organization__name", "name"]
-
-    def __str__(self):
-        return f"{self.organization}/{self.name}"
-
-
-class TeamMember(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_once")]
-
-    def __str__(self):
-        return f"{self.user} in {self.team}"
-
-
-class TeamPermission(models.TextChoices):
-    READ = "read", "Read"  # pull
-    WRITE = "write", "Write"  # pull and push
-    ADMIN = "admin", "Admin"  # and delete, listing, visibility and repository settings
-
-
-class TeamRepositoryPermission(models.Model):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="repository_permissions")
-    repository = models.ForeignKey("images.Repository", on_delete=models.CASCADE, related_name="team_permissions")
-    permission = models.CharField(max_length=8, choices=TeamPermission.choices, default=TeamPermission.READ)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["team", "repository"], name="team_repository_permission_once")]
-
-    def __str__(self):
-        return f"{self.team} {self.permission} {self.repository_id}"
-
-
-class OrganizationAccessToken(models.Model):
-    """An organization's token: `docker login -u ORG` with it acts for the organization, within it only.
-
-    A separate table (and prefix, `hub_oat_`) from personal tokens, so code that knows only personal
-    tokens can never mistake one for a person's credentials.
-    """
-
-    Scope = TokenScope
-
-    organization = models.ForeignKey("images.Namespace", on_delete=models.CASCADE, related_name="access_tokens")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, db_index=True)
-    token_hash = models.CharField(max_length=128, unique=True)
-    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.READ)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.organization}:{self.name}"

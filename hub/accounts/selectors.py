@@ -1,52 +1,24 @@
-"""Reads about people and organizations for the account pages (everything the template needs, fetched)."""
+"""Reads about people for the account pages, the API and the token service."""
 
-from django.db.models import Prefetch
-
-from hub.accounts.models import AccessToken, Membership, OrganizationAccessToken, Team, TeamMember
-from images.models import Namespace, Repository
-
-
-def organization_get(*, name: str) -> Namespace | None:
-    return Namespace.objects.filter(name=name.lower(), kind=Namespace.Kind.ORGANIZATION).first()
-
-
-def organization_list_for_user(*, user) -> list[Membership]:
-    """The user's memberships, with their organizations."""
-    return list(Membership.objects.filter(user=user).select_related("organization").order_by("organization__name"))
-
-
-def membership_list(*, organization: Namespace) -> list[Membership]:
-    return list(Membership.objects.filter(organization=organization).select_related("user").order_by("user__username"))
-
-
-def team_list(*, organization: Namespace) -> list[Team]:
-    return list(
-        Team.objects.filter(organization=organization)
-        .prefetch_related(
-            Prefetch("members", queryset=TeamMember.objects.select_related("user").order_by("user__username")),
-            "repository_permissions__repository",
-        )
-        .order_by("name")
-    )
-
-
-def team_get(*, organization: Namespace, name: str) -> Team | None:
-    teams = [t for t in team_list(organization=organization) if t.name == name]
-    return teams[0] if teams else None
-
-
-def organization_repository_list(*, organization: Namespace) -> list[Repository]:
-    """Every repository of the organization, private ones included: only for its own people's pages."""
-    return list(Repository.objects.filter(namespace=organization).order_by("name"))
-
-
-def org_token_list(*, organization: Namespace) -> list[OrganizationAccessToken]:
-    return list(
-        OrganizationAccessToken.objects.filter(organization=organization)
-        .select_related("created_by")
-        .order_by("-created_at")
-    )
+from hub.accounts.models import AccessToken, User
+from hub.accounts.tokens import token_hash
 
 
 def access_token_list(*, user) -> list[AccessToken]:
     return list(AccessToken.objects.filter(user=user).order_by("-created_at"))
+
+
+def access_token_get(*, secret: str) -> AccessToken | None:
+    """The personal access token whose clear value is `secret` (with its user), or None."""
+    return AccessToken.objects.select_related("user").filter(token_hash=token_hash(secret)).first()
+
+
+def user_avatar_get(*, username: str) -> User | None:
+    """An active user's avatar bytes and type (nothing else loaded), or None."""
+    return User.objects.filter(username__iexact=username, is_active=True).only("avatar", "avatar_content_type").first()
+
+
+def user_by_name(*, username: str, active_only: bool = False) -> User | None:
+    """The user of that name, whatever its case (names are case-insensitive), or None."""
+    users = User.objects.filter(username__iexact=username)
+    return (users.filter(is_active=True) if active_only else users).first()

@@ -1,4 +1,7 @@
-"""Account pages (/signup/, /settings/…, /password-reset/…, /avatars/…) and organization pages (/orgs/<name>/…)."""
+"""Account pages: /signup/, /settings/…, /password-reset/…, /avatars/…
+
+Organization pages are content: images.web.organizations.
+"""
 
 from django.urls import path
 
@@ -12,17 +15,9 @@ urlpatterns = [
     path("settings/password/done", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("settings/tokens", views.token_list, name="tokens"),
     path("settings/tokens/<int:token_id>/revoke", views.token_revoke, name="token-revoke"),
-    path("settings/organizations", views.organization_list, name="organizations"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
     path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("password-reset/complete", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
     path("avatars/<str:username>", views.avatar, name="avatar"),
-    path("orgs/<str:name>/", views.organization_detail, name="org"),
-    path("orgs/<str:name>/members", views.organization_members, name="org-members"),
-    path("orgs/<str:name>/teams", views.organization_teams, name="org-teams"),
-    path("orgs/<str:name>/teams/<str:team>", views.organization_team, name="org-team"),
-    path("orgs/<str:name>/tokens", views.organization_tokens, name="org-tokens"),
-    path("orgs/<str:name>/tokens/<int:token_id>/revoke", views.organization_token_revoke, name="org-token-revoke"),
-    path("orgs/<str:name>/settings", views.organization_settings, name="org-settings"),
 ]

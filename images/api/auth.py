@@ -23,13 +23,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from hub.accounts.models import AccessToken
-from hub.accounts.services import (
-    PASSWORD_ACTIONS,
-    SCOPE_ACTIONS,
-    TOKEN_PREFIX,
-    access_token_valid,
-    credentials_check,
-)
+from hub.accounts.selectors import access_token_get
+from hub.accounts.services import PASSWORD_ACTIONS, SCOPE_ACTIONS, access_token_valid, credentials_check
+from hub.accounts.tokens import TOKEN_PREFIX
 from images.errors import TokenInvalid
 from images.services.tokens import signing_key, token_decode
 
@@ -76,9 +72,7 @@ def _pat_user(pat_id: int, user):
 def bearer_credentials(raw: str):
     """(user, ApiCredential) for a bearer value; AuthenticationFailed when it is not a valid one."""
     if raw.startswith(TOKEN_PREFIX):
-        from hub.accounts.services import _token_hash
-
-        pat = AccessToken.objects.select_related("user").filter(token_hash=_token_hash(raw)).first()
+        pat = access_token_get(secret=raw)
         if not access_token_valid(pat):
             raise exceptions.AuthenticationFailed("invalid or revoked access token")
         return pat.user, ApiCredential(SCOPE_ACTIONS[pat.scope], pat.pk, "pat")

@@ -1,7 +1,7 @@
 """Routes of the Hub API v2 (Docker Hub's paths), `/v1/search`, the OpenAPI schema and its docs.
 
-hub/urls.py mounts `v2_urlpatterns` under /v2/ ahead of the registry (every path starts with a name
-images.services.repositories reserves, so no registry path is shadowed) and again under /api/v2/.
+hub/urls.py mounts `v2_urlpatterns` under /v2/ ahead of the registry (every path starts with one of
+hub.accounts.names.API_PATH_NAMES, so no registry path is shadowed) and again under /api/v2/.
 Docker Hub's tools call these paths with and without the trailing slash; both are served.
 """
 
@@ -9,9 +9,9 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.exceptions import NotFound
 
+from hub.accounts.names import API_PATH_NAMES
 from images.api.views import accounts, images, mirrors, orgs, repositories, search, tags, webhooks
 from images.api.views.base import ApiView
-from images.services.repositories import RESERVED_NAMESPACE_NAMES
 
 
 def _routes(route: str, view, name: str) -> list:
@@ -101,9 +101,7 @@ v2_urlpatterns = [
     *_routes("orgs/<str:org>/members/<str:username>", orgs.OrgMemberDetailView.as_view(), "org-member"),
     *_routes("orgs/<str:org>/members", orgs.OrgMemberListView.as_view(), "org-members"),
     *_routes("orgs/<str:org>", orgs.OrganizationDetailView.as_view(), "org-detail"),
-    re_path(
-        rf"^(?:{'|'.join(sorted(RESERVED_NAMESPACE_NAMES))})(?:/[\s\S]*)?\Z", NotFoundView.as_view(), name="not-found"
-    ),
+    re_path(rf"^(?:{'|'.join(sorted(API_PATH_NAMES))})(?:/[\s\S]*)?\Z", NotFoundView.as_view(), name="not-found"),
 ]
 
 v1_urlpatterns = [

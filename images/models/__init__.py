@@ -12,6 +12,15 @@ from images.models.content import (
 )
 from images.models.curation import VerificationRequest
 from images.models.mirroring import Mirror
+from images.models.organizations import (
+    Membership,
+    OrganizationAccessToken,
+    Role,
+    Team,
+    TeamMember,
+    TeamPermission,
+    TeamRepositoryPermission,
+)
 from images.models.security import AffectedPackage, Finding, Package, Vulnerability
 from images.models.webhooks import Webhook, WebhookDelivery
 
@@ -23,16 +32,23 @@ __all__ = [
     "Finding",
     "Layer",
     "Manifest",
+    "Membership",
     "ManifestBlob",
     "ManifestReference",
     "Mirror",
     "Namespace",
+    "OrganizationAccessToken",
     "Package",
     "Repository",
     "RepositoryBlob",
     "RepositoryPlatform",
+    "Role",
     "Star",
     "Tag",
+    "Team",
+    "TeamMember",
+    "TeamPermission",
+    "TeamRepositoryPermission",
     "Upload",
     "VerificationRequest",
     "Vulnerability",

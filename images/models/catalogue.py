@@ -5,10 +5,12 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Length
 
+from hub.accounts.names import NAME_RE
+
 # OCI distribution-spec name components: lowercase alphanumerics with single separators.
 COMPONENT_RE = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"
 REPOSITORY_NAME_RE = rf"{COMPONENT_RE}(?:/{COMPONENT_RE})*"
-NAMESPACE_NAME_RE = r"[a-z0-9]+(?:[._-][a-z0-9]+)*"
+NAMESPACE_NAME_RE = NAME_RE  # every namespace is an account's (a user's or an organization's) name
 
 SHORT_DESCRIPTION_MAX = 100
 FULL_DESCRIPTION_MAX = 25_000

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from hub.accounts.services import registry_credentials_check
 from images.errors import TokenInvalid
 from images.registry.errors import Code, RegistryError, registry_error
+from images.services.organizations import registry_credentials_check
 from images.services.tokens import (
     access_grant,
     refresh_token_check,

@@ -7,8 +7,8 @@ settings.MIDDLEWARE and calls the registry view directly; every other path goes 
 
 from django.urls import resolve
 
+from hub.accounts.names import API_PATH_NAMES
 from images.registry.auth import token_view
-from images.services.repositories import RESERVED_NAMESPACE_NAMES
 
 
 class RegistryMiddleware:
@@ -18,7 +18,7 @@ class RegistryMiddleware:
     def __call__(self, request):
         path = request.path_info
         # /v2/repositories/, /v2/users/ ... are the Hub API (sessions, CSRF): they take the full chain.
-        registry = path.startswith("/v2/") and path[4:].split("/", 1)[0] not in RESERVED_NAMESPACE_NAMES
+        registry = path.startswith("/v2/") and path[4:].split("/", 1)[0] not in API_PATH_NAMES
         if registry:
             # Resolved against the registry's own routes: the rest of the site's are not tried first.
             match = resolve(path[3:], urlconf="images.registry.urls")

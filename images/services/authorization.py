@@ -32,8 +32,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from hub.accounts.models import Membership, TeamRepositoryPermission
-from images.models import Namespace, Repository
+from images.models import Membership, Namespace, Repository, TeamRepositoryPermission
 
 # Registry actions (the words of Docker's token scopes), and the rights built on them.
 PULL = "pull"  # see the repository and read its content, on every surface

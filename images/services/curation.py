@@ -29,8 +29,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from hub.accounts.models import Membership
-from images.models import Namespace, Repository, VerificationRequest
+from images.models import Membership, Namespace, Repository, VerificationRequest
 from images.services.audit import audit_record
 from images.services.authorization import CURATE, ORGANIZATION_MANAGE, OWNER, authorize
 from images.services.jobs import VERIFICATION_CHECK, job_enqueue

@@ -8,8 +8,9 @@ changes, archiving and deletions are audited.
 Names: a repository's full name is `<namespace>/<path>`; a one-component name (`podman push
 hub.example/alpine`) lives in `library`, as on Docker Hub. `/v2/` is both the OCI registry prefix and
 the prefix of the Hub API v2 paths that Docker Hub's tools call (`/v2/repositories/...`,
-`/v2/users/login` ...), so the first component after `/v2/` of those paths can never be a namespace,
-nor the name of a `library/` repository: no registry path is ever shadowed by the API.
+`/v2/users/login` ...), so the first component after `/v2/` of those paths
+(hub.accounts.names.API_PATH_NAMES) can never be a namespace, nor the name of a `library/`
+repository: no registry path is ever shadowed by the API.
 """
 
 import re
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
+from hub.accounts.names import API_PATH_NAMES
 from images.errors import NameInvalid, NameUnknown
 from images.models import Category, Namespace, Repository
 from images.models.catalogue import FULL_DESCRIPTION_MAX, MAX_CATEGORIES, REPOSITORY_NAME_RE, SHORT_DESCRIPTION_MAX
@@ -25,7 +27,6 @@ from images.services.audit import audit_record
 from images.services.authorization import ADMINISTER, EDIT_LISTING, PUSH, authorize
 from images.services.trust import trusted_content_refresh
 
-RESERVED_NAMESPACE_NAMES = frozenset({"repositories", "namespaces", "users", "access-tokens", "search", "orgs"})
 DEFAULT_NAMESPACE = "library"
 NAME_MAX = 255
 NAME_RE = re.compile(rf"^{REPOSITORY_NAME_RE}$")
@@ -47,7 +48,7 @@ def repository_name_split(full_name: str) -> tuple[str, str]:
 
 
 def _reserved(namespace_name: str, name: str) -> bool:
-    return namespace_name == DEFAULT_NAMESPACE and name.split("/", 1)[0] in RESERVED_NAMESPACE_NAMES
+    return namespace_name == DEFAULT_NAMESPACE and name.split("/", 1)[0] in API_PATH_NAMES
 
 
 def repository_name_check(*, namespace_name: str, name: str) -> None:

@@ -15,8 +15,11 @@ import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from hub.accounts.models import AccessToken
+from hub.accounts.services import PASSWORD_ACTIONS, SCOPE_ACTIONS, access_token_valid
 from images.errors import NameInvalid, TokenInvalid
 from images.services.authorization import REGISTRY_ACTIONS, OrganizationAgent, registry_actions
+from images.services.organizations import org_token_refresh_check
 from images.services.repositories import repository_get, repository_name_split
 
 ACCESS_TTL = 900
@@ -158,16 +161,11 @@ def refresh_token_issue(*, user, access_token_id: int | None) -> str:
 
 def refresh_token_check(token: str):
     """(user, allowed actions) for a refresh token, or None when it is invalid, expired or revoked."""
-    from hub.accounts.models import AccessToken
-    from hub.accounts.services import PASSWORD_ACTIONS, SCOPE_ACTIONS, access_token_valid
-
     try:
         claims = jwt.decode(token, signing_key("refresh"), algorithms=["HS256"])
     except jwt.PyJWTError:
         return None
     if claims.get("oat") is not None:
-        from hub.accounts.services import org_token_refresh_check
-
         return org_token_refresh_check(claims["oat"])
     user = get_user_model().objects.filter(pk=claims.get("uid"), is_active=True).first()
     if user is None:

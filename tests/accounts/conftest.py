@@ -1,6 +1,7 @@
 import pytest
 
-from hub.accounts.services import organization_create, user_create
+from hub.accounts.services import user_create
+from images.services.organizations import organization_create
 
 
 @pytest.fixture(autouse=True)

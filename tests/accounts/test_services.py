@@ -1,52 +1,23 @@
-"""hub.accounts.services: names, organizations, memberships, teams and their rules."""
+"""hub.accounts.services: users (and their namespaces, whatever creates them), names, profiles, avatars."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from hub.accounts.models import Membership, Team, TeamMember, TeamRepositoryPermission
-from hub.accounts.services import (
-    account_reserved_names,
-    avatar_set,
-    membership_remove,
-    membership_set,
-    organization_create,
-    team_create,
-    team_member_add,
-    team_permission_set,
-    user_create,
-)
-from images.models import Namespace, Repository
-from images.services.authorization import namespace_role, registry_actions
+from hub.accounts.models import User
+from hub.accounts.services import avatar_set, profile_update, user_create, user_name_check
+from images.models import Namespace
+from images.services.organizations import organization_create
+from tests.accounts.test_names import RESERVED
 
-pytestmark = pytest.mark.django_db
-
-RESERVED = ["repositories", "namespaces", "users", "access-tokens", "search", "orgs", "library", "_", "Library"]
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.mark.parametrize("name", RESERVED)
 def test_reserved_names_refused_for_users(name):
     with pytest.raises(ValidationError):
         user_create(username=name, password="x-password-1")
-    assert not Namespace.objects.filter(name=name.lower()).exists()
-
-
-@pytest.mark.parametrize("name", RESERVED)
-def test_reserved_names_refused_for_organizations(alice, name):
-    with pytest.raises(ValidationError):
-        organization_create(owner=alice, name=name)
-
-
-def test_reserved_names_include_the_hub_api_paths():
-    from images.services.repositories import RESERVED_NAMESPACE_NAMES
-
-    assert RESERVED_NAMESPACE_NAMES <= account_reserved_names()
-
-
-@pytest.mark.parametrize("name", ["a", "UPPER case", "bad/slash", "-dash", "x" * 31, "a..b", "ünï"])
-def test_invalid_names_refused(alice, name):
-    with pytest.raises(ValidationError):
-        organization_create(owner=alice, name=name)
+    assert not User.objects.filter(username__iexact=name).exists()
 
 
 def test_user_and_organization_names_share_one_space(alice):
@@ -55,6 +26,15 @@ def test_user_and_organization_names_share_one_space(alice):
     organization_create(owner=alice, name="acme")
     with pytest.raises(ValidationError, match="taken"):
         user_create(username="ACME", password="x-password-1")
+    assert not User.objects.filter(username__iexact="acme").exists()
+
+
+def test_user_name_check_says_why(alice, acme):
+    assert user_name_check("Carol") == "carol"
+    for name, code in [("a", "invalid"), ("library", "reserved"), ("ALICE", "taken"), ("acme", "taken")]:
+        with pytest.raises(ValidationError) as refused:
+            user_name_check(name)
+        assert refused.value.code == code, name
 
 
 def test_user_create_makes_the_users_namespace(alice):
@@ -62,94 +42,42 @@ def test_user_create_makes_the_users_namespace(alice):
     assert namespace.kind == Namespace.Kind.USER and namespace.user == alice
 
 
-def test_organization_create_makes_an_org_namespace_owned_by_its_creator(alice, acme):
-    assert acme.kind == Namespace.Kind.ORGANIZATION and acme.user is None and acme.display_name == "Acme Inc."
-    assert Membership.objects.get(organization=acme).user == alice
-    assert namespace_role(alice, acme) == "owner"
+def test_a_mixed_case_username_gets_a_lowercase_namespace(db):
+    user = user_create(username="Dora", password="dora-password-1")
+    assert Namespace.objects.get(user=user).name == "dora"
 
 
-def test_membership_set_adds_changes_and_validates_roles(acme, bob):
-    membership_set(organization=acme, user=bob, role="member")
-    assert namespace_role(bob, acme) == "member"
-    membership_set(organization=acme, user=bob, role="editor")
-    assert namespace_role(bob, acme) == "editor"
-    assert Membership.objects.filter(organization=acme).count() == 2
-    with pytest.raises(ValidationError):
-        membership_set(organization=acme, user=bob, role="god")
+@pytest.mark.parametrize("superuser", [False, True])
+def test_the_user_managers_own_create_makes_the_namespace_too(db, superuser):
+    # Django's create_user / create_superuser (createsuperuser, pytest-django's admin_user) go through
+    # the same User.objects._create_user as user_create.
+    create = User.objects.create_superuser if superuser else User.objects.create_user
+    user = create(username="erin", email="", password="erin-password-1")
+    assert Namespace.objects.get(name="erin").user == user
 
 
-def test_an_organization_keeps_an_owner(alice, acme, bob):
-    with pytest.raises(ValidationError, match="owner"):
-        membership_set(organization=acme, user=alice, role="member")
-    with pytest.raises(ValidationError, match="owner"):
-        membership_remove(organization=acme, user=alice)
-    membership_set(organization=acme, user=bob, role="owner")
-    membership_set(organization=acme, user=alice, role="member")  # bob owns it now
-    assert namespace_role(alice, acme) == "member"
-    assert membership_remove(organization=acme, user=alice)
-    assert namespace_role(alice, acme) is None
+def test_a_namespace_taken_meanwhile_refuses_the_user_and_writes_nothing(db):
+    # What a race between the name check and the insert looks like: the namespace's unique name is
+    # the last guard, and the user is rolled back with it.
+    Namespace.objects.create(name="frank", kind=Namespace.Kind.ORGANIZATION)
+    with pytest.raises(ValidationError, match="taken"):
+        User.objects.create_user(username="frank", password="frank-password-1")
+    assert not User.objects.filter(username="frank").exists()
+    # The caller's transaction is still usable after the refusal (PostgreSQL aborts a failed one).
+    with transaction.atomic():
+        assert Namespace.objects.filter(name="frank").count() == 1
 
 
-def test_memberships_are_for_organizations_only(alice, bob):
-    with pytest.raises(ValidationError):
-        membership_set(organization=Namespace.objects.get(name="alice"), user=bob, role="member")
+def test_a_username_taken_meanwhile_is_a_validation_error(alice):
+    with pytest.raises(ValidationError, match="taken"):
+        User.objects.create_user(username="alice", password="x-password-1")
+    assert User.objects.filter(username="alice").count() == 1
 
 
-def test_teams_hold_members_only_and_leaving_the_organization_leaves_its_teams(acme, bob):
-    team = team_create(organization=acme, name="Builders", description="CI")
-    assert team.name == "builders"
-    with pytest.raises(ValidationError, match="already"):
-        team_create(organization=acme, name="builders")
-    with pytest.raises(ValidationError, match="not a member"):
-        team_member_add(team=team, user=bob)
-    membership_set(organization=acme, user=bob, role="member")
-    team_member_add(team=team, user=bob)
-    team_member_add(team=team, user=bob)  # idempotent
-    assert TeamMember.objects.filter(team=team).count() == 1
-    membership_remove(organization=acme, user=bob)
-    assert not TeamMember.objects.filter(user=bob).exists()
-    assert Team.objects.filter(pk=team.pk).exists()
-
-
-def test_team_permissions_add_to_the_role_on_one_repository(acme, bob):
-    app = Repository.objects.create(namespace=acme, name="app", is_private=True)
-    other = Repository.objects.create(namespace=acme, name="other", is_private=True)
-    membership_set(organization=acme, user=bob, role="member")
-    team = team_create(organization=acme, name="devs")
-    team_member_add(team=team, user=bob)
-    assert registry_actions(bob, app, namespace_name="acme") == {"pull"}
-    team_permission_set(team=team, repository=app, permission="write")
-    assert registry_actions(bob, app, namespace_name="acme") == {"pull", "push"}
-    team_permission_set(team=team, repository=app, permission="admin")
-    assert registry_actions(bob, app, namespace_name="acme") == {"pull", "push", "delete"}
-    assert registry_actions(bob, other, namespace_name="acme") == {"pull"}
-    assert TeamRepositoryPermission.objects.count() == 1
-    team_permission_set(team=team, repository=app, permission=None)
-    assert registry_actions(bob, app, namespace_name="acme") == {"pull"}
-    with pytest.raises(ValidationError):
-        team_permission_set(team=team, repository=app, permission="superuser")
-
-
-def test_team_permissions_are_on_the_organizations_own_repositories(alice, acme):
-    team = team_create(organization=acme, name="devs")
-    elsewhere = Repository.objects.create(namespace=Namespace.objects.get(name="alice"), name="app")
-    with pytest.raises(ValidationError):
-        team_permission_set(team=team, repository=elsewhere, permission="read")
-
-
-def test_curators_group_exists_and_grants_no_repository_rights(acme, bob):
-    private = Repository.objects.create(namespace=acme, name="app", is_private=True)
-    bob.groups.add(Group.objects.get(name="curators"))
-    assert registry_actions(bob, private, namespace_name="acme") == set()
-
-
-def test_inactive_users_get_nothing(acme, bob):
-    private = Repository.objects.create(namespace=acme, name="app", is_private=True)
-    membership_set(organization=acme, user=bob, role="owner")
-    bob.is_active = False
-    bob.save()
-    assert registry_actions(bob, private, namespace_name="acme") == set()
-    assert namespace_role(bob, acme) is None
+def test_profile_update_shows_on_the_users_namespace(alice):
+    profile_update(user=alice, display_name="Alice A.", url="https://alice.example")
+    namespace = Namespace.objects.get(name="alice")
+    assert (namespace.display_name, namespace.url) == ("Alice A.", "https://alice.example")
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

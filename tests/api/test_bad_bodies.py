@@ -15,14 +15,10 @@ from django.urls import get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.views import APIView
 
-from hub.accounts.services import (
-    access_token_create,
-    membership_set,
-    organization_create,
-    team_create,
-)
+from hub.accounts.services import access_token_create
 from images.api.parsers import DEPTH_MAX, TOO_DEEP, JSONParser
 from images.models import Mirror, Namespace, Repository
+from images.services.organizations import membership_set, organization_create, team_create
 from tests.api.conftest import basic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

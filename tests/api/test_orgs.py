@@ -3,16 +3,15 @@ repository permissions. Shapes, who may (anonymous 401, outsider 404, member 403
 
 import pytest
 
-from hub.accounts.models import Membership, Team, TeamMember, TeamRepositoryPermission
-from hub.accounts.services import (
+from hub.accounts.services import user_create
+from images.models import Membership, Repository, Team, TeamMember, TeamRepositoryPermission
+from images.services.organizations import (
     membership_set,
     organization_create,
     team_create,
     team_member_add,
     team_permission_set,
-    user_create,
 )
-from images.models import Repository
 from tests.api.conftest import bearer, pat
 
 pytestmark = pytest.mark.django_db

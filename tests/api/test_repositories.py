@@ -211,7 +211,7 @@ def test_reserved_names(api, db, name):
 
 
 def test_an_editor_may_edit_a_listing_but_not_its_visibility(api, alice, bob):
-    from hub.accounts.services import membership_set, organization_create
+    from images.services.organizations import membership_set, organization_create
     from tests.api.conftest import bearer, pat
 
     acme = organization_create(owner=alice, name="acme")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from hub.accounts.services import membership_set, organization_create, team_create, team_member_add
-from hub.accounts.services import team_permission_set as grant
 from images.models import Repository, Webhook, WebhookDelivery
+from images.services.organizations import membership_set, organization_create, team_create, team_member_add
+from images.services.organizations import team_permission_set as grant
 from images.services.webhooks import webhook_create
 from tests.api.conftest import bearer, pat
 from tests.console.fixtures import eager, receiver  # noqa: F401 (fixtures)

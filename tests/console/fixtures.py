@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from hub.accounts.services import membership_set, organization_create, user_create
+from hub.accounts.services import user_create
+from images.services.organizations import membership_set, organization_create
 from tests.webhooks.receiver import Receiver
 
 

@@ -36,7 +36,7 @@ def test_catalog_needs_catalog_scope(repositories, registry):
 
 
 def test_an_organization_token_lists_its_private_repositories(client, alice):
-    from hub.accounts.services import org_token_create, organization_create
+    from images.services.organizations import org_token_create, organization_create
 
     acme = organization_create(owner=alice, name="acme")
     Repository.objects.create(namespace=acme, name="internal", is_private=True)

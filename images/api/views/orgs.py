@@ -13,17 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from hub.accounts import selectors
-from hub.accounts.models import Membership, Team, TeamMember, TeamRepositoryPermission
-from hub.accounts.services import (
-    membership_remove,
-    membership_set,
-    team_create,
-    team_delete,
-    team_member_add,
-    team_member_remove,
-    team_permission_set,
-)
 from images.api.auth import credential_of
 from images.api.pagination import HubPagination
 from images.api.serializers.common import ErrorSerializer, paginated
@@ -40,8 +29,18 @@ from images.api.serializers.orgs import (
     OrgMemberSerializer,
 )
 from images.api.views.base import DELETE, ApiView
-from images.models import Namespace, Repository
+from images.models import Membership, Namespace, Repository, Team, TeamMember, TeamRepositoryPermission
+from images.selectors.organizations import organization_get
 from images.services.authorization import ORGANIZATION_MANAGE, may, namespace_role
+from images.services.organizations import (
+    membership_remove,
+    membership_set,
+    team_create,
+    team_delete,
+    team_member_add,
+    team_member_remove,
+    team_permission_set,
+)
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 READ_ERRORS = {401: ErrorSerializer, 404: ErrorSerializer}
@@ -56,7 +55,7 @@ def _organization(request, org: str, *, manage: bool = False) -> Namespace:
     credential = credential_of(request)
     if credential is None:
         raise exceptions.NotAuthenticated("sign in, or send a token: Authorization: Bearer <token>")
-    organization = selectors.organization_get(name=org)
+    organization = organization_get(name=org)
     if organization is None or namespace_role(request.user, organization) is None:
         raise exceptions.NotFound(f"organization {org[:100]} not found")
     if manage:

@@ -1,4 +1,5 @@
-"""Organization pages: create, members, teams, team permissions, tokens, settings, and who may use them."""
+"""Organization pages (images.web.organizations): create, members, teams, team permissions, tokens, settings,
+and who may use them; organization tokens at the registry's token endpoint."""
 
 import base64
 import re
@@ -7,12 +8,39 @@ import jwt
 import pytest
 from django.utils import timezone
 
-from hub.accounts.models import OrganizationAccessToken
-from hub.accounts.services import membership_set, org_token_create, org_token_revoke, team_create
-from images.models import Namespace, Repository
+from hub.accounts.services import user_create
+from images.models import Namespace, OrganizationAccessToken, Repository
 from images.services.authorization import namespace_role, registry_actions
+from images.services.organizations import (
+    membership_set,
+    org_token_create,
+    org_token_revoke,
+    organization_create,
+    team_create,
+)
+from images.services.tokens import token_decode, token_principal
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db):
+    return user_create(username="alice", password="alice-password", email="alice@example.org")
+
+
+@pytest.fixture
+def bob(db):
+    return user_create(username="bob", password="bob-password", email="bob@example.org")
+
+
+@pytest.fixture
+def acme(alice):
+    return organization_create(owner=alice, name="acme", display_name="Acme Inc.")
 
 
 def test_create_an_organization(client, alice):
@@ -177,8 +205,6 @@ def test_teams_of_other_organizations_are_not_found(client, alice, bob, acme):
 
 
 def test_registry_token_names_the_organization(client, alice, acme):
-    from images.services.tokens import token_decode, token_principal
-
     token, clear = org_token_create(organization=acme, created_by=alice, name="ci", scope="read")
     response = client.get("/token", {"scope": "repository:acme/app:pull"}, **_basic("acme", clear))
     principal = token_principal(token_decode(response.json()["token"]))

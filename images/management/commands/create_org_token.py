@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from hub.accounts.models import TokenScope
-from hub.accounts.selectors import organization_get
-from hub.accounts.services import org_token_create
+from images.selectors.organizations import organization_get
+from images.services.organizations import org_token_create
 
 
 class Command(BaseCommand):

@@ -19,7 +19,8 @@ def hub(tmp_path_factory):
         server.manage(
             "shell",
             "-c",
-            "from hub.accounts.services import user_create, organization_create;"
+            "from hub.accounts.services import user_create;"
+            "from images.services.organizations import organization_create;"
             "organization_create(owner=user_create(username='alice', password='alice-password-1'), name='acme');"
             "user_create(username='zed', password='zed-password-1')",
         )
