@@ -13,67 +13,33 @@ An expectation is a string of actions: p = pull (read, see), u = push (write), d
 
 import base64
 import json
+from datetime import timedelta
 
 import jwt
 import pytest
-from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from hub.accounts.services import access_token_create, user_create
+from hub.accounts.services import access_token_create, access_token_revoke
 from images.models import Repository
 from images.search.service import repository_search
 from images.services import authorization
-from images.services.organizations import (
-    membership_set,
-    org_token_create,
-    organization_create,
-    team_create,
-    team_member_add,
-    team_permission_set,
+from images.services.organizations import org_token_create, org_token_revoke
+from tests.helpers.world import (
+    DIARY,
+    MATRIX,
+    PLAZA,
+    PRINCIPALS,
+    REPOSITORIES,
+    USERNAMES,
+    VAULT,
+    expected,
+    password,
+    user_of,
+    world_build,
 )
-from images.services.repositories import repository_update
 from tests.registry.conftest import RegistryClient, sha256
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
-
-VAULT, PLAZA, DIARY = "acme/vault", "acme/plaza", "zed/diary"
-REPOSITORIES = (VAULT, PLAZA, DIARY)
-LETTERS = {"p": "pull", "u": "push", "d": "delete"}
-
-# principal: vault, plaza, diary, EDIT_LISTING(vault), ADMINISTER(vault), ORGANIZATION_MANAGE(acme), role in acme
-MATRIX = {
-    "anonymous": ("", "p", "", False, False, False, None),
-    "zed": ("", "p", "pud", False, False, False, None),  # a signed-in user with no part in acme
-    "curator": ("", "p", "", False, False, False, None),
-    "member": ("p", "p", "", False, False, False, "member"),
-    "team_write": ("pu", "p", "", True, False, False, "member"),
-    "team_admin": ("pud", "p", "", True, True, False, "member"),
-    "editor": ("pu", "pu", "", True, False, False, "editor"),
-    "owner": ("pud", "pud", "", True, True, True, "owner"),
-    "admin": ("pud", "pud", "pud", True, True, True, "owner"),
-}
-USERNAMES = {
-    "zed": "zed",
-    "curator": "cora",
-    "member": "mia",
-    "team_write": "tess",
-    "team_admin": "tad",
-    "editor": "ed",
-    "owner": "alice",
-    "admin": "root",
-}
-PRINCIPALS = list(MATRIX)
-
-
-def actions(letters: str) -> set[str]:
-    return {LETTERS[c] for c in letters}
-
-
-def expected(principal: str, repository: str) -> set[str]:
-    return actions(MATRIX[principal][REPOSITORIES.index(repository)])
-
-
-def password(username: str) -> str:
-    return f"{username}-secret-password"
 
 
 @pytest.fixture(autouse=True)
@@ -83,35 +49,7 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def world(client):
-    users = {name: user_create(username=name, password=password(name)) for name in USERNAMES.values() if name != "root"}
-    users["root"] = user_create(username="root", password=password("root"), is_superuser=True)
-    users["cora"].groups.add(Group.objects.get(name=authorization.CURATORS_GROUP))
-    acme = organization_create(owner=users["alice"], name="acme", display_name="Acme")
-    for name, role in (("ed", "editor"), ("mia", "member"), ("tess", "member"), ("tad", "member")):
-        membership_set(organization=acme, user=users[name], role=role)
-
-    root = RegistryClient(client, "root", password("root"))
-    digests = {}
-    for repository in REPOSITORIES:
-        digests[repository], _ = root.push_image(repository, "latest", layers=(repository.encode(),))
-    for repository in (VAULT, DIARY):
-        repository_update(
-            actor=users["root"],
-            repository=Repository.objects.get(namespace__name=repository.split("/")[0], name=repository.split("/")[1]),
-            is_private=True,
-        )
-    vault = Repository.objects.get(namespace=acme, name="vault")
-    writers, admins = team_create(organization=acme, name="writers"), team_create(organization=acme, name="admins")
-    team_member_add(team=writers, user=users["tess"])
-    team_member_add(team=admins, user=users["tad"])
-    team_permission_set(team=writers, repository=vault, permission="write")
-    team_permission_set(team=admins, repository=vault, permission="admin")
-    client.logout()
-    return {"users": users, "digests": digests, "acme": acme}
-
-
-def user_of(world, principal):
-    return None if principal == "anonymous" else world["users"][USERNAMES[principal]]
+    return world_build(client)
 
 
 def registry_client(client, principal) -> RegistryClient:
@@ -325,3 +263,26 @@ def test_organization_token(client, world, scope, scope_actions):
     # It is not a person's password anywhere else: not for another username, not for the Hub API.
     assert client.get("/token", {"scope": f"repository:{VAULT}:pull"}, **basic("alice", clear)).status_code == 401
     assert client.get("/v2/repositories/acme/vault/", **basic("acme", clear)).status_code in (401, 403)
+
+
+# --- credentials that no longer hold ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["expired", "revoked"])
+def test_dead_tokens_get_nothing_anywhere(client, world, kind):
+    """An expired or revoked token, personal or organization: /token refuses it (401, GET and the OAuth
+    form), so it gets no registry token; the Hub API refuses it too (tests/test_surface_matrix.py)."""
+    alice, acme = world["users"]["alice"], world["acme"]
+    past = timezone.now() - timedelta(days=1) if kind == "expired" else None
+    pat, pat_clear = access_token_create(user=alice, name=kind, scope="read-write-delete", expires_at=past)
+    oat, oat_clear = org_token_create(
+        organization=acme, created_by=alice, name=kind, scope="read-write-delete", expires_at=past
+    )
+    if kind == "revoked":
+        access_token_revoke(user=alice, token_id=pat.pk)
+        org_token_revoke(organization=acme, token_id=oat.pk)
+    for username, secret in (("alice", pat_clear), ("acme", oat_clear)):
+        response = client.get("/token", {"scope": f"repository:{VAULT}:pull"}, **basic(username, secret))
+        assert response.status_code == 401, (username, response.content)
+        response = client.post("/token", {"grant_type": "password", "username": username, "password": secret})
+        assert response.status_code == 401, (username, response.content)
