@@ -1,5 +1,8 @@
 """Reads about people for the account pages, the API and the token service."""
 
+from django.db.models import Q
+from django.utils import timezone
+
 from hub.accounts.models import AccessToken, User
 from hub.accounts.tokens import token_hash
 
@@ -22,3 +25,29 @@ def user_by_name(*, username: str, active_only: bool = False) -> User | None:
     """The user of that name, whatever its case (names are case-insensitive), or None."""
     users = User.objects.filter(username__iexact=username)
     return (users.filter(is_active=True) if active_only else users).first()
+
+
+def user_active_get(*, user_id) -> User | None:
+    """An active user by id (the `uid` of a token), or None."""
+    return User.objects.filter(pk=user_id, is_active=True).first() if user_id is not None else None
+
+
+def access_token_of(*, user, token_id: int) -> AccessToken | None:
+    """One of the user's personal access tokens (with its user), or None."""
+    return AccessToken.objects.select_related("user").filter(pk=token_id, user=user).first()
+
+
+def access_tokens_newest_first(*, user):
+    """The user's tokens, newest first (a queryset, for the API's pages)."""
+    return AccessToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def access_token_active_count(*, user) -> int:
+    """Tokens neither revoked nor expired."""
+    active = AccessToken.objects.filter(user=user, revoked_at__isnull=True)
+    return active.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())).count()
+
+
+def admin_first() -> User | None:
+    """The first superuser (the actor of commands run without --user)."""
+    return User.objects.filter(is_superuser=True).order_by("pk").first()

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 
 import jwt
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from hub.accounts.models import AccessToken
-from hub.accounts.selectors import access_token_get
+from hub.accounts.selectors import access_token_get, access_token_of, user_active_get
 from hub.accounts.services import PASSWORD_ACTIONS, SCOPE_ACTIONS, access_token_valid, credentials_check
 from hub.accounts.tokens import TOKEN_PREFIX
 from images.errors import TokenInvalid
@@ -61,11 +60,11 @@ def login_token_issue(*, user, pat: AccessToken | None) -> str:
 
 
 def _active_user(uid):
-    return get_user_model().objects.filter(pk=uid, is_active=True).first()
+    return user_active_get(user_id=uid)
 
 
 def _pat_user(pat_id: int, user):
-    pat = AccessToken.objects.select_related("user").filter(pk=pat_id, user=user).first()
+    pat = access_token_of(user=user, token_id=pat_id)
     return pat if access_token_valid(pat) else None
 
 

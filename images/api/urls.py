@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.exceptions import NotFound
 
 from hub.accounts.names import API_PATH_NAMES
-from images.api.views import accounts, images, mirrors, orgs, repositories, search, tags, webhooks
+from images.api.views import accounts, groups, images, mirrors, orgs, repositories, search, tags, webhooks
 from images.api.views.base import ApiView
 
 
@@ -82,22 +82,22 @@ v2_urlpatterns = [
     # Organizations ("orgs" is a reserved name, so these shadow no repository); teams are Docker Hub's "groups".
     *_routes(
         "orgs/<str:org>/groups/<str:team>/repositories/<path:repository>",
-        orgs.GroupRepositoryDetailView.as_view(),
+        groups.GroupRepositoryDetailView.as_view(),
         "org-group-repository",
     ),
     *_routes(
         "orgs/<str:org>/groups/<str:team>/repositories",
-        orgs.GroupRepositoryListView.as_view(),
+        groups.GroupRepositoryListView.as_view(),
         "org-group-repositories",
     ),
     *_routes(
         "orgs/<str:org>/groups/<str:team>/members/<str:username>",
-        orgs.GroupMemberDetailView.as_view(),
+        groups.GroupMemberDetailView.as_view(),
         "org-group-member",
     ),
-    *_routes("orgs/<str:org>/groups/<str:team>/members", orgs.GroupMemberListView.as_view(), "org-group-members"),
-    *_routes("orgs/<str:org>/groups/<str:team>", orgs.GroupDetailView.as_view(), "org-group"),
-    *_routes("orgs/<str:org>/groups", orgs.GroupListView.as_view(), "org-groups"),
+    *_routes("orgs/<str:org>/groups/<str:team>/members", groups.GroupMemberListView.as_view(), "org-group-members"),
+    *_routes("orgs/<str:org>/groups/<str:team>", groups.GroupDetailView.as_view(), "org-group"),
+    *_routes("orgs/<str:org>/groups", groups.GroupListView.as_view(), "org-groups"),
     *_routes("orgs/<str:org>/members/<str:username>", orgs.OrgMemberDetailView.as_view(), "org-member"),
     *_routes("orgs/<str:org>/members", orgs.OrgMemberListView.as_view(), "org-members"),
     *_routes("orgs/<str:org>", orgs.OrganizationDetailView.as_view(), "org-detail"),

@@ -2,15 +2,16 @@
 
 from django import forms
 
-from images.models import Category, Mirror, VerificationRequest
+from images.models import Mirror, VerificationRequest
 from images.models.catalogue import FULL_DESCRIPTION_MAX, MAX_CATEGORIES, SHORT_DESCRIPTION_MAX
+from images.selectors.repositories import category_list
 from images.services.logos import LOGO_MAX_BYTES
 
 
 class CategoryChoiceField(forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
-            queryset=Category.objects.order_by("name"),
+            queryset=category_list(),
             to_field_name="slug",
             required=False,
             widget=forms.CheckboxSelectMultiple,

@@ -88,3 +88,13 @@ def finding_list(*, manifest: Manifest, fixable_only: bool = False, severity: st
     rows = list(findings.order_by("vulnerability__osv_id", "id"))
     rows.sort(key=lambda f: (rank.get(f.severity, len(rank)), -(f.vulnerability.cvss_score or 0)))
     return rows
+
+
+def manifest_ids_to_reindex(*, namespace: str = "", name: str = "", failed_only: bool = False) -> list[tuple[int, str]]:
+    """(id, digest) of every manifest, or one repository's, or those whose indexing failed."""
+    manifests = Manifest.objects.all()
+    if namespace:
+        manifests = manifests.filter(repository__namespace__name=namespace, repository__name=name)
+    if failed_only:
+        manifests = manifests.filter(index_status="failed")
+    return list(manifests.order_by("pk").values_list("pk", "digest"))

@@ -2,7 +2,16 @@
 
 from django.db.models import Prefetch
 
-from images.models import Membership, Namespace, OrganizationAccessToken, Repository, Team, TeamMember
+from hub.accounts.models import User
+from images.models import (
+    Membership,
+    Namespace,
+    OrganizationAccessToken,
+    Repository,
+    Team,
+    TeamMember,
+    TeamRepositoryPermission,
+)
 
 
 def organization_get(*, name: str) -> Namespace | None:
@@ -48,4 +57,64 @@ def org_token_list(*, organization: Namespace) -> list[OrganizationAccessToken]:
 
 
 def organization_repository_get(*, organization: Namespace, name: str) -> Repository | None:
-    return Repository.objects.filter(namespace=organization, name=name).first()
+    """One of the organization's repositories, private ones included: only for its own people."""
+    return Repository.objects.select_related("namespace").filter(namespace=organization, name=name).first()
+
+
+# --- the Hub API's organization endpoints ------------------------------------------------------------
+
+
+def team_by_name(*, organization: Namespace, name: str) -> Team | None:
+    return Team.objects.filter(organization=organization, name=name.lower()).first()
+
+
+def membership_get(*, organization: Namespace, username: str) -> Membership | None:
+    """The membership of the user of that name (any case), with the user."""
+    return (
+        Membership.objects.select_related("user")
+        .filter(organization=organization, user__username__iexact=username)
+        .first()
+    )
+
+
+def membership_exists(*, organization: Namespace, user) -> bool:
+    return Membership.objects.filter(organization=organization, user=user).exists()
+
+
+def memberships_by_name(*, organization: Namespace):
+    """Every membership with its user, by username (a queryset, for the API's pages)."""
+    return Membership.objects.filter(organization=organization).select_related("user").order_by("user__username")
+
+
+def organization_counts(*, organization: Namespace) -> tuple[int, int]:
+    """(members, teams)."""
+    return (
+        Membership.objects.filter(organization=organization).count(),
+        Team.objects.filter(organization=organization).count(),
+    )
+
+
+def team_names_by_user(*, organization: Namespace, user_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the organization's teams each of these users is on, by user id."""
+    groups: dict[int, list[str]] = {}
+    rows = TeamMember.objects.filter(team__organization=organization, user_id__in=user_ids).order_by("team__name")
+    for user_id, team_name in rows.values_list("user_id", "team__name"):
+        groups.setdefault(user_id, []).append(team_name)
+    return groups
+
+
+def teams_by_name(*, organization: Namespace):
+    """The organization's teams with their members, by name (a queryset, for the API's pages)."""
+    return Team.objects.filter(organization=organization).prefetch_related("members").order_by("name")
+
+
+def team_users(*, team: Team):
+    return User.objects.filter(team_memberships__team=team).order_by("username")
+
+
+def team_grants(*, team: Team) -> list[TeamRepositoryPermission]:
+    return list(team.repository_permissions.select_related("repository__namespace").order_by("repository__name"))
+
+
+def team_grant_get(*, team: Team, repository_name: str) -> TeamRepositoryPermission | None:
+    return team.repository_permissions.select_related("repository").filter(repository__name=repository_name).first()

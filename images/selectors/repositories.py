@@ -175,3 +175,13 @@ def console_repositories(*, user) -> QuerySet[Repository]:
         .select_related("namespace")
         .order_by("namespace__name", "name")
     )
+
+
+def starred_repository_list(*, user, starred_by) -> QuerySet[Repository]:
+    """The repositories `starred_by` starred that `user` may see, most recently starred first."""
+    return (
+        Repository.objects.filter(repository_visibility_q(user=user), stars__user=starred_by)
+        .select_related("namespace")
+        .prefetch_related("categories")
+        .order_by("-stars__created_at", "id")
+    )

@@ -2,13 +2,18 @@
 
 import re
 
-from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from hub.accounts.models import AccessToken
+from hub.accounts.selectors import (
+    access_token_active_count,
+    access_token_of,
+    access_tokens_newest_first,
+    user_by_name,
+)
 from hub.accounts.services import access_token_create, access_token_revoke, credentials_check
 from images.api.auth import credential_of, login_token_issue
 from images.api.pagination import HubPagination
@@ -28,8 +33,7 @@ from images.api.serializers.common import ErrorSerializer, paginated
 from images.api.serializers.repositories import RepositorySerializer
 from images.api.views.base import PUSH, ApiView, repository_for
 from images.api.views.repositories import repository_data
-from images.models import Repository, Star
-from images.services.authorization import readable_filter
+from images.selectors.repositories import repository_is_starred, starred_repository_list
 from images.services.stars import star_create, star_delete
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -75,9 +79,7 @@ def user_data(user) -> dict:
 
 
 def _user_or_404(username: str):
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username__iexact=username, is_active=True).first()
+    user = user_by_name(username=username, active_only=True)
     if user is None:
         raise exceptions.NotFound(f"user {username[:150]} not found")
     return user
@@ -99,12 +101,7 @@ class UserStarredView(ApiView):
     )
     def get(self, request, username: str):
         user = _user_or_404(username)
-        repositories = (
-            Repository.objects.filter(readable_filter(request.user), stars__user=user)
-            .select_related("namespace")
-            .prefetch_related("categories")
-            .order_by("-stars__created_at", "id")
-        )
+        repositories = starred_repository_list(user=request.user, starred_by=user)
         paginator = HubPagination()
         page = paginator.paginate_queryset(repositories, request, view=self)
         return paginator.get_paginated_response(
@@ -115,9 +112,7 @@ class UserStarredView(ApiView):
 class StarView(ApiView):
     def _answer(self, request, repository, code=status.HTTP_200_OK) -> Response:
         repository.refresh_from_db(fields=["star_count"])
-        starred = (
-            request.user.is_authenticated and Star.objects.filter(user=request.user, repository=repository).exists()
-        )
+        starred = repository_is_starred(user=request.user, repository=repository)
         return Response(StarSerializer({"star_count": repository.star_count, "has_starred": starred}).data, status=code)
 
     @extend_schema(operation_id="star_get", responses={200: StarSerializer, 404: ErrorSerializer}, tags=["stars"])
@@ -188,7 +183,7 @@ def _token_manager(request):
 
 def _token_or_404(user, token_id: str) -> AccessToken:
     valid = re.fullmatch(r"[0-9]{1,18}", token_id) is not None
-    token = AccessToken.objects.filter(pk=int(token_id), user=user).first() if valid else None
+    token = access_token_of(user=user, token_id=int(token_id)) if valid else None
     if token is None:
         raise exceptions.NotFound("access token not found")
     return token
@@ -204,16 +199,11 @@ class AccessTokenListView(ApiView):
     def get(self, request):
         user = _token_manager(request)
         paginator = HubPagination()
-        page = paginator.paginate_queryset(
-            AccessToken.objects.filter(user=user).order_by("-created_at", "-id"), request, view=self
-        )
+        page = paginator.paginate_queryset(access_tokens_newest_first(user=user), request, view=self)
         response = paginator.get_paginated_response(
             AccessTokenSerializer([token_data(t) for t in page], many=True).data
         )
-        active = AccessToken.objects.filter(user=user, revoked_at__isnull=True).filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-        )
-        response.data["active_count"] = active.count()
+        response.data["active_count"] = access_token_active_count(user=user)
         return response
 
     @extend_schema(

@@ -1,8 +1,8 @@
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from hub.accounts.selectors import admin_first, user_by_name
 from images.indexing.fetch import UpstreamError
 from images.models import Mirror
 from images.services.mirrors import mirror_create, mirror_sync
@@ -25,8 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="re-sync every N minutes")
 
     def handle(self, *args, upstream, target, tags, regex, user, username, password, interval, **options):
-        User = get_user_model()
-        actor = User.objects.filter(username=user).first() if user else User.objects.filter(is_superuser=True).first()
+        actor = user_by_name(username=user) if user else admin_first()
         if actor is None:
             raise CommandError("no such user (create an admin first: manage.py ensure_admin)")
         kind = Mirror.TagFilter.REGEX if regex else Mirror.TagFilter.GLOB if tags else Mirror.TagFilter.ALL

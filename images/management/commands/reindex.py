@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from images.models import Manifest
+from images.selectors.images import manifest_ids_to_reindex
 from images.services.indexing import manifest_index
 
 
@@ -12,12 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--failed", action="store_true", help="only manifests whose indexing failed")
 
     def handle(self, *args, repository, failed, **options):
-        manifests = Manifest.objects.all()
-        if repository:
-            namespace, _, name = repository.partition("/")
-            manifests = manifests.filter(repository__namespace__name=namespace, repository__name=name)
-        if failed:
-            manifests = manifests.filter(index_status="failed")
-        for manifest_id, digest in manifests.values_list("pk", "digest"):
+        namespace, _, name = (repository or "").partition("/")
+        for manifest_id, digest in manifest_ids_to_reindex(namespace=namespace, name=name, failed_only=failed):
             status = manifest_index(manifest_id=manifest_id, force=True)
             self.stdout.write(f"{digest}: {status}")

@@ -1,9 +1,8 @@
 from django.shortcuts import render
 
-from images.models import Category
 from images.search.facets import TRUSTED_FILTERS, SearchFilters
 from images.search.service import SORTS, repository_search
-from images.selectors.repositories import home_sections
+from images.selectors.repositories import category_names, home_sections
 from images.web import params
 
 SEARCH_PAGE_SIZE = 25
@@ -38,6 +37,6 @@ def search(request):
         "hide_header_search": True,
         "result": result,
         "pages": pages,
-        "category_names": dict(Category.objects.values_list("slug", "name")) if filters.categories else {},
+        "category_names": category_names() if filters.categories else {},
     }
     return render(request, "images/search.html", context)

@@ -1,0 +1,188 @@
+"""Groups (teams) of an organization: their members and their permissions on the organization's
+repositories (Docker Hub's "groups"). The same rule as images/api/views/orgs.py: members read, owners
+change, with a credential whose scope allows it."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from hub.accounts.selectors import user_by_name
+from images.api.serializers.common import paginated
+from images.api.serializers.orgs import (
+    GroupCreateSerializer,
+    GroupMemberAddSerializer,
+    GroupMemberSerializer,
+    GroupRepositorySerializer,
+    GroupRepositorySetSerializer,
+    GroupSerializer,
+)
+from images.api.views.base import ApiView
+from images.api.views.orgs import (
+    ERRORS,
+    LIST_ERRORS,
+    PAGE,
+    READ_ERRORS,
+    TAGS,
+    grant_data,
+    group_data,
+    group_member_data,
+    organization_for,
+    page_of,
+    team_or_404,
+    user_or_400,
+)
+from images.selectors.organizations import (
+    organization_repository_get,
+    team_grant_get,
+    team_grants,
+    team_users,
+    teams_by_name,
+)
+from images.services.organizations import (
+    team_create,
+    team_delete,
+    team_member_add,
+    team_member_remove,
+    team_permission_set,
+)
+
+
+class GroupListView(ApiView):
+    @extend_schema(
+        operation_id="org_group_list",
+        parameters=PAGE,
+        responses={200: paginated(GroupSerializer), **LIST_ERRORS},
+        summary="The organization's groups (teams)",
+        tags=TAGS,
+    )
+    def get(self, request, org: str):
+        organization = organization_for(request, org)
+        teams = teams_by_name(organization=organization)
+        return page_of(self, request, teams, lambda page: [group_data(t) for t in page], GroupSerializer)
+
+    @extend_schema(
+        operation_id="org_group_create",
+        request=GroupCreateSerializer,
+        responses={201: GroupSerializer, **ERRORS},
+        summary="Create a group (owners only)",
+        tags=TAGS,
+    )
+    def post(self, request, org: str):
+        organization = organization_for(request, org, manage=True)
+        form = GroupCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        team = team_create(organization=organization, **form.validated_data)
+        return Response(GroupSerializer(group_data(team)).data, status=status.HTTP_201_CREATED)
+
+
+class GroupDetailView(ApiView):
+    @extend_schema(
+        operation_id="org_group_get", responses={200: GroupSerializer, **READ_ERRORS}, summary="One group", tags=TAGS
+    )
+    def get(self, request, org: str, team: str):
+        return Response(GroupSerializer(group_data(team_or_404(organization_for(request, org), team))).data)
+
+    @extend_schema(
+        operation_id="org_group_delete",
+        responses={204: None, **ERRORS},
+        summary="Delete a group, its memberships and its repository permissions (owners only)",
+        tags=TAGS,
+    )
+    def delete(self, request, org: str, team: str):
+        team_delete(team=team_or_404(organization_for(request, org, manage=True), team))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GroupMemberListView(ApiView):
+    @extend_schema(
+        operation_id="org_group_member_list",
+        parameters=PAGE,
+        responses={200: paginated(GroupMemberSerializer), **LIST_ERRORS},
+        summary="The members of a group",
+        tags=TAGS,
+    )
+    def get(self, request, org: str, team: str):
+        group = team_or_404(organization_for(request, org), team)
+        users = team_users(team=group)
+        return page_of(self, request, users, lambda page: [group_member_data(u) for u in page], GroupMemberSerializer)
+
+    @extend_schema(
+        operation_id="org_group_member_add",
+        request=GroupMemberAddSerializer,
+        responses={201: GroupMemberSerializer, **ERRORS},
+        summary="Add an organization member to a group (owners only)",
+        tags=TAGS,
+    )
+    def post(self, request, org: str, team: str):
+        group = team_or_404(organization_for(request, org, manage=True), team)
+        form = GroupMemberAddSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        field = "member" if form.validated_data.get("member") else "username"
+        user = user_or_400(form.validated_data[field], field=field)
+        team_member_add(team=group, user=user)
+        return Response(GroupMemberSerializer(group_member_data(user)).data, status=status.HTTP_201_CREATED)
+
+
+class GroupMemberDetailView(ApiView):
+    @extend_schema(
+        operation_id="org_group_member_remove",
+        responses={204: None, **ERRORS},
+        summary="Take a member off a group (owners only); they stay in the organization",
+        tags=TAGS,
+    )
+    def delete(self, request, org: str, team: str, username: str):
+        group = team_or_404(organization_for(request, org, manage=True), team)
+        user = user_by_name(username=username)
+        if user is None or not team_member_remove(team=group, user=user):
+            raise exceptions.NotFound(f"{username[:150]} is not in group {group.name}")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GroupRepositoryListView(ApiView):
+    @extend_schema(
+        operation_id="org_group_repository_list",
+        responses={200: GroupRepositorySerializer(many=True), **READ_ERRORS},
+        summary="The repositories a group has a permission on (read, write or admin)",
+        tags=TAGS,
+    )
+    def get(self, request, org: str, team: str):
+        group = team_or_404(organization_for(request, org), team)
+        grants = team_grants(team=group)
+        return Response(GroupRepositorySerializer([grant_data(g) for g in grants], many=True).data)
+
+    @extend_schema(
+        operation_id="org_group_repository_set",
+        request=GroupRepositorySetSerializer,
+        responses={200: GroupRepositorySerializer, **ERRORS},
+        summary="Give the group read, write or admin on one of the organization's repositories (owners only)",
+        tags=TAGS,
+    )
+    def post(self, request, org: str, team: str):
+        organization = organization_for(request, org, manage=True)
+        group = team_or_404(organization, team)
+        form = GroupRepositorySetSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        name = form.validated_data["repository"].removeprefix(f"{organization.name}/")
+        repository = organization_repository_get(organization=organization, name=name)
+        if repository is None:
+            raise exceptions.ValidationError({"repository": [f"{organization.name} has no repository {name[:255]!r}"]})
+        grant = team_permission_set(team=group, repository=repository, permission=form.validated_data["permission"])
+        return Response(GroupRepositorySerializer(grant_data(grant)).data)
+
+
+class GroupRepositoryDetailView(ApiView):
+    @extend_schema(
+        operation_id="org_group_repository_remove",
+        responses={204: None, **ERRORS},
+        summary="Take the group's permission on a repository away (owners only)",
+        tags=TAGS,
+    )
+    def delete(self, request, org: str, team: str, repository: str):
+        organization = organization_for(request, org, manage=True)
+        group = team_or_404(organization, team)
+        name = repository.removesuffix("/")
+        grant = team_grant_get(team=group, repository_name=name)
+        if grant is None:
+            raise exceptions.NotFound(f"group {group.name} has no permission on {repository[:255]}")
+        team_permission_set(team=group, repository=grant.repository, permission=None)
+        return Response(status=status.HTTP_204_NO_CONTENT)
