@@ -314,7 +314,7 @@ USE_TZ = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "images.api.schema.HubAutoSchema",
     # JSON nested past any Hub API body is a 400, not a RecursionError (images/api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "images.api.parsers.JSONParser",

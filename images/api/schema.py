@@ -1,4 +1,6 @@
-"""drf-spectacular hooks: one entry per endpoint in the schema."""
+"""drf-spectacular: which endpoints the schema lists, and where each handler's summary comes from."""
+
+from drf_spectacular.openapi import AutoSchema
 
 
 def endpoints_public(endpoints):
@@ -11,3 +13,15 @@ def endpoints_public(endpoints):
         ):
             kept.append((path, path_regex, method, callback))
     return kept
+
+
+class HubAutoSchema(AutoSchema):
+    """Each handler's summary is the first line of its docstring (the rest is the description), so the
+    text that explains a handler lives beside it once, not again in its decorator."""
+
+    def get_summary(self):
+        summary = super().get_summary()
+        if summary:
+            return summary
+        description = (self.get_description() or "").strip()
+        return description.split("\n", 1)[0].rstrip(".") or None

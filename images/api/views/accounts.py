@@ -39,6 +39,7 @@ from images.services.stars import star_create, star_delete
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
+@extend_schema(tags=["auth"])
 class LoginView(ApiView):
     # Credentials in the body are the point; whatever else the request carries is ignored.
     authentication_classes = []
@@ -50,11 +51,10 @@ class LoginView(ApiView):
         operation_id="login",
         request=LoginSerializer,
         responses={200: LoginResponseSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
-        summary="Exchange a username and password (or personal access token) for a JWT",
         auth=[],
-        tags=["auth"],
     )
     def post(self, request):
+        """Exchange a username and password (or personal access token) for a JWT."""
         body = LoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         result = credentials_check(username=body.validated_data["username"], password=body.validated_data["password"])
@@ -85,21 +85,23 @@ def _user_or_404(username: str):
     return user
 
 
+@extend_schema(tags=["users"])
 class UserDetailView(ApiView):
-    @extend_schema(operation_id="user_get", responses={200: UserSerializer, 404: ErrorSerializer}, tags=["users"])
+    @extend_schema(operation_id="user_get", responses={200: UserSerializer, 404: ErrorSerializer})
     def get(self, request, username: str):
+        """A user's public profile."""
         return Response(UserSerializer(user_data(_user_or_404(username))).data)
 
 
+@extend_schema(tags=["users"])
 class UserStarredView(ApiView):
     @extend_schema(
         operation_id="user_starred",
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses={200: paginated(RepositorySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
-        summary="Repositories a user starred (the ones you may see)",
-        tags=["users"],
     )
     def get(self, request, username: str):
+        """Repositories a user starred (the ones you may see)."""
         user = _user_or_404(username)
         repositories = starred_repository_list(user=request.user, starred_by=user)
         paginator = HubPagination()
@@ -109,32 +111,32 @@ class UserStarredView(ApiView):
         )
 
 
+@extend_schema(tags=["stars"])
 class StarView(ApiView):
     def _answer(self, request, repository, code=status.HTTP_200_OK) -> Response:
         repository.refresh_from_db(fields=["star_count"])
         starred = repository_is_starred(user=request.user, repository=repository)
         return Response(StarSerializer({"star_count": repository.star_count, "has_starred": starred}).data, status=code)
 
-    @extend_schema(operation_id="star_get", responses={200: StarSerializer, 404: ErrorSerializer}, tags=["stars"])
+    @extend_schema(operation_id="star_get", responses={200: StarSerializer, 404: ErrorSerializer})
     def get(self, request, namespace: str, name: str):
+        """The repository's stars, and whether you starred it."""
         repository, _ = repository_for(request, namespace, name)
         return self._answer(request, repository)
 
     @extend_schema(
-        operation_id="star_create", request=None, responses={200: StarSerializer, 201: StarSerializer, **ERRORS},
-        summary="Star the repository", tags=["stars"],
-    )  # fmt: skip
+        operation_id="star_create", request=None, responses={200: StarSerializer, 201: StarSerializer, **ERRORS}
+    )
     def post(self, request, namespace: str, name: str):
+        """Star the repository."""
         repository, _ = repository_for(request, namespace, name)
         self._signed_in_writer(request)
         created = star_create(user=request.user, repository=repository)
         return self._answer(request, repository, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(
-        operation_id="star_delete", request=None, responses={200: StarSerializer, **ERRORS},
-        summary="Remove your star", tags=["stars"],
-    )  # fmt: skip
+    @extend_schema(operation_id="star_delete", request=None, responses={200: StarSerializer, **ERRORS})
     def delete(self, request, namespace: str, name: str):
+        """Remove your star."""
         repository, _ = repository_for(request, namespace, name)
         self._signed_in_writer(request)
         star_delete(user=request.user, repository=repository)
@@ -189,14 +191,15 @@ def _token_or_404(user, token_id: str) -> AccessToken:
     return token
 
 
+@extend_schema(tags=["access-tokens"])
 class AccessTokenListView(ApiView):
     @extend_schema(
         operation_id="access_token_list",
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses={200: PaginatedAccessTokenListSerializer, **ERRORS},
-        tags=["access-tokens"],
     )
     def get(self, request):
+        """Your personal access tokens, newest first, with how many are active."""
         user = _token_manager(request)
         paginator = HubPagination()
         page = paginator.paginate_queryset(access_tokens_newest_first(user=user), request, view=self)
@@ -210,10 +213,9 @@ class AccessTokenListView(ApiView):
         operation_id="access_token_create",
         request=AccessTokenCreateSerializer,
         responses={201: AccessTokenSerializer, **ERRORS},
-        summary="Create a personal access token (the secret is in this answer only)",
-        tags=["access-tokens"],
     )
     def post(self, request):
+        """Create a personal access token (the secret is in this answer only)."""
         user = _token_manager(request)
         body = AccessTokenCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -228,21 +230,20 @@ class AccessTokenListView(ApiView):
         return Response(AccessTokenSerializer(token_data(token, clear)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=["access-tokens"])
 class AccessTokenDetailView(ApiView):
-    @extend_schema(
-        operation_id="access_token_get", responses={200: AccessTokenSerializer, **ERRORS}, tags=["access-tokens"]
-    )
+    @extend_schema(operation_id="access_token_get", responses={200: AccessTokenSerializer, **ERRORS})
     def get(self, request, token_id: str):
+        """One of your personal access tokens."""
         return Response(AccessTokenSerializer(token_data(_token_or_404(_token_manager(request), token_id))).data)
 
     @extend_schema(
         operation_id="access_token_update",
         request=AccessTokenUpdateSerializer,
         responses={200: AccessTokenSerializer, **ERRORS},
-        summary="Deactivate a token (is_active: false); a deactivated token cannot be turned back on",
-        tags=["access-tokens"],
     )
     def patch(self, request, token_id: str):
+        """Deactivate a token (is_active: false); a deactivated token cannot be turned back on."""
         user = _token_manager(request)
         token = _token_or_404(user, token_id)
         body = AccessTokenUpdateSerializer(data=request.data)
@@ -255,14 +256,9 @@ class AccessTokenDetailView(ApiView):
             token.refresh_from_db()
         return Response(AccessTokenSerializer(token_data(token)).data)
 
-    @extend_schema(
-        operation_id="access_token_delete",
-        request=None,
-        responses={204: None, **ERRORS},
-        summary="Revoke a token",
-        tags=["access-tokens"],
-    )
+    @extend_schema(operation_id="access_token_delete", request=None, responses={204: None, **ERRORS})
     def delete(self, request, token_id: str):
+        """Revoke a token."""
         user = _token_manager(request)
         token = _token_or_404(user, token_id)
         access_token_revoke(user=user, token_id=token.pk)

@@ -47,27 +47,22 @@ from images.services.organizations import (
 )
 
 
+@extend_schema(tags=TAGS)
 class GroupListView(ApiView):
     @extend_schema(
-        operation_id="org_group_list",
-        parameters=PAGE,
-        responses={200: paginated(GroupSerializer), **LIST_ERRORS},
-        summary="The organization's groups (teams)",
-        tags=TAGS,
+        operation_id="org_group_list", parameters=PAGE, responses={200: paginated(GroupSerializer), **LIST_ERRORS}
     )
     def get(self, request, org: str):
+        """The organization's groups (teams)."""
         organization = organization_for(request, org)
         teams = teams_by_name(organization=organization)
         return page_of(self, request, teams, lambda page: [group_data(t) for t in page], GroupSerializer)
 
     @extend_schema(
-        operation_id="org_group_create",
-        request=GroupCreateSerializer,
-        responses={201: GroupSerializer, **ERRORS},
-        summary="Create a group (owners only)",
-        tags=TAGS,
+        operation_id="org_group_create", request=GroupCreateSerializer, responses={201: GroupSerializer, **ERRORS}
     )
     def post(self, request, org: str):
+        """Create a group (owners only)."""
         organization = organization_for(request, org, manage=True)
         form = GroupCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -75,33 +70,29 @@ class GroupListView(ApiView):
         return Response(GroupSerializer(group_data(team)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=TAGS)
 class GroupDetailView(ApiView):
-    @extend_schema(
-        operation_id="org_group_get", responses={200: GroupSerializer, **READ_ERRORS}, summary="One group", tags=TAGS
-    )
+    @extend_schema(operation_id="org_group_get", responses={200: GroupSerializer, **READ_ERRORS})
     def get(self, request, org: str, team: str):
+        """One group."""
         return Response(GroupSerializer(group_data(team_or_404(organization_for(request, org), team))).data)
 
-    @extend_schema(
-        operation_id="org_group_delete",
-        responses={204: None, **ERRORS},
-        summary="Delete a group, its memberships and its repository permissions (owners only)",
-        tags=TAGS,
-    )
+    @extend_schema(operation_id="org_group_delete", responses={204: None, **ERRORS})
     def delete(self, request, org: str, team: str):
+        """Delete a group, its memberships and its repository permissions (owners only)."""
         team_delete(team=team_or_404(organization_for(request, org, manage=True), team))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=TAGS)
 class GroupMemberListView(ApiView):
     @extend_schema(
         operation_id="org_group_member_list",
         parameters=PAGE,
         responses={200: paginated(GroupMemberSerializer), **LIST_ERRORS},
-        summary="The members of a group",
-        tags=TAGS,
     )
     def get(self, request, org: str, team: str):
+        """The members of a group."""
         group = team_or_404(organization_for(request, org), team)
         users = team_users(team=group)
         return page_of(self, request, users, lambda page: [group_member_data(u) for u in page], GroupMemberSerializer)
@@ -110,10 +101,9 @@ class GroupMemberListView(ApiView):
         operation_id="org_group_member_add",
         request=GroupMemberAddSerializer,
         responses={201: GroupMemberSerializer, **ERRORS},
-        summary="Add an organization member to a group (owners only)",
-        tags=TAGS,
     )
     def post(self, request, org: str, team: str):
+        """Add an organization member to a group (owners only)."""
         group = team_or_404(organization_for(request, org, manage=True), team)
         form = GroupMemberAddSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -123,14 +113,11 @@ class GroupMemberListView(ApiView):
         return Response(GroupMemberSerializer(group_member_data(user)).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=TAGS)
 class GroupMemberDetailView(ApiView):
-    @extend_schema(
-        operation_id="org_group_member_remove",
-        responses={204: None, **ERRORS},
-        summary="Take a member off a group (owners only); they stay in the organization",
-        tags=TAGS,
-    )
+    @extend_schema(operation_id="org_group_member_remove", responses={204: None, **ERRORS})
     def delete(self, request, org: str, team: str, username: str):
+        """Take a member off a group (owners only); they stay in the organization."""
         group = team_or_404(organization_for(request, org, manage=True), team)
         user = user_by_name(username=username)
         if user is None or not team_member_remove(team=group, user=user):
@@ -138,14 +125,13 @@ class GroupMemberDetailView(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=TAGS)
 class GroupRepositoryListView(ApiView):
     @extend_schema(
-        operation_id="org_group_repository_list",
-        responses={200: GroupRepositorySerializer(many=True), **READ_ERRORS},
-        summary="The repositories a group has a permission on (read, write or admin)",
-        tags=TAGS,
+        operation_id="org_group_repository_list", responses={200: GroupRepositorySerializer(many=True), **READ_ERRORS}
     )
     def get(self, request, org: str, team: str):
+        """The repositories a group has a permission on (read, write or admin)."""
         group = team_or_404(organization_for(request, org), team)
         grants = team_grants(team=group)
         return Response(GroupRepositorySerializer([grant_data(g) for g in grants], many=True).data)
@@ -154,10 +140,9 @@ class GroupRepositoryListView(ApiView):
         operation_id="org_group_repository_set",
         request=GroupRepositorySetSerializer,
         responses={200: GroupRepositorySerializer, **ERRORS},
-        summary="Give the group read, write or admin on one of the organization's repositories (owners only)",
-        tags=TAGS,
     )
     def post(self, request, org: str, team: str):
+        """Give the group read, write or admin on one of the organization's repositories (owners only)."""
         organization = organization_for(request, org, manage=True)
         group = team_or_404(organization, team)
         form = GroupRepositorySetSerializer(data=request.data)
@@ -170,14 +155,11 @@ class GroupRepositoryListView(ApiView):
         return Response(GroupRepositorySerializer(grant_data(grant)).data)
 
 
+@extend_schema(tags=TAGS)
 class GroupRepositoryDetailView(ApiView):
-    @extend_schema(
-        operation_id="org_group_repository_remove",
-        responses={204: None, **ERRORS},
-        summary="Take the group's permission on a repository away (owners only)",
-        tags=TAGS,
-    )
+    @extend_schema(operation_id="org_group_repository_remove", responses={204: None, **ERRORS})
     def delete(self, request, org: str, team: str, repository: str):
+        """Take the group's permission on a repository away (owners only)."""
         organization = organization_for(request, org, manage=True)
         group = team_or_404(organization, team)
         name = repository.removesuffix("/")

@@ -32,14 +32,11 @@ def _licenses(text: str) -> list[str]:
     return [part for part in (p.strip() for p in text.split(", ")) if part]
 
 
+@extend_schema(tags=["images"])
 class ImageDetailView(ApiView):
-    @extend_schema(
-        operation_id="image_get",
-        responses={200: ImageDetailSerializer, 404: ErrorSerializer},
-        summary="An image: platform, size, layers, package and vulnerability counts",
-        tags=["images"],
-    )
+    @extend_schema(operation_id="image_get", responses={200: ImageDetailSerializer, 404: ErrorSerializer})
     def get(self, request, namespace: str, name: str, digest: str):
+        """An image: platform, size, layers, package and vulnerability counts."""
         repository, _ = repository_for(request, namespace, name)
         manifest = manifest_or_404(repository, digest)
         layers = layers_by_manifest(manifest_ids=[manifest.id]).get(manifest.id, [])
@@ -57,6 +54,7 @@ class ImageDetailView(ApiView):
         return Response(ImageDetailSerializer(data).data)
 
 
+@extend_schema(tags=["images"])
 class PackageListView(ApiView):
     @extend_schema(
         operation_id="image_packages",
@@ -67,9 +65,9 @@ class PackageListView(ApiView):
             OpenApiParameter("page_size", int),
         ],
         responses={200: paginated(PackageSerializer), 400: ErrorSerializer, 404: ErrorSerializer},
-        tags=["images"],
     )
     def get(self, request, namespace: str, name: str, digest: str):
+        """The packages of an image, with the layer that introduced each."""
         repository, _ = repository_for(request, namespace, name)
         manifest = manifest_or_404(repository, digest)
         packages = package_list(
@@ -98,6 +96,7 @@ class PackageListView(ApiView):
         return paginator.get_paginated_response(PackageSerializer(rows, many=True).data)
 
 
+@extend_schema(tags=["images"])
 class VulnerabilityListView(ApiView):
     @extend_schema(
         operation_id="image_vulnerabilities",
@@ -109,10 +108,9 @@ class VulnerabilityListView(ApiView):
             OpenApiParameter("page_size", int),
         ],
         responses={200: paginated(VulnerabilitySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
-        summary="Known vulnerabilities of the image's packages, most severe first",
-        tags=["images"],
     )
     def get(self, request, namespace: str, name: str, digest: str):
+        """Known vulnerabilities of the image's packages, most severe first."""
         repository, _ = repository_for(request, namespace, name)
         manifest = manifest_or_404(repository, digest)
         severity = request.query_params.get("severity", "")
@@ -147,15 +145,15 @@ class VulnerabilityListView(ApiView):
         return paginator.get_paginated_response(VulnerabilitySerializer(rows, many=True).data)
 
 
+@extend_schema(tags=["images"])
 class SbomView(ApiView):
     @extend_schema(
         operation_id="image_sbom",
         parameters=[OpenApiParameter("format", str, enum=list(SBOM_FORMATS), description="Default cyclonedx.")],
         responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 404: ErrorSerializer},
-        summary="Software bill of materials: CycloneDX 1.6 or SPDX 2.3 JSON",
-        tags=["images"],
     )
     def get(self, request, namespace: str, name: str, digest: str):
+        """Software bill of materials: CycloneDX 1.6 or SPDX 2.3 JSON."""
         repository, _ = repository_for(request, namespace, name)
         manifest = manifest_or_404(repository, digest)
         # `format` is also DRF's renderer override; `sbom_format` is accepted as a synonym.

@@ -33,27 +33,21 @@ def mirror_data(mirror: Mirror) -> dict:
     }
 
 
+@extend_schema(tags=["mirrors"])
 class MirrorListView(ApiView):
-    @extend_schema(
-        operation_id="mirror_list",
-        responses={200: MirrorSerializer(many=True), **ERRORS},
-        summary="The mirrors that keep this repository in step with other registries",
-        tags=["mirrors"],
-    )
+    @extend_schema(operation_id="mirror_list", responses={200: MirrorSerializer(many=True), **ERRORS})
     def get(self, request, namespace: str, name: str):
+        """The mirrors that keep this repository in step with other registries."""
         repository, _ = repository_for(request, namespace, name, ADMINISTER)
         return Response(
             MirrorSerializer([mirror_data(m) for m in hook_reads.mirror_list(repository=repository)], many=True).data
         )
 
     @extend_schema(
-        operation_id="mirror_create",
-        request=MirrorCreateSerializer,
-        responses={201: MirrorSerializer, **ERRORS},
-        summary="Mirror an upstream repository into this one; the first sync starts at once",
-        tags=["mirrors"],
+        operation_id="mirror_create", request=MirrorCreateSerializer, responses={201: MirrorSerializer, **ERRORS}
     )
     def post(self, request, namespace: str, name: str):
+        """Mirror an upstream repository into this one; the first sync starts at once."""
         repository_for(request, namespace, name, ADMINISTER)
         form = MirrorCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -68,15 +62,11 @@ class MirrorListView(ApiView):
         return Response(MirrorSerializer(mirror_data(mirror)).data, status=201)
 
 
+@extend_schema(tags=["mirrors"])
 class MirrorSyncView(ApiView):
-    @extend_schema(
-        operation_id="mirror_sync",
-        request=None,
-        responses={202: MirrorSerializer, **ERRORS},
-        summary="Sync a mirror now",
-        tags=["mirrors"],
-    )
+    @extend_schema(operation_id="mirror_sync", request=None, responses={202: MirrorSerializer, **ERRORS})
     def post(self, request, namespace: str, name: str, mirror_id: str):
+        """Sync a mirror now."""
         repository, _ = repository_for(request, namespace, name, ADMINISTER)
         pk = object_id(mirror_id)
         mirror = hook_reads.mirror_get(repository=repository, mirror_id=pk) if pk is not None else None

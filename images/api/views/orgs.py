@@ -157,40 +157,32 @@ def page_of(view, request, queryset, shape, serializer):
 # --- the organization and its members --------------------------------------------------------------
 
 
+@extend_schema(tags=TAGS)
 class OrganizationDetailView(ApiView):
-    @extend_schema(
-        operation_id="org_get",
-        responses={200: OrganizationSerializer, **READ_ERRORS},
-        summary="An organization you belong to, with your role in it",
-        tags=TAGS,
-    )
+    @extend_schema(operation_id="org_get", responses={200: OrganizationSerializer, **READ_ERRORS})
     def get(self, request, org: str):
+        """An organization you belong to, with your role in it."""
         organization = organization_for(request, org)
         role = namespace_role(request.user, organization)
         return Response(OrganizationSerializer(organization_data(organization, role)).data)
 
 
+@extend_schema(tags=TAGS)
 class OrgMemberListView(ApiView):
     @extend_schema(
-        operation_id="org_member_list",
-        parameters=PAGE,
-        responses={200: paginated(OrgMemberSerializer), **LIST_ERRORS},
-        summary="The organization's members, with their roles and groups",
-        tags=TAGS,
+        operation_id="org_member_list", parameters=PAGE, responses={200: paginated(OrgMemberSerializer), **LIST_ERRORS}
     )
     def get(self, request, org: str):
+        """The organization's members, with their roles and groups."""
         organization = organization_for(request, org)
         memberships = memberships_by_name(organization=organization)
         return page_of(self, request, memberships, lambda page: members_data(organization, page), OrgMemberSerializer)
 
     @extend_schema(
-        operation_id="org_member_add",
-        request=OrgMemberAddSerializer,
-        responses={201: OrgMemberSerializer, **ERRORS},
-        summary="Add a member with a role (owners only)",
-        tags=TAGS,
+        operation_id="org_member_add", request=OrgMemberAddSerializer, responses={201: OrgMemberSerializer, **ERRORS}
     )
     def post(self, request, org: str):
+        """Add a member with a role (owners only)."""
         organization = organization_for(request, org, manage=True)
         form = OrgMemberAddSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -203,14 +195,11 @@ class OrgMemberListView(ApiView):
         return Response(OrgMemberSerializer(member_data(membership, [])).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=TAGS)
 class OrgMemberDetailView(ApiView):
-    @extend_schema(
-        operation_id="org_member_get",
-        responses={200: OrgMemberSerializer, **READ_ERRORS},
-        summary="One member of the organization",
-        tags=TAGS,
-    )
+    @extend_schema(operation_id="org_member_get", responses={200: OrgMemberSerializer, **READ_ERRORS})
     def get(self, request, org: str, username: str):
+        """One member of the organization."""
         organization = organization_for(request, org)
         membership = member_or_404(organization, username)
         return Response(OrgMemberSerializer(members_data(organization, [membership])[0]).data)
@@ -227,29 +216,23 @@ class OrgMemberDetailView(ApiView):
         operation_id="org_member_update",
         request=OrgMemberRoleSerializer,
         responses={200: OrgMemberSerializer, **ERRORS},
-        summary="Change a member's role (owners only; an organization always keeps an owner)",
-        tags=TAGS,
     )
     def patch(self, request, org: str, username: str):
+        """Change a member's role (owners only; an organization always keeps an owner)."""
         return self._role_change(request, org, username)
 
     @extend_schema(
         operation_id="org_member_replace",
         request=OrgMemberRoleSerializer,
         responses={200: OrgMemberSerializer, **ERRORS},
-        summary="Change a member's role, as Docker Hub's PUT does",
-        tags=TAGS,
     )
     def put(self, request, org: str, username: str):
+        """Change a member's role, as Docker Hub's PUT does."""
         return self._role_change(request, org, username)
 
-    @extend_schema(
-        operation_id="org_member_remove",
-        responses={204: None, **ERRORS},
-        summary="Remove a member from the organization and its groups (owners only; never the last owner)",
-        tags=TAGS,
-    )
+    @extend_schema(operation_id="org_member_remove", responses={204: None, **ERRORS})
     def delete(self, request, org: str, username: str):
+        """Remove a member from the organization and its groups (owners only; never the last owner)."""
         organization = organization_for(request, org, manage=True)
         membership = member_or_404(organization, username)
         membership_remove(organization=organization, user=membership.user)

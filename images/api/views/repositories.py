@@ -116,18 +116,19 @@ def _create(request, namespace_name: str | None) -> Response:
     return Response(data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(tags=["repositories"])
 class RepositoryCreateView(ApiView):
     @extend_schema(
         operation_id="repository_create",
         request=RepositoryWriteSerializer,
         responses={201: RepositoryDetailSerializer, **ERRORS},
-        summary="Create a repository (namespace in the body)",
-        tags=["repositories"],
     )
     def post(self, request):
+        """Create a repository (namespace in the body)."""
         return _create(request, None)
 
 
+@extend_schema(tags=["repositories"])
 class RepositoryListView(ApiView):
     @extend_schema(
         operation_id="repository_list",
@@ -137,10 +138,9 @@ class RepositoryListView(ApiView):
             OpenApiParameter("page_size", int),
         ],
         responses={200: paginated(RepositorySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
-        summary="List a namespace's repositories (the ones you may see)",
-        tags=["repositories"],
     )
     def get(self, request, namespace: str):
+        """List a namespace's repositories (the ones you may see)."""
         ns = _namespace_or_404(namespace)
         ordering = request.query_params.get("ordering", "-last_updated")
         if ordering not in ORDERINGS:
@@ -156,20 +156,17 @@ class RepositoryListView(ApiView):
         operation_id="namespace_repository_create",
         request=RepositoryWriteSerializer,
         responses={201: RepositoryDetailSerializer, **ERRORS},
-        summary="Create a repository in this namespace",
-        tags=["repositories"],
     )
     def post(self, request, namespace: str):
+        """Create a repository in this namespace."""
         return _create(request, namespace)
 
 
+@extend_schema(tags=["repositories"])
 class RepositoryDetailView(ApiView):
-    @extend_schema(
-        operation_id="repository_get",
-        responses={200: RepositoryDetailSerializer, 404: ErrorSerializer},
-        tags=["repositories"],
-    )
+    @extend_schema(operation_id="repository_get", responses={200: RepositoryDetailSerializer, 404: ErrorSerializer})
     def get(self, request, namespace: str, name: str):
+        """A repository you may see, with your permissions on it."""
         repository, permitted = repository_for(request, namespace, name)
         return Response(RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
 
@@ -177,10 +174,9 @@ class RepositoryDetailView(ApiView):
         operation_id="repository_update",
         request=RepositoryWriteSerializer,
         responses={200: RepositoryDetailSerializer, **ERRORS},
-        summary="Change description, full_description, is_private or categories",
-        tags=["repositories"],
     )
     def patch(self, request, namespace: str, name: str):
+        """Change description, full_description, is_private or categories."""
         repository, permitted = repository_for(request, namespace, name, EDIT_LISTING)
         body = RepositoryWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -202,14 +198,9 @@ class RepositoryDetailView(ApiView):
         repository.refresh_from_db()
         return Response(RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
 
-    @extend_schema(
-        operation_id="repository_delete",
-        request=None,
-        responses={202: None, **ERRORS},
-        summary="Delete the repository, its tags and manifests",
-        tags=["repositories"],
-    )
+    @extend_schema(operation_id="repository_delete", request=None, responses={202: None, **ERRORS})
     def delete(self, request, namespace: str, name: str):
+        """Delete the repository, its tags and manifests."""
         repository, _ = repository_for(request, namespace, name, ADMINISTER)
         repository_delete(actor=request.user, repository=repository)
         # Docker Hub answers 202: the storage is reclaimed later (here: by garbage collection).

@@ -79,6 +79,7 @@ def v1_ping(request):
     return response
 
 
+@extend_schema(tags=["search"])
 class V1SearchView(ApiView):
     @extend_schema(
         operation_id="v1_search",
@@ -88,10 +89,9 @@ class V1SearchView(ApiView):
             OpenApiParameter("page", int, description="Page number, from 1."),
         ],
         responses={200: V1SearchSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
-        summary="Registry search for docker search / podman search",
-        tags=["search"],
     )
     def get(self, request):
+        """Registry search for docker search / podman search."""
         query = request.query_params.get("q", "").strip()[:QUERY_MAX]
         n = _int(request, "n", V1_DEFAULT_N, 1, 100)
         page = _int(request, "page", 1, 1, MAX_FROM)
@@ -117,6 +117,7 @@ class V1SearchView(ApiView):
         return Response(V1SearchSerializer(data).data)
 
 
+@extend_schema(tags=["search"])
 class SearchRepositoriesView(ApiView):
     @extend_schema(
         operation_id="search_repositories",
@@ -126,10 +127,9 @@ class SearchRepositoriesView(ApiView):
             OpenApiParameter("page_size", int),
         ],
         responses={200: paginated(SearchRepositorySerializer), 400: ErrorSerializer},
-        summary="Docker Hub's classic repository search",
-        tags=["search"],
     )
     def get(self, request):
+        """Docker Hub's classic repository search."""
         query = request.query_params.get("query", request.query_params.get("q", "")).strip()[:QUERY_MAX]
         paginator = HubPagination()
         size = paginator.get_page_size(request)
@@ -170,6 +170,7 @@ def _labelled(values, labels: dict[str, str]) -> list[dict]:
     return [{"name": v, "label": labels.get(v, v)} for v in values]
 
 
+@extend_schema(tags=["search"])
 class CatalogSearchView(ApiView):
     @extend_schema(
         operation_id="search_catalog",
@@ -185,10 +186,9 @@ class CatalogSearchView(ApiView):
             OpenApiParameter("size", int, description="Results, 1-100 (default 25)."),
         ],
         responses={200: CatalogSearchSerializer, 400: ErrorSerializer},
-        summary="Docker Hub's catalog search, with filters, facets and total",
-        tags=["search"],
     )
     def get(self, request):
+        """Docker Hub's catalog search, with filters, facets and total."""
         query = request.query_params.get("query", request.query_params.get("q", "")).strip()[:QUERY_MAX]
         filters = SearchFilters(
             trusted=tuple(BADGE_FILTERS[b] for b in _list(request, "badges", list(BADGE_FILTERS))),

@@ -93,6 +93,7 @@ def tag_or_404(repository: Repository, name: str) -> Tag:
     return tags[0]
 
 
+@extend_schema(tags=["tags"])
 class TagListView(ApiView):
     @extend_schema(
         operation_id="tag_list",
@@ -105,9 +106,9 @@ class TagListView(ApiView):
             OpenApiParameter("page_size", int),
         ],
         responses={200: paginated(TagSerializer), 400: ErrorSerializer, 404: ErrorSerializer},
-        tags=["tags"],
     )
     def get(self, request, namespace: str, name: str):
+        """A repository's tags, with their images per platform."""
         repository, _ = repository_for(request, namespace, name)
         ordering = request.query_params.get("ordering", "-last_updated")
         if ordering not in ORDERINGS:
@@ -121,20 +122,17 @@ class TagListView(ApiView):
         )
 
 
+@extend_schema(tags=["tags"])
 class TagDetailView(ApiView):
-    @extend_schema(operation_id="tag_get", responses={200: TagSerializer, 404: ErrorSerializer}, tags=["tags"])
+    @extend_schema(operation_id="tag_get", responses={200: TagSerializer, 404: ErrorSerializer})
     def get(self, request, namespace: str, name: str, tag: str):
+        """One tag, with its images per platform."""
         repository, _ = repository_for(request, namespace, name)
         return Response(TagSerializer(tags_data([tag_or_404(repository, tag)])[0]).data)
 
-    @extend_schema(
-        operation_id="tag_delete",
-        request=None,
-        responses={204: None, **ERRORS},
-        summary="Untag (the manifest stays, reachable by digest)",
-        tags=["tags"],
-    )
+    @extend_schema(operation_id="tag_delete", request=None, responses={204: None, **ERRORS})
     def delete(self, request, namespace: str, name: str, tag: str):
+        """Untag (the manifest stays, reachable by digest)."""
         repository, _ = repository_for(request, namespace, name, DELETE)
         tag_or_404(repository, tag)
         try:
@@ -144,13 +142,10 @@ class TagDetailView(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=["tags"])
 class TagImagesView(ApiView):
-    @extend_schema(
-        operation_id="tag_images",
-        responses={200: ImageSerializer(many=True), 404: ErrorSerializer},
-        summary="The images (one per platform) of a tag, with their layers",
-        tags=["tags"],
-    )
+    @extend_schema(operation_id="tag_images", responses={200: ImageSerializer(many=True), 404: ErrorSerializer})
     def get(self, request, namespace: str, name: str, tag: str):
+        """The images (one per platform) of a tag, with their layers."""
         repository, _ = repository_for(request, namespace, name)
         return Response(ImageSerializer(tags_data([tag_or_404(repository, tag)])[0]["images"], many=True).data)

@@ -75,14 +75,11 @@ def _denied(exc: PermissionDenied):
     return exceptions.PermissionDenied(str(exc))
 
 
+@extend_schema(tags=TAGS)
 class WebhookListView(ApiView):
-    @extend_schema(
-        operation_id="webhook_list",
-        responses={200: WebhookSerializer(many=True), **ERRORS},
-        summary="The webhooks told about every tag pushed to this repository",
-        tags=TAGS,
-    )
+    @extend_schema(operation_id="webhook_list", responses={200: WebhookSerializer(many=True), **ERRORS})
     def get(self, request, namespace: str, name: str):
+        """The webhooks told about every tag pushed to this repository."""
         repository = _administered(request, namespace, name)
         webhooks = hook_reads.webhook_list(repository=repository)
         return Response(WebhookSerializer([webhook_data(w) for w in webhooks], many=True).data)
@@ -91,10 +88,9 @@ class WebhookListView(ApiView):
         operation_id="webhook_create",
         request=WebhookCreateSerializer,
         responses={201: WebhookCreatedSerializer, **ERRORS},
-        summary="Add a webhook; its secret (given or generated) is in this answer only",
-        tags=TAGS,
     )
     def post(self, request, namespace: str, name: str):
+        """Add a webhook; its secret (given or generated) is in this answer only."""
         repository = _administered(request, namespace, name)
         form = WebhookCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -109,20 +105,16 @@ class WebhookListView(ApiView):
         )
 
 
+@extend_schema(tags=TAGS)
 class WebhookDetailView(ApiView):
-    @extend_schema(
-        operation_id="webhook_get", responses={200: WebhookSerializer, **ERRORS}, summary="One webhook", tags=TAGS
-    )
+    @extend_schema(operation_id="webhook_get", responses={200: WebhookSerializer, **ERRORS})
     def get(self, request, namespace: str, name: str, webhook_id: str):
+        """One webhook."""
         return Response(WebhookSerializer(webhook_data(_webhook(request, namespace, name, webhook_id))).data)
 
-    @extend_schema(
-        operation_id="webhook_delete",
-        responses={204: None, **ERRORS},
-        summary="Delete a webhook and its delivery history",
-        tags=TAGS,
-    )
+    @extend_schema(operation_id="webhook_delete", responses={204: None, **ERRORS})
     def delete(self, request, namespace: str, name: str, webhook_id: str):
+        """Delete a webhook and its delivery history."""
         webhook = _webhook(request, namespace, name, webhook_id)
         try:
             webhook_delete(user=request.user, webhook=webhook)
@@ -131,15 +123,11 @@ class WebhookDetailView(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(tags=TAGS)
 class WebhookTestView(ApiView):
-    @extend_schema(
-        operation_id="webhook_test",
-        request=None,
-        responses={202: WebhookDeliverySerializer, **ERRORS},
-        summary="Send a test delivery (the push payload of the latest tag); it is sent in the background",
-        tags=TAGS,
-    )
+    @extend_schema(operation_id="webhook_test", request=None, responses={202: WebhookDeliverySerializer, **ERRORS})
     def post(self, request, namespace: str, name: str, webhook_id: str):
+        """Send a test delivery (the push payload of the latest tag); it is sent in the background."""
         webhook = _webhook(request, namespace, name, webhook_id)
         try:
             delivery = webhook_test(user=request.user, webhook=webhook)
@@ -148,15 +136,15 @@ class WebhookTestView(ApiView):
         return Response(WebhookDeliverySerializer(delivery_data(delivery)).data, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema(tags=TAGS)
 class WebhookDeliveryListView(ApiView):
     @extend_schema(
         operation_id="webhook_delivery_list",
         parameters=PAGE,
         responses={200: paginated(WebhookDeliverySerializer), **ERRORS},
-        summary="The webhook's deliveries, newest first, with the receiver's status code for each attempt",
-        tags=TAGS,
     )
     def get(self, request, namespace: str, name: str, webhook_id: str):
+        """The webhook's deliveries, newest first, with the receiver's status code for each attempt."""
         webhook = _webhook(request, namespace, name, webhook_id)
         paginator = HubPagination()
         page = paginator.paginate_queryset(hook_reads.delivery_list(webhook=webhook), request, view=self)
