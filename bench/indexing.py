@@ -49,7 +49,7 @@ def best(runs: int, action) -> float:
 
 def hub_inventory(layout: Path):
     from images.indexing.inventory import index_layers
-    from images.indexing.layers import LayerLimits
+    from images.indexing.limits import LayerLimits
     from tests.helpers.rootfs import layout_blob, layout_manifest
 
     layers = layout_manifest(layout)["layers"]

@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from . import packages
-from .layers import ImageFiles, LayerLimits, collect_files
+from .layers import ImageFiles, collect_files
+from .limits import LayerLimits
 from .osrelease import OS_RELEASE_PATHS, OsRelease, parse_os_release
 from .packages import Package
 

@@ -23,7 +23,7 @@ import yaml
 from cvss import CVSS2, CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 
-from .layers import parse_created
+from .history import parse_created
 from .packages import Package
 from .versions import InvalidVersion, UnsupportedEcosystem, ecosystem_base, normalize_name, semver_key, version_key
 

@@ -23,8 +23,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from images.indexing.history import history_steps, parse_created
 from images.indexing.inventory import ImageInventory, index_layers
-from images.indexing.layers import HostileLayer, LayerLimits, history_steps, parse_created
+from images.indexing.limits import HostileLayer, LayerLimits
 from images.models import Layer, Manifest, Package
 from images.models.content import IndexStatus
 from images.services.jobs import MANIFEST_INDEX, job_enqueue, job_send
