@@ -1,6 +1,7 @@
 import gzip
 import hashlib
 import io
+import random
 import tarfile
 import zlib
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 import zstandard
 
 from images.indexing.history import display_command, pair_history, parse_created
-from images.indexing.layers import collect_files
+from images.indexing.layers import _apply_whiteouts, collect_files
 from images.indexing.limits import CorruptLayer, HostileLayer, LayerLimits
 from images.indexing.tarstream import iter_layer, normalise_path
 
@@ -99,6 +100,27 @@ def test_a_whiteout_only_hides_lower_layers():
     # The file and its whiteout in the same layer: order inside the archive does not matter.
     image = collect_files(layers(tar_of(("a", b"0")), tar_of(("a", b"1"), (".wh.a", b""))), want_all)
     assert image.read("a") == b"1"
+
+
+def test_whiteouts_in_one_pass_hide_what_one_scan_per_whiteout_hid():
+    # The rule as the OCI spec states it, one whiteout at a time, against the walk's single pass.
+    def one_at_a_time(mapping, whiteouts):
+        for path, opaque in whiteouts:
+            prefix = f"{path}/" if path else ""
+            for key in [k for k in mapping if k.startswith(prefix) or (k == path and not opaque)]:
+                del mapping[key]
+
+    rng = random.Random(13)
+    names = ["a", "b", "a.b", "ab", "b-"]
+    for _ in range(300):
+        paths = {"/".join(rng.choices(names, k=rng.randint(1, 4))) for _ in range(30)}
+        whiteouts = [
+            ("/".join(rng.choices(names, k=rng.randint(0, 3))), rng.random() < 0.4) for _ in range(rng.randint(0, 6))
+        ]
+        expected, actual = dict.fromkeys(paths), dict.fromkeys(paths)
+        one_at_a_time(expected, whiteouts)
+        _apply_whiteouts(actual, whiteouts)
+        assert actual == expected, whiteouts
 
 
 def test_symlink_replacing_a_file_hides_it():
