@@ -238,6 +238,18 @@ def test_replaced_paths_are_only_remembered_when_a_lower_layer_has_them():
     assert image.paths() == ["new"] and image.symlinks == {"etc/a": "b"}
 
 
+def test_headers_are_not_kept_once_the_walk_moves_on():
+    many = gzip.compress(b"".join(member(f"usr/share/f{i}") for i in range(50_000)) + END)
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in iter_layer(io.BytesIO(many), GZIP))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 50_000
+    assert peak < 8 << 20  # tarfile keeps every header it read: these would be 28 MB
+
+
 def test_the_decompressed_stream_itself_is_bounded():
     bomb = gzip.compress(bytes(8 << 20))
     with pytest.raises(HostileLayer, match=r"layer expands to more than 1 MiB \(decompression bomb\?\)"):
