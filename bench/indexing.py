@@ -49,7 +49,7 @@ def best(runs: int, action) -> float:
 
 def hub_inventory(layout: Path):
     from images.indexing.inventory import index_layers
-    from images.indexing.layers import LayerLimits
+    from images.indexing.limits import LayerLimits
     from tests.helpers.rootfs import layout_blob, layout_manifest
 
     layers = layout_manifest(layout)["layers"]
@@ -190,12 +190,13 @@ def rematch_child(images: int) -> None:
     import yaml
 
     from images.models import Finding, Manifest, Package
+    from images.services.authorization import SYSTEM
     from images.services.demo import demo_vulndb
     from images.services.repositories import repository_ensure
     from images.services.vulns import advisory_key, findings_recompute, vulnerability_import
 
     rng = random.Random(7)
-    repository = repository_ensure(namespace_name="alice", name="fleet")
+    repository = repository_ensure(actor=SYSTEM, namespace_name="alice", name="fleet")
     jinja = ["2.8", "2.10", "2.10.1", "2.11.3", "3.0.3", "3.1.2"]
     urllib3 = ["1.24.1", "1.25.8", "1.26.5", "1.26.18", "2.0.7"]
     debs = [(f"lib{n}", f"1.{n}-1") for n in range(30)]

@@ -4,6 +4,10 @@ Pure of Django: it speaks HTTP with `requests` and returns bytes and streams. It
 Docker token flow (a 401 with `WWW-Authenticate: Bearer realm=...,service=...,scope=...` sends it
 to the realm, anonymously or with Basic credentials, and it retries with the token), handles
 Basic challenges, and verifies every digest it is given.
+
+Bounds: what an upstream answers is read up to a limit (``MANIFEST_MAX_BYTES`` for manifests,
+``MAX_JSON_BYTES`` for token, tag-list and error answers) and its JSON decoded with ``documents``
+(nesting bounded); anything else is an ``UpstreamError`` saying what was wrong.
 """
 
 import hashlib
@@ -17,6 +21,10 @@ import requests
 from images.oci.manifests import MANIFEST_MAX_BYTES
 from images.oci.media_types import MANIFEST_ACCEPT
 
+from .documents import DocumentError, load_json
+from .limits import size_text
+
+MAX_JSON_BYTES = 4 << 20  # a token, a page of at most 1000 tag names, an error list
 CHUNK = 1 << 20
 TIMEOUT = (10, 60)  # connect, read
 
@@ -132,16 +140,16 @@ class RegistryClient:
             raise UpstreamError(f"{self.base} answered 401 with no usable challenge: {challenge!r}")
         query = {"service": params.get("service", ""), "scope": params.get("scope") or scope}
         try:
-            response = requests.get(params["realm"], params=query, auth=self.auth, timeout=TIMEOUT)
+            response = requests.get(params["realm"], params=query, auth=self.auth, timeout=TIMEOUT, stream=True)
         except requests.RequestException as exc:
             raise UpstreamUnavailable(f"token service {params['realm']}: {exc}") from exc
         if response.status_code >= 500:
             raise UpstreamUnavailable(f"token service {params['realm']}: HTTP {response.status_code}")
         if response.status_code != 200:
             raise UpstreamError(f"token service {params['realm']} refused: HTTP {response.status_code}")
-        body = response.json()
+        body = _json_of(response, f"token service {params['realm']}")
         token = body.get("token") or body.get("access_token")
-        if not token:
+        if not token or not isinstance(token, str):
             raise UpstreamError(f"token service {params['realm']} answered without a token")
         self._tokens[scope] = token
 
@@ -156,7 +164,7 @@ class RegistryClient:
             stream=True,
         )
         with response:
-            body = _read_bounded(response, MANIFEST_MAX_BYTES)
+            body = _read_bounded(response, MANIFEST_MAX_BYTES, "manifest")
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         if reference.count(":") == 1 and not reference.startswith(":"):
             algorithm = reference.split(":", 1)[0]
@@ -171,8 +179,11 @@ class RegistryClient:
         tags: list[str] = []
         path = f"/v2/{repository}/tags/list?n=1000"
         while path:
-            response = self._request("GET", path, scope=f"repository:{repository}:pull")
-            tags.extend(response.json().get("tags") or [])
+            response = self._request("GET", path, scope=f"repository:{repository}:pull", stream=True)
+            page = _json_of(response, f"tag list of {repository}").get("tags") or []
+            if not isinstance(page, list) or not all(isinstance(tag, str) for tag in page):
+                raise UpstreamError(f"tag list of {repository} is not a list of names")
+            tags.extend(page)
             path = _next_link(response.headers.get("Link", ""))
         return tags
 
@@ -229,13 +240,29 @@ class VerifiedStream:
         self.close()
 
 
-def _read_bounded(response: requests.Response, limit: int) -> bytes:
+def _read_bounded(response: requests.Response, limit: int, what: str) -> bytes:
     data = bytearray()
     for chunk in response.iter_content(CHUNK):
         data += chunk
         if len(data) > limit:
-            raise UpstreamError(f"manifest larger than {limit} bytes")
+            raise UpstreamError(f"{what} larger than {size_text(limit)}")
     return bytes(data)
+
+
+def _json_of(response: requests.Response, what: str) -> dict:
+    """A JSON object answer, read and decoded within bounds."""
+    with response:
+        return _json_object(_read_bounded(response, MAX_JSON_BYTES, what), what)
+
+
+def _json_object(data: bytes, what: str) -> dict:
+    try:
+        value = load_json(data, MAX_JSON_BYTES)
+    except DocumentError as exc:
+        raise UpstreamError(f"{what} {exc}") from None
+    if not isinstance(value, dict):
+        raise UpstreamError(f"{what} is not a JSON object")
+    return value
 
 
 def _next_link(header: str) -> str:
@@ -244,8 +271,12 @@ def _next_link(header: str) -> str:
 
 
 def _error_text(response: requests.Response) -> str:
+    with response:
+        data = _read_bounded(response, MAX_JSON_BYTES, "error answer")
     try:
-        errors = response.json().get("errors") or []
-        return "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors)
-    except ValueError:
-        return response.text[:200]
+        errors = _json_object(data, "error answer").get("errors") or []
+    except UpstreamError:
+        return data[:200].decode("utf-8", "replace")
+    if not isinstance(errors, list):
+        return ""
+    return "; ".join(f"{e.get('code')}: {e.get('message')}" for e in errors if isinstance(e, dict))

@@ -1,9 +1,14 @@
-"""The ``os-release`` file (freedesktop.org) and the OSV ecosystem name of a distribution."""
+"""The ``os-release`` file (freedesktop.org) and the OSV ecosystem name of a distribution.
+
+Bounds: at most ``MAX_BYTES`` are read; the inventory skips a larger file with the reason, as it
+does one without an ID: the OS is then unknown, and the image is indexed without it.
+"""
 
 import shlex
 from dataclasses import dataclass
 
 OS_RELEASE_PATHS = ("etc/os-release", "usr/lib/os-release")
+MAX_BYTES = 64 << 10  # a few dozen short lines
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@ cyclonedx-python-lib) and SPDX 2.3 JSON (written here: the document is plain JSO
 would add a heavy dependency for no gain).
 
 Each package carries where it was found: its path and the index of the layer that introduced it.
+
+Bounds: nothing here parses what an image holds; the documents are written from packages the
+parsers already read within their limits (``packages``), flat strings that do not nest.
 """
 
 import json

@@ -8,27 +8,33 @@ image does not record, so they are ignored.
 
 Debian, Ubuntu and Alpine advisories name source packages, so callers match OS packages by
 ``source_name``/``source_version`` (see ``match_name_and_version``).
+
+Bounds: a record is read up to ``MAX_RECORD_BYTES`` (from a file or a zip member alike) and decoded
+with ``documents`` (nesting and YAML aliases bounded); a record too large, too deep, not JSON or
+YAML, or with fields of the wrong type raises ``AdvisoryError`` naming the file, and the import
+skips that record and lists it, as it does every record it cannot read.
 """
 
-import json
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-import yaml
 from cvss import CVSS2, CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 
-from .layers import parse_created
+from .documents import DocumentError, load_json, load_yaml
+from .history import parse_created
+from .limits import size_text
 from .packages import Package
 from .versions import InvalidVersion, UnsupportedEcosystem, ecosystem_base, normalize_name, semver_key, version_key
 
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN")
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
+MAX_RECORD_BYTES = 8 << 20  # osv.dev's largest records (long version lists) are a few hundred KiB
 # Ecosystems whose advisories are written against source packages.
 SOURCE_PACKAGE_ECOSYSTEMS = frozenset({"Debian", "Ubuntu", "Alpine"})
 
@@ -161,11 +167,21 @@ def parse_advisory(data: bytes | str | dict) -> Advisory:
     else:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         try:
-            record = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
-        except (ValueError, yaml.YAMLError) as error:
-            raise AdvisoryError(f"not JSON or YAML: {error}") from error
+            if text.lstrip().startswith("{"):
+                record = load_json(text, MAX_RECORD_BYTES)
+            else:
+                record = load_yaml(text, MAX_RECORD_BYTES)
+        except DocumentError as error:
+            raise AdvisoryError(f"the record {error}") from None
     if not isinstance(record, dict) or not record.get("id"):
         raise AdvisoryError("an OSV record is an object with an id")
+    try:
+        return _advisory(record)
+    except (AttributeError, TypeError, ValueError) as error:
+        raise AdvisoryError(f"not an OSV record, a field has the wrong type: {error}") from None
+
+
+def _advisory(record: dict) -> Advisory:
     rating, score, vector = _severity(record)
     return Advisory(
         id=str(record["id"]),
@@ -316,13 +332,23 @@ class AdvisoryFile:
     read: Callable[[], bytes] = field(repr=False, compare=False)
 
 
+def _read_record(open_record: Callable[[], BinaryIO]) -> bytes:
+    """A record's bytes, reading no more than one past ``MAX_RECORD_BYTES`` (a zip member's bytes
+    inflate, whatever its header claims)."""
+    with open_record() as stream:
+        data = stream.read(MAX_RECORD_BYTES + 1)
+    if len(data) > MAX_RECORD_BYTES:
+        raise AdvisoryError(f"the record is more than the {size_text(MAX_RECORD_BYTES)} a record may be")
+    return data
+
+
 def advisory_files(source: str | Path) -> list[AdvisoryFile]:
     """Every ``.json``/``.yaml``/``.yml`` record under a directory, inside a zip (as osv.dev's
     ``all.zip`` downloads), or the single file given; sorted by name."""
     source = Path(source)
     if source.is_dir():
         return [
-            AdvisoryFile(str(path.relative_to(source)), path.read_bytes)
+            AdvisoryFile(str(path.relative_to(source)), partial(_read_record, partial(path.open, "rb")))
             for path in sorted(source.rglob("*"))
             if path.suffix in RECORD_SUFFIXES and path.is_file()
         ]
@@ -331,8 +357,8 @@ def advisory_files(source: str | Path) -> list[AdvisoryFile]:
         # osv.dev's all.zip (hundreds of thousands of entries) once per record.
         archive = zipfile.ZipFile(source)
         names = sorted(name for name in archive.namelist() if name.endswith(RECORD_SUFFIXES))
-        return [AdvisoryFile(name, partial(archive.read, name)) for name in names]
-    return [AdvisoryFile(source.name, source.read_bytes)]
+        return [AdvisoryFile(name, partial(_read_record, partial(archive.open, name))) for name in names]
+    return [AdvisoryFile(source.name, partial(_read_record, partial(source.open, "rb")))]
 
 
 def iter_advisories(source: str | Path) -> Iterator[Advisory]:

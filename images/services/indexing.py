@@ -12,7 +12,6 @@ claim is named by its time: a run writes only while the claim is still its own, 
 taken over (it stalled past the lease) stops without touching what its successor writes.
 """
 
-import json
 import logging
 import time
 from collections.abc import Iterator
@@ -23,8 +22,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from images.indexing.documents import DocumentError, load_json
+from images.indexing.history import history_steps, parse_created
 from images.indexing.inventory import ImageInventory, index_layers
-from images.indexing.layers import HostileLayer, LayerLimits, history_steps, parse_created
+from images.indexing.limits import HostileLayer, LayerLimits
 from images.models import Layer, Manifest, Package
 from images.models.content import IndexStatus
 from images.oci.media_types import IMAGE_CONFIG_TYPES
@@ -179,6 +180,8 @@ def _index(manifest: Manifest, run: _Run) -> str:
     digests = [layer.get("digest", "") for layer in layers]
 
     inventory = index_layers(_open_layers(run, layers), LayerLimits())
+    for skipped in inventory.skipped:
+        log.warning("manifest %s: skipped %s: %s", manifest.digest, skipped.path, skipped.reason)
     with transaction.atomic():
         run.lock()  # two runs' transactions must not interleave their deletes and inserts
         _store(manifest, config, layers, digests, inventory)
@@ -276,10 +279,11 @@ def _read_blob(digest: str, limit: int) -> bytes:
 
 
 def _json(data: bytes, what: str) -> dict:
+    """The manifest or image config, bounded in size and nesting (``documents``): a failure says why."""
     try:
-        value = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise IndexFailure(f"{what} is not valid JSON: {exc}") from None
+        value = load_json(data, MAX_CONFIG_BYTES)
+    except DocumentError as exc:
+        raise IndexFailure(f"{what} {exc}") from None
     if not isinstance(value, dict):
         raise IndexFailure(f"{what} is not a JSON object")
     return value

@@ -349,6 +349,54 @@ def test_broken_records(text):
         vulns.parse_advisory(text)
 
 
+YAML_ALIAS_BOMB = "id: BOMB\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(7)
+)
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        pytest.param(
+            "[" * 100_000 + "]" * 100_000, "the record is nested deeper than 64 levels", id="json-100000-deep"
+        ),
+        pytest.param(
+            '{"id": "DEEP", "x": ' + "[" * 65 + "]" * 65 + "}", "the record is nested deeper", id="json-65-deep"
+        ),
+        pytest.param("id: DEEP\nx: " + "[" * 100_000 + "]" * 100_000, "the record is nested deeper", id="yaml-deep"),
+        pytest.param(YAML_ALIAS_BOMB, "the record holds more than 1000000 values (YAML aliases", id="yaml-aliases"),
+        pytest.param(
+            '{"id": "X", "x": "' + "y" * vulns.MAX_RECORD_BYTES + '"}',
+            "the record is 8388628 bytes, more than the 8 MiB allowed",
+            id="big",
+        ),
+        pytest.param('{"id": "X", "affected": [1]}', "not an OSV record, a field has the wrong type", id="wrong-type"),
+        pytest.param(
+            '{"id": "X", "affected": [{"ranges": [{"events": ["x"]}]}]}',
+            "not an OSV record, a field has the wrong type",
+            id="wrong-event",
+        ),
+        pytest.param(
+            '{"id": "X", "references": [7]}', "not an OSV record, a field has the wrong type", id="wrong-reference"
+        ),
+    ],
+)
+def test_hostile_records_say_why(text, reason):
+    with pytest.raises(vulns.AdvisoryError) as raised:
+        vulns.parse_advisory(text)
+    assert str(raised.value).startswith(reason)
+
+
+def test_a_record_is_read_from_a_zip_only_up_to_its_limit(tmp_path):
+    with zipfile.ZipFile(tmp_path / "all.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("BOMB.json", b" " * (vulns.MAX_RECORD_BYTES + 1))
+        archive.writestr("OK.json", json.dumps({"id": "OK"}))
+    bomb, ok = vulns.advisory_files(tmp_path / "all.zip")
+    with pytest.raises(vulns.AdvisoryError, match="the record is more than the 8 MiB a record may be"):
+        bomb.read()
+    assert vulns.parse_advisory(ok.read()).id == "OK"
+
+
 def test_reading_a_zip_a_directory_and_a_file(tmp_path):
     first = {"id": "TEST-1", "modified": "2024-05-06T07:08:09.123456789Z", "affected": debian_entry()}
     (tmp_path / "dir" / "sub").mkdir(parents=True)

@@ -6,14 +6,21 @@ With flag 0x2 (Go 1.18+) the Go version and the module information follow inline
 two uvarint-length-prefixed strings; older binaries store two pointers to Go string headers there,
 which are resolved through the ELF section table. The module information is text:
 ``path``/``mod``/``dep``/``=>`` (replacement)/``build`` lines, tab-separated.
+
+Bounds: most executables are not Go binaries, so one without readable build info is simply not a
+Go binary (no packages, nothing noted). The build info's strings are lengths read from the binary:
+one longer than ``MAX_STRING_BYTES`` (a large binary's is some tens of KiB) is ``OverLimit``, and
+so is more than ``MAX_PACKAGES_PER_FILE`` modules; ``packages`` then skips the file with the reason.
 """
 
 import re
 import struct
 from dataclasses import dataclass
 
-from .model import Package, make_purl
+from ..limits import size_text
+from .model import OverLimit, Package, check_count, make_purl
 
+MAX_STRING_BYTES = 1 << 20
 MAGIC = b"\xff Go buildinf:"
 FLAG_BIG_ENDIAN, FLAG_VERSION_INLINE = 0x1, 0x2
 ELF_MAGIC = b"\x7fELF"
@@ -40,9 +47,15 @@ def _uvarint(data: bytes, position: int) -> tuple[int, int]:
     raise ValueError("truncated uvarint")
 
 
+def _bounded(length: int) -> int:
+    if length > MAX_STRING_BYTES:
+        raise OverLimit(f"Go build info string of {length} bytes, more than the {size_text(MAX_STRING_BYTES)} allowed")
+    return length
+
+
 def _inline_string(data: bytes, position: int) -> tuple[bytes, int]:
     length, position = _uvarint(data, position)
-    if position + length > len(data):
+    if position + _bounded(length) > len(data):
         raise ValueError("string runs past the build info")
     return data[position : position + length], position + length
 
@@ -90,7 +103,7 @@ def _pointer_string(elf: _Elf, header: bytes, position: int, pointer_size: int, 
     (string_header_address,) = struct.unpack_from(pointer_format, header, position)
     string_header = elf.read(string_header_address, 2 * pointer_size)
     data_address, length = struct.unpack(order + ("QQ" if pointer_size == 8 else "II"), string_header)
-    return elf.read(data_address, length) if length else b""
+    return elf.read(data_address, _bounded(length)) if length else b""
 
 
 def read_raw_buildinfo(data: bytes) -> tuple[bytes, bytes] | None:
@@ -119,6 +132,8 @@ def read_raw_buildinfo(data: bytes) -> tuple[bytes, bytes] | None:
             modinfo = _pointer_string(elf, blob, 16 + pointer_size, pointer_size, order)
         else:
             return None
+    except OverLimit:
+        raise
     except (ValueError, struct.error):
         return None
     return version, modinfo
@@ -205,7 +220,7 @@ def parse_binary(data: bytes, path: str) -> list[Package]:
     if raw is None:
         return []
     info = parse_buildinfo(*raw)
-    packages = []
+    packages: list[Package] = []
     if stdlib := stdlib_version(info.go_version):
         packages.append(
             Package(name="stdlib", version=stdlib, type="golang", purl=make_purl("golang", "stdlib", stdlib), path=path)
@@ -213,5 +228,7 @@ def parse_binary(data: bytes, path: str) -> list[Package]:
     # "go run"/"go build file.go" binaries have no main module, only "command-line-arguments".
     if info.main_path and info.main_version:
         packages.append(_module_package(info.main_path, info.main_version, path))
-    packages.extend(_module_package(module, version, path) for module, version in info.modules)
+    for module, version in info.modules:
+        check_count(packages)
+        packages.append(_module_package(module, version, path))
     return packages

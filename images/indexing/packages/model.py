@@ -1,8 +1,40 @@
-"""The one record every package parser returns."""
+"""The one record every package parser returns, the errors a parser raises for a file it cannot
+read, and what every parser is bounded by."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from packageurl import PackageURL
+
+# More than any one real file lists: Debian's whole archive is about 65,000 packages an architecture.
+MAX_PACKAGES_PER_FILE = 100_000
+
+
+class UnreadableFile(ValueError):
+    """A package file its parser cannot read (corrupt); the message says why, in words."""
+
+
+class OverLimit(UnreadableFile):
+    """A package file beyond what its parser reads: too large, too many packages, nested too deep."""
+
+
+def check_count(packages: list) -> None:
+    """Call before adding a package: a file listing more than ``MAX_PACKAGES_PER_FILE`` is refused
+    while it is read, before its packages fill memory."""
+    if len(packages) >= MAX_PACKAGES_PER_FILE:
+        raise OverLimit(f"lists more than {MAX_PACKAGES_PER_FILE} packages")
+
+
+def lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+    """``text.splitlines()``, a piece at a time: the whole list would cost some 50 bytes a line,
+    however short the lines (a file of empty ones is 25 times its size). Pieces end at a newline,
+    so every line ends where ``splitlines`` would end it."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + chunk)
+        end = len(text) if end < 0 else end + 1
+        yield from text[start:end].splitlines()
+        start = end
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,19 @@
 
 Only the package.json at a package's root counts: packages such as glob also ship
 ``dist/esm/package.json`` files that only set the module type and carry no name or version.
+
+Bounds: a package.json is JSON from the image, read with ``documents.load_json``: larger than
+``MAX_BYTES``, nested deeper than ``documents.MAX_DEPTH`` or not JSON at all, it raises
+``UnreadableFile`` with the reason, and ``packages`` skips it (one file is one package; the rest of
+the image is still indexed). Valid JSON that names no package (no name or version) is no package.
 """
 
-import json
 import re
 
-from .model import Package, make_purl
+from ..documents import DocumentError, load_json
+from .model import Package, UnreadableFile, make_purl
+
+MAX_BYTES = 1 << 20  # real ones are a few KiB; the largest on the registry some hundred KiB
 
 _PACKAGE_ROOT = re.compile(r"(^|/)node_modules/(@[^/]+/)?[^/@][^/]*/package\.json$")
 
@@ -31,9 +38,9 @@ def _licenses(manifest: dict) -> tuple[str, ...]:
 
 def parse_package_json(text: str, path: str) -> list[Package]:
     try:
-        manifest = json.loads(text)
-    except ValueError:
-        return []
+        manifest = load_json(text, MAX_BYTES)
+    except DocumentError as error:
+        raise UnreadableFile(f"package.json {error}") from None
     if not isinstance(manifest, dict):
         return []
     name, version = manifest.get("name"), manifest.get("version")

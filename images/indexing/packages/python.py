@@ -3,6 +3,9 @@
 
 Both are Core Metadata (https://packaging.python.org/specifications/core-metadata/), an email-header
 format, so the standard library's header parser reads them, continuation lines included.
+
+Bounds: at most ``MAX_BYTES`` are read (``packages`` skips a larger file with the reason); the
+header format does not nest, and the parser reads it in one pass.
 """
 
 import re
@@ -12,6 +15,7 @@ from packaging.utils import canonicalize_name
 
 from .model import Package, make_purl
 
+MAX_BYTES = 4 << 20  # METADATA holds the long description: the largest real ones are about 1 MiB
 _METADATA = re.compile(r"(^|/)[^/]+\.dist-info/METADATA$|(^|/)[^/]+\.egg-info(/PKG-INFO)?$")
 
 

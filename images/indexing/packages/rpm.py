@@ -8,15 +8,25 @@ SQLite databases, so there is no real fixture to test a reader against).
 Header blob layout (rpm ``lib/header.c``, "header blob" without the lead magic): two big-endian
 int32s ``index_count`` and ``data_length``, then ``index_count`` 16-byte entries
 ``(tag, type, offset, count)``, then the data store they point into.
+
+Bounds: the database comes from the image, so its ``Packages`` must be a plain table (a view could
+compute rows without end), no value may be larger than ``MAX_VALUE_BYTES``, the header blobs read
+may not add up to more than the database holds (generated columns could make them up), and more
+than ``MAX_PACKAGES_PER_FILE`` packages is ``OverLimit``. Rows are read one at a time. A database
+that cannot be read raises ``RpmHeaderError``; what that means for the image is decided in
+``packages`` (it fails: without it the image's OS packages would be silently missing).
 """
 
 import sqlite3
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Distro, Package, make_purl
+from .model import Distro, OverLimit, Package, UnreadableFile, check_count, make_purl
 
 SQLITE_PATHS = ("var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite")
+MAX_BYTES = 256 << 20  # it holds every header whole: a Fedora workstation's is about 100 MiB
+MAX_VALUE_BYTES = 64 << 20  # one header blob; the largest real ones (long file lists) are a few MiB
 
 TAG_NAME, TAG_VERSION, TAG_RELEASE, TAG_EPOCH = 1000, 1001, 1002, 1003
 TAG_LICENSE, TAG_ARCH, TAG_SOURCERPM = 1014, 1022, 1044
@@ -26,7 +36,7 @@ TYPE_INT32, TYPE_STRING, TYPE_STRING_ARRAY, TYPE_I18NSTRING = 4, 6, 8, 9
 MAX_INDEX_ENTRIES = 65536
 
 
-class RpmHeaderError(ValueError):
+class RpmHeaderError(UnreadableFile):
     pass
 
 
@@ -84,18 +94,28 @@ def _split_source_rpm(source_rpm: str) -> tuple[str, str]:
     return parts[0], f"{parts[1]}-{parts[2]}"
 
 
-def header_blobs_from_sqlite(data: bytes) -> list[bytes]:
-    """Read the Packages table from the database bytes, in memory (nothing is written to disk)."""
+def header_blobs_from_sqlite(data: bytes) -> Iterator[bytes]:
+    """The Packages table's header blobs, read from the database bytes in memory (nothing is
+    written to disk), one row at a time."""
     if not data.startswith(b"SQLite format 3\0"):
         raise RpmHeaderError("not an SQLite database")
     # rpm keeps the database in WAL mode (header bytes 18-19 = 2); an in-memory copy can only be
     # opened in rollback-journal mode, so mark it as such. The page contents are unchanged.
-    image = bytearray(data)
-    image[18:20] = b"\x01\x01"
     connection = sqlite3.connect(":memory:")
+    connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    left = len(data)
     try:
-        connection.deserialize(bytes(image))
-        return [bytes(row[0]) for row in connection.execute("SELECT blob FROM Packages ORDER BY hnum")]
+        connection.deserialize(data[:18] + b"\x01\x01" + data[20:])
+        kind = connection.execute("SELECT type FROM sqlite_master WHERE name = 'Packages'").fetchone()
+        if kind != ("table",):
+            raise RpmHeaderError("rpmdb has no Packages table")
+        for (blob,) in connection.execute("SELECT blob FROM Packages ORDER BY hnum"):
+            if not isinstance(blob, bytes):
+                raise RpmHeaderError(f"a Packages row holds {type(blob).__name__}, not a header blob")
+            left -= len(blob)
+            if left < 0:
+                raise OverLimit("rpmdb yields more header bytes than the database holds")
+            yield blob
     except sqlite3.DatabaseError as error:
         raise RpmHeaderError(f"unreadable rpmdb: {error}") from error
     finally:
@@ -131,10 +151,11 @@ def package_from_header(header: RpmHeader, path: str, distro: Distro) -> Package
 
 def parse_sqlite_rpmdb(data: bytes, path: str = SQLITE_PATHS[0], distro: Distro | None = None) -> list[Package]:
     distro = distro or Distro(namespace="redhat")
-    packages = []
+    packages: list[Package] = []
     for blob in header_blobs_from_sqlite(data):
         header = parse_header_blob(blob)
         # Imported signing keys are stored as fake "gpg-pubkey" packages.
         if header.name != "gpg-pubkey":
+            check_count(packages)
             packages.append(package_from_header(header, path, distro))
     return packages

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from images.indexing.packages import java
+from images.indexing.packages.model import UnreadableFile
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "java"
 
@@ -88,8 +89,10 @@ def test_zip_bomb_member_is_not_inflated():
 
 @pytest.mark.parametrize("data", [b"", b"PK\x03\x04 truncated", b"not a zip"])
 def test_broken_archives(data):
-    assert java.parse_archive(data, "x.jar") == []
-    assert java.archive_excerpt(data) is None
+    with pytest.raises(UnreadableFile, match="not a readable zip archive"):
+        java.parse_archive(data, "x.jar")
+    with pytest.raises(UnreadableFile, match="not a readable zip archive"):
+        java.archive_excerpt(data)
 
 
 def test_manifest_continuation_lines():

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from images.indexing.packages import npm
+from images.indexing.packages.model import UnreadableFile
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "npm"
 MODULES = "usr/lib/node_modules"
@@ -55,9 +56,34 @@ def test_old_license_forms(text, expected):
     assert npm.parse_package_json(text, "node_modules/a/package.json")[0].licenses == expected
 
 
-@pytest.mark.parametrize(
-    "text",
-    ['{"name": "a"}', '{"version": "1.0.0"}', "[1, 2]", "{not json", '{"name": 1, "version": []}', ""],
-)
-def test_broken_manifests(text):
+@pytest.mark.parametrize("text", ['{"name": "a"}', '{"version": "1.0.0"}', "[1, 2]", '{"name": 1, "version": []}'])
+def test_manifests_that_name_no_package(text):
     assert npm.parse_package_json(text, "node_modules/a/package.json") == []
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        pytest.param("{not json", "package.json is not valid JSON: Expecting property name", id="not-json"),
+        pytest.param("", "package.json is not valid JSON: Expecting value", id="empty"),
+        pytest.param("[" * 100_000 + "]" * 100_000, "package.json is nested deeper than 64 levels", id="100000-deep"),
+        pytest.param('{"a":' * 65 + "1" + "}" * 65, "package.json is nested deeper than 64 levels", id="65-deep"),
+        pytest.param(
+            '{"x": "' + "y" * npm.MAX_BYTES + '"}',
+            f"package.json is {npm.MAX_BYTES + 9} bytes, more than the 1 MiB allowed",
+            id="oversize",
+        ),
+        pytest.param(
+            '{"version": ' + "9" * 5000 + "}", "package.json is not valid JSON: Exceeds the limit", id="huge-int"
+        ),
+    ],
+)
+def test_unreadable_manifests_say_why(text, reason):
+    with pytest.raises(UnreadableFile) as raised:
+        npm.parse_package_json(text, "node_modules/a/package.json")
+    assert str(raised.value).startswith(reason)
+
+
+def test_nesting_just_under_the_limit_is_read():
+    text = '{"name": "a", "version": "1", "deep": ' + "[" * 63 + "]" * 63 + "}"
+    assert [p.name for p in npm.parse_package_json(text, "node_modules/a/package.json")] == ["a"]

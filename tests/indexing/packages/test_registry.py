@@ -38,3 +38,31 @@ def test_parse_file_dispatches_by_path_and_content():
 def test_excerpt_drops_executables_that_are_not_go():
     assert packages.excerpt("usr/bin/script", b"#!/bin/sh\n") is None
     assert packages.excerpt("var/lib/dpkg/status", b"Package: x\n") == b"Package: x\n"
+
+
+def test_package_databases_fail_the_image_and_other_files_are_skipped():
+    # The decision the inventory applies to a file its parser cannot read (packages/__init__.py).
+    assert {parser.name: parser.fails_image for parser in (*packages.PARSERS, packages.GO_BINARY)} == {
+        "dpkg database": True,
+        "apk database": True,
+        "rpm database": True,
+        "Python METADATA": False,
+        "package.json": False,
+        "gemspec": False,
+        "Java archive": False,
+        "Go binary": False,
+    }
+
+
+@pytest.mark.parametrize(
+    "path, mode, limit",
+    [
+        ("var/lib/dpkg/status", 0o644, 64 << 20),
+        ("app/node_modules/a/package.json", 0o644, 1 << 20),
+        ("opt/app.jar", 0o644, packages.MAX_BINARY_BYTES),
+    ],
+)
+def test_files_are_read_only_within_their_parser_limit(path, mode, limit):
+    assert packages.matching_parser(path, mode, limit + 1).max_bytes == limit
+    assert packages.is_interesting(path, mode, limit)
+    assert not packages.is_interesting(path, mode, limit + 1)
