@@ -79,27 +79,32 @@ class TokenScope(models.TextChoices):
     READ_WRITE_DELETE = "read-write-delete", "Read, write & delete"
 
 
-class AccessToken(models.Model):
-    """A personal access token: the password for `docker login`, hashed at rest.
-
-    The clear token is shown once; the first characters are kept (`prefix`) so people can tell
-    their tokens apart in the list.
-    """
+class TokenRecord(models.Model):
+    """What every token Hub issues keeps: hashed at rest, shown once, its first characters kept
+    (`prefix`) so people can tell their tokens apart, a scope, an optional expiry, revocation and
+    the last use. Personal tokens (below) and organization tokens (images.models.organizations)
+    are separate tables of this shape."""
 
     Scope = TokenScope
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, db_index=True)
     token_hash = models.CharField(max_length=128, unique=True)
-    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.READ_WRITE)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+
+class AccessToken(TokenRecord):
+    """A personal access token: the password for `docker login`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens")
+    scope = models.CharField(max_length=20, choices=TokenScope.choices, default=TokenScope.READ_WRITE)
 
     def __str__(self):
         return f"{self.user}:{self.name}"

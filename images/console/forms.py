@@ -50,6 +50,16 @@ class ListingForm(forms.Form):
         initial="0",
     )
 
+    LISTING_FIELDS = ("short_description", "full_description", "source_url", "docs_url", "homepage_url", "is_private")
+
+    def listing(self) -> dict:
+        """What the repository service takes from a valid form (categories by slug)."""
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in self.LISTING_FIELDS},
+            "categories": [c.slug for c in data["categories"]],
+        }
+
 
 class RepositoryCreateForm(ListingForm):
     field_order = ["namespace", "name"]

@@ -11,7 +11,7 @@ Until migration 0015 these were models of hub.accounts (tables accounts_*); the 
 from django.conf import settings
 from django.db import models
 
-from hub.accounts.models import TokenScope
+from hub.accounts.models import TokenRecord, TokenScope
 
 
 class Role(models.TextChoices):
@@ -83,30 +83,18 @@ class TeamRepositoryPermission(models.Model):
         return f"{self.team} {self.permission} {self.repository_id}"
 
 
-class OrganizationAccessToken(models.Model):
+class OrganizationAccessToken(TokenRecord):
     """An organization's token: `docker login -u ORG` with it acts for the organization, within it only.
 
     A separate table (and prefix, `hub_oat_`) from personal tokens, so code that knows only personal
     tokens can never mistake one for a person's credentials.
     """
 
-    Scope = TokenScope
-
     organization = models.ForeignKey("images.Namespace", on_delete=models.CASCADE, related_name="access_tokens")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, db_index=True)
-    token_hash = models.CharField(max_length=128, unique=True)
-    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.READ)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
+    scope = models.CharField(max_length=20, choices=TokenScope.choices, default=TokenScope.READ)
 
     def __str__(self):
         return f"{self.organization}:{self.name}"

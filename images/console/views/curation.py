@@ -80,13 +80,17 @@ def curation_request(request, request_id: int):
     return render(request, "curation/request.html", context, status=400 if form.errors else 200)
 
 
+def _revoke(request, namespace: str, revoke, badge: str):
+    ns = namespace_or_404(namespace)
+    revoke(curator=request.user, namespace=ns, note=request.POST.get("note", "")[:1000])
+    messages.success(request, f"{badge} status of {ns.name} revoked.")
+    return redirect("curation:home")
+
+
 @curator_required
 @require_POST
 def curation_verified_revoke(request, namespace: str):
-    ns = namespace_or_404(namespace)
-    curation.verification_revoke(curator=request.user, namespace=ns, note=request.POST.get("note", "")[:1000])
-    messages.success(request, f"Verified Publisher status of {ns.name} revoked.")
-    return redirect("curation:home")
+    return _revoke(request, namespace, curation.verification_revoke, "Verified Publisher")
 
 
 @curator_required
@@ -116,10 +120,7 @@ def curation_sponsored(request):
 @curator_required
 @require_POST
 def curation_sponsored_revoke(request, namespace: str):
-    ns = namespace_or_404(namespace)
-    curation.sponsored_revoke(curator=request.user, namespace=ns, note=request.POST.get("note", "")[:1000])
-    messages.success(request, f"Sponsored OSS status of {ns.name} revoked.")
-    return redirect("curation:home")
+    return _revoke(request, namespace, curation.sponsored_revoke, "Sponsored OSS")
 
 
 @curator_required

@@ -55,16 +55,7 @@ def repository_new(request):
         namespace = next(ns for ns in namespaces if ns.name == data["namespace"])
         try:
             repository = repositories.repository_create(
-                actor=request.user,
-                namespace=namespace,
-                name=data["name"],
-                short_description=data["short_description"],
-                full_description=data["full_description"],
-                categories=[c.slug for c in data["categories"]],
-                is_private=data["is_private"],
-                source_url=data["source_url"],
-                docs_url=data["docs_url"],
-                homepage_url=data["homepage_url"],
+                actor=request.user, namespace=namespace, name=data["name"], **form.listing()
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -90,19 +81,8 @@ def repository_settings(request, namespace: str, name: str):
     }
     form = forms.ListingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            repositories.repository_update(
-                actor=request.user,
-                repository=repository,
-                short_description=data["short_description"],
-                full_description=data["full_description"],
-                categories=[c.slug for c in data["categories"]],
-                is_private=data["is_private"],
-                source_url=data["source_url"],
-                docs_url=data["docs_url"],
-                homepage_url=data["homepage_url"],
-            )
+            repositories.repository_update(actor=request.user, repository=repository, **form.listing())
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
