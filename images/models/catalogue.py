@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Length
 
 from hub.accounts.names import NAME_RE
+from images.models.choices import NamespaceKind, TrustedContent
 
 # OCI distribution-spec name components: lowercase alphanumerics with single separators.
 COMPONENT_RE = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"
@@ -17,19 +18,10 @@ FULL_DESCRIPTION_MAX = 25_000
 MAX_CATEGORIES = 3
 
 
-class TrustedContent(models.TextChoices):
-    NONE = "", "None"
-    OFFICIAL = "official", "Official Image"
-    VERIFIED = "verified", "Verified Publisher"
-    SPONSORED = "sponsored", "Sponsored OSS"
-
-
 class Namespace(models.Model):
     """The first path component of a repository name: a user's own or an organization's."""
 
-    class Kind(models.TextChoices):
-        USER = "user", "User"
-        ORGANIZATION = "org", "Organization"
+    Kind = NamespaceKind
 
     name = models.CharField(max_length=255, unique=True, validators=[RegexValidator(rf"^{NAMESPACE_NAME_RE}$")])
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.USER)

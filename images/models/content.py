@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from images.models.catalogue import Repository
+from images.models.choices import IndexStatus
 
 
 class Blob(models.Model):
@@ -49,15 +50,6 @@ class Upload(models.Model):
     digest = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-
-class IndexStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    QUEUED = "queued", "Queued"
-    INDEXING = "indexing", "Indexing"
-    INDEXED = "indexed", "Indexed"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Not an image"
 
 
 class Manifest(models.Model):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from images.models.catalogue import Namespace
+from images.models.choices import VerificationMethod, VerificationStatus
 
 
 class VerificationRequest(models.Model):
@@ -13,16 +14,8 @@ class VerificationRequest(models.Model):
     records the result, then a curator approves (granting Namespace.verified_until) or rejects.
     """
 
-    class Method(models.TextChoices):
-        DNS = "dns", "DNS TXT record"
-        HTTP = "http", "File on the website"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        REVOKED = "revoked", "Revoked"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Method = VerificationMethod
+    Status = VerificationStatus
 
     namespace = models.ForeignKey(Namespace, on_delete=models.CASCADE, related_name="verification_requests")
     website = models.URLField(max_length=500)

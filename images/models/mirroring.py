@@ -4,20 +4,12 @@ from django.conf import settings
 from django.db import models
 
 from images.models.catalogue import Repository
+from images.models.choices import MirrorStatus, MirrorTagFilter
 
 
 class Mirror(models.Model):
-    class TagFilter(models.TextChoices):
-        ALL = "all", "All tags"
-        GLOB = "glob", "Glob (e.g. 1.*)"
-        REGEX = "regex", "Regular expression"
-
-    class Status(models.TextChoices):
-        NEW = "new", "Not synced yet"
-        QUEUED = "queued", "Queued"
-        SYNCING = "syncing", "Syncing"
-        OK = "ok", "In sync"
-        FAILED = "failed", "Failed"
+    TagFilter = MirrorTagFilter
+    Status = MirrorStatus
 
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="mirrors")
     # registry host[:port] and repository path upstream, e.g. "registry.example.org" + "ns/name".

@@ -12,15 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from hub.accounts.models import TokenRecord, TokenScope
-
-
-class Role(models.TextChoices):
-    """An organization member's role; each includes the ones before it."""
-
-    MEMBER = "member", "Member"  # pull every repository of the organization, private ones included
-    EDITOR = "editor", "Editor"  # and push, create repositories, edit listings
-    OWNER = "owner", "Owner"  # and everything else: delete, members, teams, tokens, settings
-
+from images.models.choices import Role, TeamPermission
 
 ROLE_RANK = {Role.MEMBER: 1, Role.EDITOR: 2, Role.OWNER: 3}
 
@@ -63,12 +55,6 @@ class TeamMember(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.team}"
-
-
-class TeamPermission(models.TextChoices):
-    READ = "read", "Read"  # pull
-    WRITE = "write", "Write"  # pull and push
-    ADMIN = "admin", "Admin"  # and delete, listing, visibility and repository settings
 
 
 class TeamRepositoryPermission(models.Model):

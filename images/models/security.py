@@ -2,15 +2,8 @@
 
 from django.db import models
 
+from images.models.choices import Severity
 from images.models.content import Layer, Manifest
-
-
-class Severity(models.TextChoices):
-    CRITICAL = "critical", "Critical"
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-    UNKNOWN = "unknown", "Unknown"
 
 
 class Package(models.Model):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from images.models.catalogue import Repository
+from images.models.choices import DeliveryEvent, DeliveryStatus
 
 
 class Webhook(models.Model):
@@ -26,15 +27,8 @@ class Webhook(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RETRYING = "retrying", "Retrying"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
-
-    class Event(models.TextChoices):
-        PUSH = "push", "Push"
-        TEST = "test", "Test"
+    Status = DeliveryStatus
+    Event = DeliveryEvent
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     # Names the delivery in its callback_url (Docker Hub's webhook chains), unguessable.
