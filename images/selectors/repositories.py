@@ -104,6 +104,17 @@ def namespace_badges(namespace: Namespace) -> dict[str, bool]:
     }
 
 
+# The Hub API's repository orders (Docker Hub's `ordering`).
+API_REPOSITORY_ORDERINGS = {
+    "last_updated": [F("last_pushed_at").asc(nulls_first=True), "name"],
+    "-last_updated": [F("last_pushed_at").desc(nulls_last=True), "name"],
+    "name": ["name"],
+    "-name": ["-name"],
+    "pull_count": ["pull_count", "name"],
+    "-pull_count": ["-pull_count", "name"],
+}
+
+
 def namespace_repository_list(*, user, namespace: Namespace, order=None) -> QuerySet[Repository]:
     """A namespace's repositories that `user` may see, most pulled first unless `order` says otherwise."""
     return (

@@ -3,7 +3,7 @@
 import re
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -17,6 +17,7 @@ from hub.accounts.selectors import (
 from hub.accounts.services import access_token_create, access_token_revoke, credentials_check
 from images.api.auth import credential_of, login_token_issue
 from images.api.pagination import HubPagination
+from images.api.parameters import PAGE
 from images.api.serializers.accounts import (
     SCOPE_NAMES,
     TOKEN_SCOPES,
@@ -97,7 +98,7 @@ class UserDetailView(ApiView):
 class UserStarredView(ApiView):
     @extend_schema(
         operation_id="user_starred",
-        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        parameters=PAGE,
         responses={200: paginated(RepositorySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request, username: str):
@@ -195,7 +196,7 @@ def _token_or_404(user, token_id: str) -> AccessToken:
 class AccessTokenListView(ApiView):
     @extend_schema(
         operation_id="access_token_list",
-        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        parameters=PAGE,
         responses={200: PaginatedAccessTokenListSerializer, **ERRORS},
     )
     def get(self, request):

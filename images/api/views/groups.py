@@ -7,6 +7,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from hub.accounts.selectors import user_by_name
+from images.api.parameters import PAGE
 from images.api.serializers.common import paginated
 from images.api.serializers.orgs import (
     GroupCreateSerializer,
@@ -20,7 +21,6 @@ from images.api.views.base import ApiView
 from images.api.views.orgs import (
     ERRORS,
     LIST_ERRORS,
-    PAGE,
     READ_ERRORS,
     TAGS,
     grant_data,

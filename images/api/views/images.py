@@ -3,11 +3,12 @@
 import re
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
+from images.api.parameters import IMAGE_PACKAGES, IMAGE_SBOM, IMAGE_VULNERABILITIES
 from images.api.serializers.common import ErrorSerializer, paginated
 from images.api.serializers.repositories import ImageDetailSerializer, PackageSerializer, VulnerabilitySerializer
 from images.api.views.base import ApiView, repository_for
@@ -58,12 +59,7 @@ class ImageDetailView(ApiView):
 class PackageListView(ApiView):
     @extend_schema(
         operation_id="image_packages",
-        parameters=[
-            OpenApiParameter("name", str, description="Only packages whose name contains this."),
-            OpenApiParameter("type", str, description="A purl type: deb, apk, rpm, pypi, npm, golang, maven, gem."),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
+        parameters=IMAGE_PACKAGES,
         responses={200: paginated(PackageSerializer), 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request, namespace: str, name: str, digest: str):
@@ -100,13 +96,7 @@ class PackageListView(ApiView):
 class VulnerabilityListView(ApiView):
     @extend_schema(
         operation_id="image_vulnerabilities",
-        parameters=[
-            OpenApiParameter("severity", str, enum=[sev.value for sev in Severity]),
-            OpenApiParameter("fixable", bool, description="Only findings with a fixed version."),
-            OpenApiParameter("search", str, description="Advisory id or package name contains this."),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
+        parameters=IMAGE_VULNERABILITIES,
         responses={200: paginated(VulnerabilitySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request, namespace: str, name: str, digest: str):
@@ -149,7 +139,7 @@ class VulnerabilityListView(ApiView):
 class SbomView(ApiView):
     @extend_schema(
         operation_id="image_sbom",
-        parameters=[OpenApiParameter("format", str, enum=list(SBOM_FORMATS), description="Default cyclonedx.")],
+        parameters=IMAGE_SBOM,
         responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request, namespace: str, name: str, digest: str):

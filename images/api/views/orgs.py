@@ -8,13 +8,14 @@ member gets 404 (an organization's member list is not public), members may read,
 """
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from hub.accounts.selectors import user_by_name
 from images.api.auth import credential_of
 from images.api.pagination import HubPagination
+from images.api.parameters import PAGE
 from images.api.serializers.common import ErrorSerializer, paginated
 from images.api.serializers.orgs import (
     OrganizationSerializer,
@@ -42,7 +43,6 @@ from images.services.organizations import (
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 READ_ERRORS = {401: ErrorSerializer, 404: ErrorSerializer}
 LIST_ERRORS = {400: ErrorSerializer, **READ_ERRORS}  # a bad page_size
-PAGE = [OpenApiParameter("page", int), OpenApiParameter("page_size", int)]
 TAGS = ["organizations"]
 
 

@@ -1,12 +1,12 @@
 """Repositories: list a namespace's, create, get, update, delete (Docker Hub's /v2/repositories/ and
 /v2/namespaces/{namespace}/repositories)."""
 
-from django.db.models import F
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
+from images.api.parameters import REPOSITORY_LIST
 from images.api.serializers.common import ErrorSerializer, paginated
 from images.api.serializers.repositories import (
     RepositoryDetailSerializer,
@@ -17,6 +17,7 @@ from images.api.views.base import ADMINISTER, DELETE, EDIT_LISTING, PULL, PUSH, 
 from images.models import Namespace, Repository
 from images.models.catalogue import TrustedContent
 from images.selectors.repositories import (
+    API_REPOSITORY_ORDERINGS,
     namespace_get,
     namespace_repository_list,
     repository_is_starred,
@@ -29,14 +30,6 @@ BADGES = {
     TrustedContent.OFFICIAL: "official",
     TrustedContent.VERIFIED: "verified_publisher",
     TrustedContent.SPONSORED: "open_source",
-}
-ORDERINGS = {
-    "last_updated": [F("last_pushed_at").asc(nulls_first=True), "name"],
-    "-last_updated": [F("last_pushed_at").desc(nulls_last=True), "name"],
-    "name": ["name"],
-    "-name": ["-name"],
-    "pull_count": ["pull_count", "name"],
-    "-pull_count": ["-pull_count", "name"],
 }
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -132,20 +125,18 @@ class RepositoryCreateView(ApiView):
 class RepositoryListView(ApiView):
     @extend_schema(
         operation_id="repository_list",
-        parameters=[
-            OpenApiParameter("ordering", str, enum=sorted(ORDERINGS), description="Default -last_updated."),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
+        parameters=REPOSITORY_LIST,
         responses={200: paginated(RepositorySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request, namespace: str):
         """List a namespace's repositories (the ones you may see)."""
         ns = _namespace_or_404(namespace)
         ordering = request.query_params.get("ordering", "-last_updated")
-        if ordering not in ORDERINGS:
-            raise exceptions.ValidationError({"ordering": [f"one of {', '.join(sorted(ORDERINGS))}"]})
-        repositories = namespace_repository_list(user=request.user, namespace=ns, order=ORDERINGS[ordering])
+        if ordering not in API_REPOSITORY_ORDERINGS:
+            raise exceptions.ValidationError({"ordering": [f"one of {', '.join(sorted(API_REPOSITORY_ORDERINGS))}"]})
+        repositories = namespace_repository_list(
+            user=request.user, namespace=ns, order=API_REPOSITORY_ORDERINGS[ordering]
+        )
         paginator = HubPagination()
         page = paginator.paginate_queryset(repositories, request, view=self)
         return paginator.get_paginated_response(

@@ -13,11 +13,12 @@ results from their end. /v1/search keeps Docker's shape, with no such field.
 
 from django.db.models import prefetch_related_objects
 from django.http import JsonResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
+from images.api.parameters import SEARCH_CATALOG, SEARCH_REPOSITORIES, V1_SEARCH
 from images.api.serializers.common import ErrorSerializer, paginated
 from images.api.serializers.search import CatalogSearchSerializer, SearchRepositorySerializer, V1SearchSerializer
 from images.api.views.base import ApiView
@@ -83,11 +84,7 @@ def v1_ping(request):
 class V1SearchView(ApiView):
     @extend_schema(
         operation_id="v1_search",
-        parameters=[
-            OpenApiParameter("q", str, description="The search terms (the web page's query language)."),
-            OpenApiParameter("n", int, description="Results per page, 1-100 (default 25)."),
-            OpenApiParameter("page", int, description="Page number, from 1."),
-        ],
+        parameters=V1_SEARCH,
         responses={200: V1SearchSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
     )
     def get(self, request):
@@ -121,11 +118,7 @@ class V1SearchView(ApiView):
 class SearchRepositoriesView(ApiView):
     @extend_schema(
         operation_id="search_repositories",
-        parameters=[
-            OpenApiParameter("query", str, description="The search terms."),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
+        parameters=SEARCH_REPOSITORIES,
         responses={200: paginated(SearchRepositorySerializer), 400: ErrorSerializer},
     )
     def get(self, request):
@@ -174,17 +167,7 @@ def _labelled(values, labels: dict[str, str]) -> list[dict]:
 class CatalogSearchView(ApiView):
     @extend_schema(
         operation_id="search_catalog",
-        parameters=[
-            OpenApiParameter("query", str, description="The search terms (the web page's query language)."),
-            OpenApiParameter("badges", str, description="official, verified_publisher, open_source (comma-separated)"),
-            OpenApiParameter("categories", str, description="Category slugs (comma-separated)."),
-            OpenApiParameter("operating_systems", str, description="linux, windows ... (comma-separated)"),
-            OpenApiParameter("architectures", str, description="amd64, arm64 ... (comma-separated)"),
-            OpenApiParameter("sort", str, enum=sorted(SORTS), description="Default best_match."),
-            OpenApiParameter("order", str, enum=["desc", "asc"], description="Default desc."),
-            OpenApiParameter("from", int, description="Offset of the first result (default 0)."),
-            OpenApiParameter("size", int, description="Results, 1-100 (default 25)."),
-        ],
+        parameters=SEARCH_CATALOG,
         responses={200: CatalogSearchSerializer, 400: ErrorSerializer},
     )
     def get(self, request):

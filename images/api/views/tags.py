@@ -1,10 +1,11 @@
 """Tags of a repository with their images per platform and each image's layers (Docker Hub's shapes)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
+from images.api.parameters import TAG_LIST
 from images.api.serializers.common import ErrorSerializer, paginated
 from images.api.serializers.repositories import ImageSerializer, TagSerializer
 from images.api.views.base import DELETE, ApiView, repository_for
@@ -97,14 +98,7 @@ def tag_or_404(repository: Repository, name: str) -> Tag:
 class TagListView(ApiView):
     @extend_schema(
         operation_id="tag_list",
-        parameters=[
-            OpenApiParameter("name", str, description="Only tags whose name contains this."),
-            OpenApiParameter(
-                "ordering", str, enum=list(ORDERINGS), description="Default -last_updated (newest first)."
-            ),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
+        parameters=TAG_LIST,
         responses={200: paginated(TagSerializer), 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request, namespace: str, name: str):

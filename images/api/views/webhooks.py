@@ -6,11 +6,12 @@ for every repository endpoint. A webhook's secret is in the answer to its creati
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
+from images.api.parameters import PAGE
 from images.api.serializers.common import ErrorSerializer, paginated
 from images.api.serializers.hooks import (
     WebhookCreatedSerializer,
@@ -25,7 +26,6 @@ from images.services.webhooks import webhook_create, webhook_delete, webhook_tes
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 TAGS = ["webhooks"]
-PAGE = [OpenApiParameter("page", int), OpenApiParameter("page_size", int)]
 
 
 def webhook_data(webhook: Webhook) -> dict:
