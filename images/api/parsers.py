@@ -10,6 +10,8 @@ body that names its fields) walks it recursively.
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from images.documents import DocumentError, check_shape
+
 DEPTH_MAX = 32
 TOO_DEEP = f"JSON parse error - nested deeper than {DEPTH_MAX} levels"
 
@@ -20,23 +22,8 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(TOO_DEEP) from None
-        if nested_deeper_than(data, DEPTH_MAX):
-            raise ParseError(TOO_DEEP)
+        try:
+            check_shape(data, max_depth=DEPTH_MAX)
+        except DocumentError:
+            raise ParseError(TOO_DEEP) from None
         return data
-
-
-def nested_deeper_than(data, limit: int) -> bool:
-    """True when arrays and objects in `data` nest more than `limit` levels (walked without recursion)."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children)
-    return False

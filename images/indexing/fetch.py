@@ -18,11 +18,9 @@ from urllib.parse import urljoin
 
 import requests
 
+from images.documents import DocumentError, load_json_object, size_text
 from images.oci.manifests import MANIFEST_MAX_BYTES
 from images.oci.media_types import MANIFEST_ACCEPT
-
-from .documents import DocumentError, load_json
-from .limits import size_text
 
 MAX_JSON_BYTES = 4 << 20  # a token, a page of at most 1000 tag names, an error list
 CHUNK = 1 << 20
@@ -257,12 +255,9 @@ def _json_of(response: requests.Response, what: str) -> dict:
 
 def _json_object(data: bytes, what: str) -> dict:
     try:
-        value = load_json(data, MAX_JSON_BYTES)
+        return load_json_object(data, MAX_JSON_BYTES)
     except DocumentError as exc:
         raise UpstreamError(f"{what} {exc}") from None
-    if not isinstance(value, dict):
-        raise UpstreamError(f"{what} is not a JSON object")
-    return value
 
 
 def _next_link(header: str) -> str:

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
+from images.documents import size_text
+
 from . import osrelease, packages
 from .layers import ImageFiles, collect_files
-from .limits import CorruptLayer, HostileLayer, LayerLimits, size_text
+from .limits import CorruptLayer, HostileLayer, LayerLimits
 from .osrelease import OS_RELEASE_PATHS, OsRelease, parse_os_release
 from .packages import OverLimit, Package, Parser, UnreadableFile
 

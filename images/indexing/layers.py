@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from .limits import HostileLayer, LayerLimits, size_text
+from images.documents import size_text
+
+from .limits import HostileLayer, LayerLimits
 from .tarstream import iter_layer
 
 WHITEOUT_PREFIX = ".wh."

@@ -39,11 +39,3 @@ class LayerLimits:
     # Paths: Linux refuses longer ones (PATH_MAX), and every kept one costs memory.
     max_path_length: int = 4096  # characters of an entry's path or link target
     max_names_bytes: int = 256 << 20  # paths and link targets kept for whiteouts, symlinks and wanted files
-
-
-def size_text(count: int) -> str:
-    """``1 MiB``, ``16 GiB``, ``4096 bytes``: limits as people write them."""
-    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
-        if count >= 1 << shift and count % (1 << shift) == 0:
-            return f"{count >> shift} {unit}"
-    return f"{count} bytes"

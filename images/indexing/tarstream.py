@@ -29,7 +29,9 @@ from typing import BinaryIO
 
 import zstandard
 
-from .limits import CorruptLayer, HostileLayer, LayerLimits, size_text
+from images.documents import size_text
+
+from .limits import CorruptLayer, HostileLayer, LayerLimits
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"

@@ -26,9 +26,9 @@ from typing import Any, BinaryIO
 from cvss import CVSS2, CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 
-from .documents import DocumentError, load_json, load_yaml
+from images.documents import DocumentError, load_json, load_yaml, size_text
+
 from .history import parse_created
-from .limits import size_text
 from .packages import Package
 from .versions import InvalidVersion, UnsupportedEcosystem, ecosystem_base, normalize_name, semver_key, version_key
 

@@ -3,7 +3,7 @@ are, and the limits on them.
 
     media_types.py  every media type Hub knows, in groups, and the media type grammar
     digests.py      digest grammar, the algorithms Hub verifies, validate and compute
-    documents.py    strict, bounded JSON (UTF-8, no BOM, nesting depth, integer length)
+    (strict, bounded JSON reading is images/documents.py, which the indexer and the API share)
     manifests.py    a pushed body + Content-Type -> ImageManifest | ImageIndex (frozen dataclasses)
     build.py        small in-memory images for the demo catalogue, tests and benchmarks
 

@@ -4,16 +4,16 @@ What is checked is what Hub relies on or stores: the shape and types of every fi
 (manifest.md, image-index.md, descriptor.md) and Docker's schema 2 define, digests Hub can verify,
 sizes that are int64, media types that follow the grammar, platform strings without control
 characters (they become database columns, and PostgreSQL refuses NUL), and the limits in
-documents.py. Fields nobody defines are ignored, as the spec says, and the bytes are stored as
+images/documents.py (strict reading). Fields nobody defines are ignored, as the spec says, and the bytes are stored as
 pushed. Every refusal is ManifestInvalid (or TooLarge) with a reason naming the field.
 """
 
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from images.documents import DocumentError, load_json_object
 from images.errors import ManifestInvalid, TooLarge
 from images.oci.digests import digest_problem
-from images.oci.documents import json_object_load
 from images.oci.media_types import (
     FOREIGN_LAYER_TYPES,
     IMAGE_MANIFEST_TYPES,
@@ -236,7 +236,10 @@ def _subject(document: dict) -> Descriptor | None:
 def manifest_parse(body: bytes, content_type: str = "") -> Manifest:
     """Parse a pushed manifest or index; raises TooLarge or ManifestInvalid (with a reason)."""
     manifest_size_check(len(body))
-    document = json_object_load(body)
+    try:
+        document = load_json_object(body, MANIFEST_MAX_BYTES, strict=True)
+    except DocumentError as exc:
+        raise _invalid(f"manifest {exc}") from None
     schema_version = document.get("schemaVersion")
     if type(schema_version) is not int or schema_version != 2:
         raise _invalid("schemaVersion must be 2")

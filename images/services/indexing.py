@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from images.indexing.documents import DocumentError, load_json
+from images.documents import DocumentError, load_json_object
 from images.indexing.history import history_steps, parse_created
 from images.indexing.inventory import ImageInventory, index_layers
 from images.indexing.limits import HostileLayer, LayerLimits
@@ -281,12 +281,9 @@ def _read_blob(digest: str, limit: int) -> bytes:
 def _json(data: bytes, what: str) -> dict:
     """The manifest or image config, bounded in size and nesting (``documents``): a failure says why."""
     try:
-        value = load_json(data, MAX_CONFIG_BYTES)
+        return load_json_object(data, MAX_CONFIG_BYTES)
     except DocumentError as exc:
         raise IndexFailure(f"{what} {exc}") from None
-    if not isinstance(value, dict):
-        raise IndexFailure(f"{what} is not a JSON object")
-    return value
 
 
 def manifest_index_recover() -> int:

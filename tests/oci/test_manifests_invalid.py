@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from images.documents import MAX_DEPTH
 from images.errors import ManifestInvalid, TooLarge
-from images.oci.documents import MAX_DEPTH
 from images.oci.manifests import MANIFEST_MAX_BYTES, manifest_parse
 from images.oci.media_types import DOCKER_MANIFEST, OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST
 
@@ -63,15 +63,15 @@ def raw_size(literal: str) -> bytes:
 # (id, body, Content-Type, a part of the reason)
 REFUSED = [
     # deep nesting: RecursionError in json.loads without the depth bound
-    ("100000-arrays", b"[" * 100_000 + b"]" * 100_000, OCI_MANIFEST, "nesting too deep"),
-    ("100000-objects", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, OCI_MANIFEST, "nesting too deep"),
-    ("unclosed-arrays", b"[" * 100_000, OCI_MANIFEST, "nesting too deep"),
-    ("deep-extension-field", image(x=json.loads("[" * MAX_DEPTH + "]" * MAX_DEPTH)), OCI_MANIFEST, "nesting too deep"),
-    ("deep-annotation", image(annotations={"k": 0}).replace(b"0}", b"[" * 5000 + b"]" * 5000 + b"}"), "", "nesting"),
+    ("100000-arrays", b"[" * 100_000 + b"]" * 100_000, OCI_MANIFEST, "nested deeper than"),
+    ("100000-objects", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, OCI_MANIFEST, "nested deeper than"),
+    ("unclosed-arrays", b"[" * 100_000, OCI_MANIFEST, "nested deeper than"),
+    ("deep-extension-field", image(x=json.loads("[" * MAX_DEPTH + "]" * MAX_DEPTH)), OCI_MANIFEST, "nested deeper"),
+    ("deep-annotation", image(annotations={"k": 0}).replace(b"0}", b"[" * 5000 + b"]" * 5000 + b"}"), "", "nested"),
     # not JSON, or not strict UTF-8 JSON
-    ("empty", b"", OCI_MANIFEST, "not JSON"),
-    ("not-json", b"not json", OCI_MANIFEST, "not JSON"),
-    ("trailing-garbage", image() + b"x", OCI_MANIFEST, "not JSON"),
+    ("empty", b"", OCI_MANIFEST, "not valid JSON"),
+    ("not-json", b"not json", OCI_MANIFEST, "not valid JSON"),
+    ("trailing-garbage", image() + b"x", OCI_MANIFEST, "not valid JSON"),
     ("array", b"[]", OCI_MANIFEST, "not a JSON object"),
     ("string", b'"manifest"', OCI_MANIFEST, "not a JSON object"),
     ("null", b"null", OCI_MANIFEST, "not a JSON object"),
@@ -79,8 +79,8 @@ REFUSED = [
     ("latin1-string", image(annotations={"k": "e"}).replace(b'"e"', b'"\xe9"'), OCI_MANIFEST, "not UTF-8"),
     ("utf16", image().decode().encode("utf-16"), OCI_MANIFEST, "not UTF-8"),
     ("bom", b"\xef\xbb\xbf" + image(), OCI_MANIFEST, "byte order mark"),
-    ("nan", image(config__size=0).replace(b'"size": 0', b'"size": NaN'), OCI_MANIFEST, "NaN is not JSON"),
-    ("infinity", raw_size("-Infinity"), OCI_MANIFEST, "-Infinity is not JSON"),
+    ("nan", image(config__size=0).replace(b'"size": 0', b'"size": NaN'), OCI_MANIFEST, "holds NaN, which is not JSON"),
+    ("infinity", raw_size("-Infinity"), OCI_MANIFEST, "holds -Infinity, which is not JSON"),
     # schemaVersion
     ("schema-missing", image(schemaVersion=DELETE), OCI_MANIFEST, "schemaVersion must be 2"),
     ("schema-1", image(schemaVersion=1), OCI_MANIFEST, "schemaVersion must be 2"),
@@ -88,7 +88,7 @@ REFUSED = [
     ("schema-string", image(schemaVersion="2"), OCI_MANIFEST, "schemaVersion must be 2"),
     ("schema-float", image(schemaVersion=2.0), OCI_MANIFEST, "schemaVersion must be 2"),
     ("schema-bool", image(schemaVersion=True), OCI_MANIFEST, "schemaVersion must be 2"),
-    ("schema-huge", image(schemaVersion=10**400), OCI_MANIFEST, "number too large"),
+    ("schema-huge", image(schemaVersion=10**400), OCI_MANIFEST, "more than the 20 allowed"),
     # media types of the manifest, and Content-Type agreement
     ("media-type-number", image(mediaType=5), OCI_MANIFEST, "mediaType must be a string"),
     ("media-type-list", image(mediaType=[OCI_MANIFEST]), OCI_MANIFEST, "mediaType must be a string"),
@@ -144,10 +144,10 @@ REFUSED = [
     ("size-null", image(config__size=None), OCI_MANIFEST, "config.size is missing"),
     ("size-negative", image(config__size=-1), OCI_MANIFEST, "config.size must be an integer"),
     ("size-2-63", image(config__size=2**63), OCI_MANIFEST, "config.size must be an integer"),
-    ("size-10-400", image(config__size=10**400), OCI_MANIFEST, "number too large"),
-    ("size-5000-digits", raw_size("9" * 5000), OCI_MANIFEST, "number too large"),
+    ("size-10-400", image(config__size=10**400), OCI_MANIFEST, "more than the 20 allowed"),
+    ("size-5000-digits", raw_size("9" * 5000), OCI_MANIFEST, "more than the 20 allowed"),
     ("size-float-overflow", raw_size("1e400"), OCI_MANIFEST, "config.size must be an integer"),
-    ("huge-number-anywhere", image(x=[10**30]), OCI_MANIFEST, "number too large"),
+    ("huge-number-anywhere", image(x=[10**30]), OCI_MANIFEST, "more than the 20 allowed"),
     # bad digests in a descriptor
     ("digest-short", with_digest("sha256:abc"), OCI_MANIFEST, "config.digest: sha256 takes 64 hex characters, not 3"),
     ("digest-long", with_digest(DIGEST + "00"), OCI_MANIFEST, "sha256 takes 64 hex characters, not 66"),

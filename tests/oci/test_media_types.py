@@ -51,7 +51,7 @@ def test_content_type_base(header, expected):
 
 def test_the_oci_package_imports_no_django():
     code = (
-        "import sys, images.oci.build, images.oci.digests, images.oci.documents, images.oci.manifests,"
+        "import sys, images.documents, images.oci.build, images.oci.digests, images.oci.manifests,"
         " images.oci.media_types; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)

@@ -17,7 +17,8 @@ import re
 import struct
 from dataclasses import dataclass
 
-from ..limits import size_text
+from images.documents import size_text
+
 from .model import OverLimit, Package, check_count, make_purl
 
 MAX_STRING_BYTES = 1 << 20

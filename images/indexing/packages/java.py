@@ -21,7 +21,8 @@ import struct
 import zipfile
 import zlib
 
-from ..limits import size_text
+from images.documents import size_text
+
 from .model import MAX_PACKAGES_PER_FILE, OverLimit, Package, UnreadableFile, check_count, make_purl
 
 ARCHIVE_SUFFIXES = (".jar", ".war", ".ear", ".jpi", ".hpi", ".par", ".sar", ".nar")

@@ -11,7 +11,8 @@ the image is still indexed). Valid JSON that names no package (no name or versio
 
 import re
 
-from ..documents import DocumentError, load_json
+from images.documents import DocumentError, load_json
+
 from .model import Package, UnreadableFile, make_purl
 
 MAX_BYTES = 1 << 20  # real ones are a few KiB; the largest on the registry some hundred KiB
