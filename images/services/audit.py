@@ -31,3 +31,17 @@ def audit_record(
         after=after,
         note=note,
     )
+
+
+def repository_audit(*, actor, action: str, repository, detail: str = "", before=None, after=None) -> AuditLogEntry:
+    """audit_record for something of a repository: in its namespace's log, the target named after the
+    repository (`ns/name`, and `detail` after it: `:tag`, ` webhook-name`), the type from `action`."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        target_type=action.split(".", 1)[0],
+        target=f"{repository.full_name}{detail}",
+        namespace=repository.namespace,
+        before=before,
+        after=after,
+    )

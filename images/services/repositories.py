@@ -23,7 +23,7 @@ from hub.accounts.names import API_PATH_NAMES
 from images.errors import NameInvalid, NameUnknown
 from images.models import Category, Namespace, Repository
 from images.models.catalogue import FULL_DESCRIPTION_MAX, MAX_CATEGORIES, REPOSITORY_NAME_RE, SHORT_DESCRIPTION_MAX
-from images.services.audit import audit_record
+from images.services.audit import repository_audit
 from images.services.authorization import ADMINISTER, EDIT_LISTING, PUSH, authorize
 from images.services.trust import trusted_content_refresh
 
@@ -126,18 +126,6 @@ def _links_check(links: dict) -> dict:
     return cleaned
 
 
-def _audit(actor, action: str, repository: Repository, before=None, after=None) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        target_type="repository",
-        target=repository.full_name,
-        namespace=repository.namespace,
-        before=before,
-        after=after,
-    )
-
-
 @transaction.atomic
 def repository_create(
     *,
@@ -174,7 +162,7 @@ def repository_create(
         repository.categories.set(found)
     trusted_content_refresh(namespace_id=namespace.id)
     repository.refresh_from_db()
-    _audit(actor, "repository.create", repository, after={"is_private": is_private})
+    repository_audit(actor=actor, action="repository.create", repository=repository, after={"is_private": is_private})
     return repository
 
 
@@ -216,9 +204,8 @@ def repository_update(
     if found is not None:
         repository.categories.set(found)
     if is_private is not None and is_private != visibility_before:
-        _audit(
-            actor, "repository.visibility", repository, {"is_private": visibility_before}, {"is_private": is_private}
-        )
+        before, after = {"is_private": visibility_before}, {"is_private": is_private}
+        repository_audit(actor=actor, action="repository.visibility", repository=repository, before=before, after=after)
     return repository
 
 
@@ -227,13 +214,9 @@ def repository_archive(*, actor, repository: Repository, archived: bool = True) 
     """Archived repositories stay pullable and say so; their publisher has stopped updating them."""
     authorize(actor, ADMINISTER, repository=repository, message=f"you may not archive {repository.full_name}")
     if repository.archived != archived:
-        _audit(
-            actor,
-            "repository.archive" if archived else "repository.unarchive",
-            repository,
-            {"archived": repository.archived},
-            {"archived": archived},
-        )
+        action = "repository.archive" if archived else "repository.unarchive"
+        before, after = {"archived": repository.archived}, {"archived": archived}
+        repository_audit(actor=actor, action=action, repository=repository, before=before, after=after)
         repository.archived = archived
         repository.save(update_fields=["archived", "updated_at"])
     return repository
@@ -250,5 +233,5 @@ def repository_delete(*, actor, repository: Repository) -> None:
         "tags": tags,
         "manifests": repository.manifests.count(),
     }
-    _audit(actor, "repository.delete", repository, before=before)
+    repository_audit(actor=actor, action="repository.delete", repository=repository, before=before)
     repository.delete()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from images.errors import ManifestUnknown
 from images.models import Manifest, Repository, Tag
-from images.services.audit import audit_record
+from images.services.audit import repository_audit
 from images.services.authorization import DELETE, authorize
 
 TAG_RE = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$")
@@ -52,12 +52,6 @@ def tag_delete(*, actor, repository: Repository, tag: str) -> None:
     row = Tag.objects.filter(repository=repository, name=tag).select_related("manifest").first()
     if row is None:
         raise ManifestUnknown(tag=tag[:200])
-    audit_record(
-        actor=actor,
-        action="tag.delete",
-        target_type="tag",
-        target=f"{repository.full_name}:{tag}",
-        namespace=repository.namespace,
-        before={"digest": row.manifest.digest, "pushed_at": row.pushed_at.isoformat() if row.pushed_at else None},
-    )
+    before = {"digest": row.manifest.digest, "pushed_at": row.pushed_at.isoformat() if row.pushed_at else None}
+    repository_audit(actor=actor, action="tag.delete", repository=repository, detail=f":{tag}", before=before)
     row.delete()

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from images.models import Manifest, Repository, Tag, Webhook, WebhookDelivery
-from images.services.audit import audit_record
+from images.services.audit import repository_audit
 from images.services.authorization import ADMINISTER, authorize
 from images.services.jobs import WEBHOOK_DELIVERY_ATTEMPT, job_enqueue
 
@@ -85,13 +85,8 @@ def webhook_create(*, user, repository: Repository, name: str, url: str, secret:
     webhook = Webhook.objects.create(
         repository=repository, name=(name or "webhook")[:100], url=url, secret=secret, created_by=user
     )
-    audit_record(
-        actor=user,
-        action="webhook.create",
-        target_type="webhook",
-        target=f"{repository.full_name} {webhook.name}",
-        namespace=repository.namespace,
-        after={"url": url},
+    repository_audit(
+        actor=user, action="webhook.create", repository=repository, detail=f" {webhook.name}", after={"url": url}
     )
     return webhook, secret
 
@@ -100,12 +95,11 @@ def webhook_create(*, user, repository: Repository, name: str, url: str, secret:
 def webhook_delete(*, user, webhook: Webhook) -> None:
     repository = webhook.repository
     authorize(user, ADMINISTER, repository=repository, message=f"you may not manage webhooks of {repository.full_name}")
-    audit_record(
+    repository_audit(
         actor=user,
         action="webhook.delete",
-        target_type="webhook",
-        target=f"{repository.full_name} {webhook.name}",
-        namespace=repository.namespace,
+        repository=repository,
+        detail=f" {webhook.name}",
         before={"url": webhook.url},
     )
     webhook.delete()
