@@ -22,7 +22,7 @@ from hub.accounts.selectors import user_by_name
 from images.models import Role, TeamPermission
 from images.selectors import organizations as selectors
 from images.services import organizations as services
-from images.services.authorization import ORGANIZATION_MANAGE, may, namespace_role
+from images.services.authorization import ORGANIZATION_MANAGE, authorize, may, namespace_role
 
 # --- forms: shape and field checks; the rules live in the services -----------------------------------
 
@@ -131,6 +131,12 @@ def organization_detail(request, name: str):
     return render(request, "organizations/detail.html", context)
 
 
+def _owners_only(request, organization) -> None:
+    authorize(
+        request.user, ORGANIZATION_MANAGE, namespace=organization, message="only the organization's owners may do this"
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_members(request, name: str):
@@ -146,8 +152,7 @@ def organization_members(request, name: str):
                 return redirect("orgs:members", name=organization.name)
             messages.success(request, f"You left {organization.name}.")
             return redirect("orgs:list")
-        if not may(request.user, ORGANIZATION_MANAGE, namespace=organization):
-            raise PermissionDenied("only the organization's owners manage members")
+        _owners_only(request, organization)
         form = MemberForm(request.POST)
         if action == "remove":
             form.fields["role"].required = False
@@ -176,8 +181,7 @@ def organization_teams(request, name: str):
     organization, role = _organization(request, name)
     form = TeamForm()
     if request.method == "POST":
-        if not may(request.user, ORGANIZATION_MANAGE, namespace=organization):
-            raise PermissionDenied("only the organization's owners manage teams")
+        _owners_only(request, organization)
         form = TeamForm(request.POST)
         if form.is_valid():
             try:
@@ -203,8 +207,7 @@ def organization_team(request, name: str, team: str):
         raise Http404("no such team")
     member_form, permission_form = TeamMemberForm(), TeamPermissionForm()
     if request.method == "POST":
-        if not may(request.user, ORGANIZATION_MANAGE, namespace=organization):
-            raise PermissionDenied("only the organization's owners manage teams")
+        _owners_only(request, organization)
         action = request.POST.get("action", "")
         try:
             if action == "delete":

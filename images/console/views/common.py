@@ -1,11 +1,10 @@
 """What the console's views share: finding a repository the user may change, the page context, URLs."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from images.models import Namespace, Repository
 from images.selectors.repositories import namespace_get, repository_get
-from images.services.authorization import ADMINISTER, EDIT_LISTING, may
+from images.services.authorization import ADMINISTER, EDIT_LISTING, authorize, may
 
 AUDIT_PAGE_SIZE = 50
 
@@ -16,8 +15,12 @@ def console_repository(request, namespace: str, name: str, *, admin: bool = Fals
     repository = repository_get(user=request.user, namespace=namespace, name=name)
     if repository is None:
         raise Http404("No such repository")
-    if not may(request.user, ADMINISTER if admin else EDIT_LISTING, repository=repository):
-        raise PermissionDenied("You may not change this repository.")
+    authorize(
+        request.user,
+        ADMINISTER if admin else EDIT_LISTING,
+        repository=repository,
+        message="You may not change this repository.",
+    )
     return repository
 
 
