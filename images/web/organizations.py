@@ -8,7 +8,7 @@ catalogue's; the account pages they link to are hub.accounts'. Each view parses,
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,7 +22,7 @@ from hub.accounts.selectors import user_by_name
 from images.models import Role, TeamPermission
 from images.selectors import organizations as selectors
 from images.services import organizations as services
-from images.services.authorization import ORGANIZATION_MANAGE, authorize, may, namespace_role
+from images.services.authorization import ORGANIZATION_MANAGE, authorize, namespace_role
 
 # --- forms: shape and field checks; the rules live in the services -----------------------------------
 
@@ -77,6 +77,9 @@ class TeamPermissionForm(forms.Form):
 # --- views --------------------------------------------------------------------------------------------
 
 
+OWNERS_ONLY = "only the organization's owners may do this"
+
+
 def _organization(request, name: str, *, manage: bool = False):
     """The organization and the caller's role. Outsiders get 404 (its member pages are not theirs to
     see); members who are not owners get 403 on the pages that manage it."""
@@ -86,9 +89,14 @@ def _organization(request, name: str, *, manage: bool = False):
     role = namespace_role(request.user, organization)
     if role is None:
         raise Http404("no such organization")
-    if manage and not may(request.user, ORGANIZATION_MANAGE, namespace=organization):
-        raise PermissionDenied("only the organization's owners may do this")
+    if manage:
+        _owners_only(request, organization)
     return organization, role
+
+
+def _owners_only(request, organization) -> None:
+    """Changing an organization is for its owners (403 for its other members)."""
+    authorize(request.user, ORGANIZATION_MANAGE, namespace=organization, message=OWNERS_ONLY)
 
 
 def _org_context(organization, role, **extra):
@@ -129,12 +137,6 @@ def organization_detail(request, name: str):
         teams=selectors.team_list(organization=organization),
     )
     return render(request, "organizations/detail.html", context)
-
-
-def _owners_only(request, organization) -> None:
-    authorize(
-        request.user, ORGANIZATION_MANAGE, namespace=organization, message="only the organization's owners may do this"
-    )
 
 
 @login_required
