@@ -18,7 +18,9 @@ from hub.accounts.services import access_token_create, access_token_revoke, cred
 from images.api.auth import credential_of, login_token_issue
 from images.api.pagination import HubPagination
 from images.api.parameters import PAGE
-from images.api.serializers.accounts import (
+from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.serializers.content import RepositorySerializer
+from images.api.serializers.people import (
     SCOPE_NAMES,
     TOKEN_SCOPES,
     AccessTokenCreateSerializer,
@@ -30,8 +32,6 @@ from images.api.serializers.accounts import (
     StarSerializer,
     UserSerializer,
 )
-from images.api.serializers.common import ErrorSerializer, paginated
-from images.api.serializers.repositories import RepositorySerializer
 from images.api.views.base import PUSH, ApiView, repository_for
 from images.api.views.repositories import repository_data
 from images.selectors.repositories import repository_is_starred, starred_repository_list

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from hub.accounts.selectors import user_by_name
 from images.api.parameters import PAGE
 from images.api.serializers.common import paginated
-from images.api.serializers.orgs import (
+from images.api.serializers.people import (
     GroupCreateSerializer,
     GroupMemberAddSerializer,
     GroupMemberSerializer,

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from images.api.pagination import HubPagination
 from images.api.parameters import IMAGE_PACKAGES, IMAGE_SBOM, IMAGE_VULNERABILITIES
 from images.api.serializers.common import ErrorSerializer, paginated
-from images.api.serializers.repositories import ImageDetailSerializer, PackageSerializer, VulnerabilitySerializer
+from images.api.serializers.content import ImageDetailSerializer, PackageSerializer, VulnerabilitySerializer
 from images.api.views.base import ApiView, repository_for
 from images.api.views.tags import image_data
 from images.exports import SBOM_FORMATS, manifest_sbom

@@ -7,7 +7,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from images.api.serializers.common import ErrorSerializer
-from images.api.serializers.hooks import MirrorCreateSerializer, MirrorSerializer
+from images.api.serializers.content import MirrorCreateSerializer, MirrorSerializer
 from images.api.views.base import ADMINISTER, ApiView, object_id, repository_for
 from images.models import Mirror
 from images.selectors import hooks as hook_reads

@@ -17,7 +17,7 @@ from images.api.auth import credential_of
 from images.api.pagination import HubPagination
 from images.api.parameters import PAGE
 from images.api.serializers.common import ErrorSerializer, paginated
-from images.api.serializers.orgs import (
+from images.api.serializers.people import (
     OrganizationSerializer,
     OrgMemberAddSerializer,
     OrgMemberRoleSerializer,

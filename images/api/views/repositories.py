@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from images.api.pagination import HubPagination
 from images.api.parameters import REPOSITORY_LIST
 from images.api.serializers.common import ErrorSerializer, paginated
-from images.api.serializers.repositories import (
+from images.api.serializers.content import (
     RepositoryDetailSerializer,
     RepositorySerializer,
     RepositoryWriteSerializer,

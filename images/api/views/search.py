@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from images.api.pagination import HubPagination
 from images.api.parameters import SEARCH_CATALOG, SEARCH_REPOSITORIES, V1_SEARCH
 from images.api.serializers.common import ErrorSerializer, paginated
-from images.api.serializers.search import CatalogSearchSerializer, SearchRepositorySerializer, V1SearchSerializer
+from images.api.serializers.content import CatalogSearchSerializer, SearchRepositorySerializer, V1SearchSerializer
 from images.api.views.base import ApiView
 from images.api.views.repositories import BADGES
 from images.models.catalogue import TrustedContent

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from images.api.pagination import HubPagination
 from images.api.parameters import TAG_LIST
 from images.api.serializers.common import ErrorSerializer, paginated
-from images.api.serializers.repositories import ImageSerializer, TagSerializer
+from images.api.serializers.content import ImageSerializer, TagSerializer
 from images.api.views.base import DELETE, ApiView, repository_for
 from images.errors import ManifestUnknown
 from images.models import Manifest, Repository, Tag

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from images.api.pagination import HubPagination
 from images.api.parameters import PAGE
 from images.api.serializers.common import ErrorSerializer, paginated
-from images.api.serializers.hooks import (
+from images.api.serializers.content import (
     WebhookCreatedSerializer,
     WebhookCreateSerializer,
     WebhookDeliverySerializer,
