@@ -4,9 +4,11 @@ from drf_spectacular.utils import OpenApiParameter
 
 from images.exports import SBOM_FORMATS
 from images.models.choices import Severity
-from images.search.service import SORTS
 from images.selectors.repositories import API_REPOSITORY_ORDERINGS
 from images.selectors.tags import API_TAG_ORDERINGS
+
+# The catalog search's `sort` values (Docker Hub's) and the search service's sort each means.
+CATALOG_SORTS = {"best_match": "best", "pull_count": "pulls", "star_count": "stars", "updated_at": "updated"}
 
 PAGE = [OpenApiParameter("page", int), OpenApiParameter("page_size", int)]
 
@@ -56,7 +58,7 @@ SEARCH_CATALOG = [
     OpenApiParameter("categories", str, description="Category slugs (comma-separated)."),
     OpenApiParameter("operating_systems", str, description="linux, windows ... (comma-separated)"),
     OpenApiParameter("architectures", str, description="amd64, arm64 ... (comma-separated)"),
-    OpenApiParameter("sort", str, enum=sorted(SORTS), description="Default best_match."),
+    OpenApiParameter("sort", str, enum=sorted(CATALOG_SORTS), description="Default best_match."),
     OpenApiParameter("order", str, enum=["desc", "asc"], description="Default desc."),
     OpenApiParameter("from", int, description="Offset of the first result (default 0)."),
     OpenApiParameter("size", int, description="Results, 1-100 (default 25)."),

@@ -2,6 +2,8 @@
 
 from drf_spectacular.openapi import AutoSchema
 
+from images.api.serializers.common import ErrorSerializer
+
 
 def endpoints_public(endpoints):
     """Keep the canonical paths: /v2/... with their trailing slash and /v1/...; drop the /api/v2/ alias,
@@ -25,3 +27,13 @@ class HubAutoSchema(AutoSchema):
             return summary
         description = (self.get_description() or "").strip()
         return description.split("\n", 1)[0].rstrip(".") or None
+
+
+# The error answers an operation documents (every body is images.api.errors' {"detail", "message"}).
+MISSING = {404: ErrorSerializer}  # a read of something the caller may not see, or that is not there
+BAD_OR_MISSING = {400: ErrorSerializer, 404: ErrorSerializer}  # a list with a bad filter or page
+READ_ERRORS = {401: ErrorSerializer, 404: ErrorSerializer}  # a read that needs a signed-in caller
+LIST_ERRORS = {400: ErrorSerializer, **READ_ERRORS}
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}  # a write
+BAD_REQUEST = {400: ErrorSerializer}  # a search with a bad parameter
+BAD_OR_UNSIGNED = {400: ErrorSerializer, 401: ErrorSerializer}  # bad input or bad credentials

@@ -18,7 +18,8 @@ from hub.accounts.services import access_token_create, access_token_revoke, cred
 from images.api.auth import credential_of, login_token_issue
 from images.api.pagination import HubPagination
 from images.api.parameters import PAGE
-from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.schema import BAD_OR_MISSING, BAD_OR_UNSIGNED, ERRORS, MISSING
+from images.api.serializers.common import paginated
 from images.api.serializers.content import RepositorySerializer
 from images.api.serializers.people import (
     SCOPE_NAMES,
@@ -37,8 +38,6 @@ from images.api.views.repositories import repository_data
 from images.selectors.repositories import repository_is_starred, starred_repository_list
 from images.services.stars import star_create, star_delete
 
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-
 
 @extend_schema(tags=["auth"])
 class LoginView(ApiView):
@@ -51,7 +50,7 @@ class LoginView(ApiView):
     @extend_schema(
         operation_id="login",
         request=LoginSerializer,
-        responses={200: LoginResponseSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+        responses={200: LoginResponseSerializer, **BAD_OR_UNSIGNED},
         auth=[],
     )
     def post(self, request):
@@ -88,7 +87,7 @@ def _user_or_404(username: str):
 
 @extend_schema(tags=["users"])
 class UserDetailView(ApiView):
-    @extend_schema(operation_id="user_get", responses={200: UserSerializer, 404: ErrorSerializer})
+    @extend_schema(operation_id="user_get", responses={200: UserSerializer, **MISSING})
     def get(self, request, username: str):
         """A user's public profile."""
         return Response(UserSerializer(user_data(_user_or_404(username))).data)
@@ -99,7 +98,7 @@ class UserStarredView(ApiView):
     @extend_schema(
         operation_id="user_starred",
         parameters=PAGE,
-        responses={200: paginated(RepositorySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: paginated(RepositorySerializer), **BAD_OR_MISSING},
     )
     def get(self, request, username: str):
         """Repositories a user starred (the ones you may see)."""
@@ -119,7 +118,7 @@ class StarView(ApiView):
         starred = repository_is_starred(user=request.user, repository=repository)
         return Response(StarSerializer({"star_count": repository.star_count, "has_starred": starred}).data, status=code)
 
-    @extend_schema(operation_id="star_get", responses={200: StarSerializer, 404: ErrorSerializer})
+    @extend_schema(operation_id="star_get", responses={200: StarSerializer, **MISSING})
     def get(self, request, namespace: str, name: str):
         """The repository's stars, and whether you starred it."""
         repository, _ = repository_for(request, namespace, name)

@@ -9,7 +9,8 @@ from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
 from images.api.parameters import IMAGE_PACKAGES, IMAGE_SBOM, IMAGE_VULNERABILITIES
-from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.schema import BAD_OR_MISSING, MISSING
+from images.api.serializers.common import paginated
 from images.api.serializers.content import ImageDetailSerializer, PackageSerializer, VulnerabilitySerializer
 from images.api.views.base import ApiView, repository_for
 from images.api.views.tags import image_data
@@ -35,7 +36,7 @@ def _licenses(text: str) -> list[str]:
 
 @extend_schema(tags=["images"])
 class ImageDetailView(ApiView):
-    @extend_schema(operation_id="image_get", responses={200: ImageDetailSerializer, 404: ErrorSerializer})
+    @extend_schema(operation_id="image_get", responses={200: ImageDetailSerializer, **MISSING})
     def get(self, request, namespace: str, name: str, digest: str):
         """An image: platform, size, layers, package and vulnerability counts."""
         repository, _ = repository_for(request, namespace, name)
@@ -60,7 +61,7 @@ class PackageListView(ApiView):
     @extend_schema(
         operation_id="image_packages",
         parameters=IMAGE_PACKAGES,
-        responses={200: paginated(PackageSerializer), 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: paginated(PackageSerializer), **BAD_OR_MISSING},
     )
     def get(self, request, namespace: str, name: str, digest: str):
         """The packages of an image, with the layer that introduced each."""
@@ -97,7 +98,7 @@ class VulnerabilityListView(ApiView):
     @extend_schema(
         operation_id="image_vulnerabilities",
         parameters=IMAGE_VULNERABILITIES,
-        responses={200: paginated(VulnerabilitySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: paginated(VulnerabilitySerializer), **BAD_OR_MISSING},
     )
     def get(self, request, namespace: str, name: str, digest: str):
         """Known vulnerabilities of the image's packages, most severe first."""
@@ -140,7 +141,7 @@ class SbomView(ApiView):
     @extend_schema(
         operation_id="image_sbom",
         parameters=IMAGE_SBOM,
-        responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: OpenApiTypes.OBJECT, **BAD_OR_MISSING},
     )
     def get(self, request, namespace: str, name: str, digest: str):
         """Software bill of materials: CycloneDX 1.6 or SPDX 2.3 JSON."""

@@ -6,14 +6,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from images.api.serializers.common import ErrorSerializer
+from images.api.schema import ERRORS
 from images.api.serializers.content import MirrorCreateSerializer, MirrorSerializer
 from images.api.views.base import ADMINISTER, ApiView, object_id, repository_for
 from images.models import Mirror
 from images.selectors import hooks as hook_reads
 from images.services.mirrors import mirror_create, mirror_enqueue
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 def mirror_data(mirror: Mirror) -> dict:

@@ -16,7 +16,8 @@ from hub.accounts.selectors import user_by_name
 from images.api.auth import credential_of
 from images.api.pagination import HubPagination
 from images.api.parameters import PAGE
-from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.schema import ERRORS, LIST_ERRORS, READ_ERRORS
+from images.api.serializers.common import paginated
 from images.api.serializers.people import (
     OrganizationSerializer,
     OrgMemberAddSerializer,
@@ -40,9 +41,6 @@ from images.services.organizations import (
     membership_set,
 )
 
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-READ_ERRORS = {401: ErrorSerializer, 404: ErrorSerializer}
-LIST_ERRORS = {400: ErrorSerializer, **READ_ERRORS}  # a bad page_size
 TAGS = ["organizations"]
 
 

@@ -7,7 +7,8 @@ from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
 from images.api.parameters import REPOSITORY_LIST
-from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.schema import BAD_OR_MISSING, ERRORS, MISSING
+from images.api.serializers.common import paginated
 from images.api.serializers.content import (
     RepositoryDetailSerializer,
     RepositorySerializer,
@@ -31,7 +32,6 @@ BADGES = {
     TrustedContent.VERIFIED: "verified_publisher",
     TrustedContent.SPONSORED: "open_source",
 }
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 def repository_data(repository: Repository) -> dict:
@@ -126,7 +126,7 @@ class RepositoryListView(ApiView):
     @extend_schema(
         operation_id="repository_list",
         parameters=REPOSITORY_LIST,
-        responses={200: paginated(RepositorySerializer), 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: paginated(RepositorySerializer), **BAD_OR_MISSING},
     )
     def get(self, request, namespace: str):
         """List a namespace's repositories (the ones you may see)."""
@@ -155,7 +155,7 @@ class RepositoryListView(ApiView):
 
 @extend_schema(tags=["repositories"])
 class RepositoryDetailView(ApiView):
-    @extend_schema(operation_id="repository_get", responses={200: RepositoryDetailSerializer, 404: ErrorSerializer})
+    @extend_schema(operation_id="repository_get", responses={200: RepositoryDetailSerializer, **MISSING})
     def get(self, request, namespace: str, name: str):
         """A repository you may see, with your permissions on it."""
         repository, permitted = repository_for(request, namespace, name)

@@ -18,8 +18,9 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
-from images.api.parameters import SEARCH_CATALOG, SEARCH_REPOSITORIES, V1_SEARCH
-from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.parameters import CATALOG_SORTS, SEARCH_CATALOG, SEARCH_REPOSITORIES, V1_SEARCH
+from images.api.schema import BAD_OR_UNSIGNED, BAD_REQUEST
+from images.api.serializers.common import paginated
 from images.api.serializers.content import CatalogSearchSerializer, SearchRepositorySerializer, V1SearchSerializer
 from images.api.views.base import ApiView
 from images.api.views.repositories import BADGES
@@ -32,7 +33,6 @@ QUERY_MAX = 200
 V1_DEFAULT_N = 25
 BADGE_FILTERS = {badge: trusted for trusted, badge in BADGES.items()}
 # Docker Hub's sort names and the search service's.
-SORTS = {"best_match": "best", "pull_count": "pulls", "star_count": "stars", "updated_at": "updated"}
 MAX_FROM = 10_000
 
 
@@ -85,7 +85,7 @@ class V1SearchView(ApiView):
     @extend_schema(
         operation_id="v1_search",
         parameters=V1_SEARCH,
-        responses={200: V1SearchSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+        responses={200: V1SearchSerializer, **BAD_OR_UNSIGNED},
     )
     def get(self, request):
         """Registry search for docker search / podman search."""
@@ -119,7 +119,7 @@ class SearchRepositoriesView(ApiView):
     @extend_schema(
         operation_id="search_repositories",
         parameters=SEARCH_REPOSITORIES,
-        responses={200: paginated(SearchRepositorySerializer), 400: ErrorSerializer},
+        responses={200: paginated(SearchRepositorySerializer), **BAD_REQUEST},
     )
     def get(self, request):
         """Docker Hub's classic repository search."""
@@ -168,7 +168,7 @@ class CatalogSearchView(ApiView):
     @extend_schema(
         operation_id="search_catalog",
         parameters=SEARCH_CATALOG,
-        responses={200: CatalogSearchSerializer, 400: ErrorSerializer},
+        responses={200: CatalogSearchSerializer, **BAD_REQUEST},
     )
     def get(self, request):
         """Docker Hub's catalog search, with filters, facets and total."""
@@ -180,14 +180,14 @@ class CatalogSearchView(ApiView):
             architectures=_list(request, "architectures"),
         )
         sort = request.query_params.get("sort", "best_match")
-        if sort not in SORTS:
-            raise exceptions.ValidationError({"sort": [f"one of {', '.join(sorted(SORTS))}"]})
+        if sort not in CATALOG_SORTS:
+            raise exceptions.ValidationError({"sort": [f"one of {', '.join(sorted(CATALOG_SORTS))}"]})
         order = request.query_params.get("order", "desc")
         if order not in ("desc", "asc"):
             raise exceptions.ValidationError({"order": ["desc or asc"]})
         offset = _int(request, "from", 0, 0, MAX_FROM)
         size = _int(request, "size", 25, 1, 100)
-        search = {"user": request.user, "query": query, "filters": filters, "sort": SORTS[sort]}
+        search = {"user": request.user, "query": query, "filters": filters, "sort": CATALOG_SORTS[sort]}
         if order == "desc":
             result = repository_search(**search, offset=offset, limit=size)
             items = result.items

@@ -6,7 +6,8 @@ from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
 from images.api.parameters import TAG_LIST
-from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.schema import BAD_OR_MISSING, ERRORS, MISSING
+from images.api.serializers.common import paginated
 from images.api.serializers.content import ImageSerializer, TagSerializer
 from images.api.views.base import DELETE, ApiView, repository_for
 from images.errors import ManifestUnknown
@@ -15,7 +16,6 @@ from images.selectors.tags import API_TAG_ORDERINGS, layers_by_manifest, tag_ids
 from images.services.tags import TAG_RE, tag_delete
 
 ORDERINGS = API_TAG_ORDERINGS
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 def _platform_manifests(manifest: Manifest) -> list[tuple[str, str, str, Manifest]]:
@@ -99,7 +99,7 @@ class TagListView(ApiView):
     @extend_schema(
         operation_id="tag_list",
         parameters=TAG_LIST,
-        responses={200: paginated(TagSerializer), 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: paginated(TagSerializer), **BAD_OR_MISSING},
     )
     def get(self, request, namespace: str, name: str):
         """A repository's tags, with their images per platform."""
@@ -118,7 +118,7 @@ class TagListView(ApiView):
 
 @extend_schema(tags=["tags"])
 class TagDetailView(ApiView):
-    @extend_schema(operation_id="tag_get", responses={200: TagSerializer, 404: ErrorSerializer})
+    @extend_schema(operation_id="tag_get", responses={200: TagSerializer, **MISSING})
     def get(self, request, namespace: str, name: str, tag: str):
         """One tag, with its images per platform."""
         repository, _ = repository_for(request, namespace, name)
@@ -138,7 +138,7 @@ class TagDetailView(ApiView):
 
 @extend_schema(tags=["tags"])
 class TagImagesView(ApiView):
-    @extend_schema(operation_id="tag_images", responses={200: ImageSerializer(many=True), 404: ErrorSerializer})
+    @extend_schema(operation_id="tag_images", responses={200: ImageSerializer(many=True), **MISSING})
     def get(self, request, namespace: str, name: str, tag: str):
         """The images (one per platform) of a tag, with their layers."""
         repository, _ = repository_for(request, namespace, name)

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
 from images.api.parameters import PAGE
-from images.api.serializers.common import ErrorSerializer, paginated
+from images.api.schema import ERRORS
+from images.api.serializers.common import paginated
 from images.api.serializers.content import (
     WebhookCreatedSerializer,
     WebhookCreateSerializer,
@@ -24,7 +25,6 @@ from images.models import Repository, Webhook, WebhookDelivery
 from images.selectors import hooks as hook_reads
 from images.services.webhooks import webhook_create, webhook_delete, webhook_test
 
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 TAGS = ["webhooks"]
 
 
