@@ -148,20 +148,7 @@ def generate(repositories: int, seed: int = 7) -> None:
                     )
                 )
                 for o, a, v in PLATFORMS[:2]:
-                    children.append(
-                        Manifest(
-                            repository=big,
-                            digest=digest(),
-                            media_type="application/vnd.oci.image.manifest.v1+json",
-                            size=500,
-                            content=b"{}",
-                            os=o,
-                            architecture=a,
-                            variant=v,
-                            compressed_size=rng.randint(10**7, 10**8),
-                            index_status="indexed",
-                        )
-                    )
+                    children.append(_image_manifest(big.id, digest(), (o, a, v), rng.randint(10**7, 10**8)))
             Manifest.objects.bulk_create(indexes + children)
             by_digest = dict(
                 Manifest.objects.filter(digest__in=[m.digest for m in indexes + children]).values_list("digest", "id")
@@ -277,6 +264,25 @@ def generate(repositories: int, seed: int = 7) -> None:
     print(f"catalogue: generated in {time.monotonic() - started:.0f}s", flush=True)
 
 
+def _image_manifest(repository_id: int, digest: str, platform: tuple[str, str, str], size: int):
+    """An indexed single-platform image manifest row (its bytes are not read by the pages measured)."""
+    from images.models import Manifest
+
+    os_, architecture, variant = platform
+    return Manifest(
+        repository_id=repository_id,
+        digest=digest,
+        media_type="application/vnd.oci.image.manifest.v1+json",
+        size=500,
+        content=b"{}",
+        os=os_,
+        architecture=architecture,
+        variant=variant,
+        compressed_size=size,
+        index_status="indexed",
+    )
+
+
 def _facet_column(values) -> str:
     words = sorted(set(values))
     return f" {' '.join(words)} " if words else ""
@@ -342,20 +348,7 @@ def _generate_bulk(repositories, rng, now, library, others, categories, trusted_
                 r.facet_architectures = _facet_column(a for _, a, _ in chosen)
                 r.facet_categories = _facet_column(str(c.id) for c in sorted(chosen_categories, key=lambda c: c.id))
                 o, a, v = chosen[0]
-                manifests.append(
-                    Manifest(
-                        repository_id=r.id,
-                        digest=digest(),
-                        media_type="application/vnd.oci.image.manifest.v1+json",
-                        size=500,
-                        content=b"{}",
-                        os=o,
-                        architecture=a,
-                        variant=v,
-                        compressed_size=rng.randint(10**6, 10**9),
-                        index_status="indexed",
-                    )
-                )
+                manifests.append(_image_manifest(r.id, digest(), (o, a, v), rng.randint(10**6, 10**9)))
             through.objects.bulk_create(links)
             RepositoryPlatform.objects.bulk_create(platforms)
             Repository.objects.bulk_update(repos, ["facet_os", "facet_architectures", "facet_categories"])

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.exceptions import NotFound
 
 from hub.accounts.names import API_PATH_NAMES
-from images.api.views import accounts, groups, images, mirrors, orgs, repositories, search, tags, webhooks
+from images.api.views import accounts, groups, hooks, images, orgs, repositories, search
 from images.api.views.base import ApiView
 
 
@@ -34,20 +34,20 @@ IMAGE = f"{REPO}/images/<str:digest>"
 # in a route's own parameter (a tag named `webhooks`, a mirror id, a digest) wins over a repository
 # name whose last part is a route's word. tests/api/test_routes.py resolves every route with such values.
 _repository_routes = [
-    *_routes(f"{REPO}/tags/<str:tag>/images", tags.TagImagesView.as_view(), "tag-images"),
-    *_routes(f"{REPO}/mirrors/<str:mirror_id>/sync", mirrors.MirrorSyncView.as_view(), "mirror-sync"),
-    *_routes(f"{REPO}/webhooks/{HOOK}/deliveries", webhooks.WebhookDeliveryListView.as_view(), "webhook-deliveries"),
-    *_routes(f"{REPO}/webhooks/{HOOK}/test", webhooks.WebhookTestView.as_view(), "webhook-test"),
-    *_routes(f"{REPO}/webhooks/{HOOK}", webhooks.WebhookDetailView.as_view(), "webhook-detail"),
-    *_routes(f"{REPO}/tags/<str:tag>", tags.TagDetailView.as_view(), "tag-detail"),
-    *_routes(f"{REPO}/tags", tags.TagListView.as_view(), "tag-list"),
+    *_routes(f"{REPO}/tags/<str:tag>/images", images.TagImagesView.as_view(), "tag-images"),
+    *_routes(f"{REPO}/mirrors/<str:mirror_id>/sync", hooks.MirrorSyncView.as_view(), "mirror-sync"),
+    *_routes(f"{REPO}/webhooks/{HOOK}/deliveries", hooks.WebhookDeliveryListView.as_view(), "webhook-deliveries"),
+    *_routes(f"{REPO}/webhooks/{HOOK}/test", hooks.WebhookTestView.as_view(), "webhook-test"),
+    *_routes(f"{REPO}/webhooks/{HOOK}", hooks.WebhookDetailView.as_view(), "webhook-detail"),
+    *_routes(f"{REPO}/tags/<str:tag>", images.TagDetailView.as_view(), "tag-detail"),
+    *_routes(f"{REPO}/tags", images.TagListView.as_view(), "tag-list"),
     *_routes(f"{IMAGE}/packages", images.PackageListView.as_view(), "image-packages"),
     *_routes(f"{IMAGE}/vulnerabilities", images.VulnerabilityListView.as_view(), "image-vulns"),
     *_routes(f"{IMAGE}/sbom", images.SbomView.as_view(), "image-sbom"),
     *_routes(IMAGE, images.ImageDetailView.as_view(), "image-detail"),
     *_routes(f"{REPO}/stars", accounts.StarView.as_view(), "repository-stars"),
-    *_routes(f"{REPO}/mirrors", mirrors.MirrorListView.as_view(), "mirror-list"),
-    *_routes(f"{REPO}/webhooks", webhooks.WebhookListView.as_view(), "webhook-list"),
+    *_routes(f"{REPO}/mirrors", hooks.MirrorListView.as_view(), "mirror-list"),
+    *_routes(f"{REPO}/webhooks", hooks.WebhookListView.as_view(), "webhook-list"),
     *_routes(REPO, repositories.RepositoryDetailView.as_view(), "repository-detail"),
 ]
 
