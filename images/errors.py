@@ -41,10 +41,6 @@ class BlobUnknown(DomainError):
     default_message = "blob unknown to registry"
 
 
-class UploadInvalid(DomainError):
-    default_message = "blob upload invalid"
-
-
 class UploadUnknown(DomainError):
     default_message = "blob upload unknown to registry"
 
@@ -79,10 +75,6 @@ class ManifestUnknown(DomainError):
 
 class ManifestBlobUnknown(DomainError):
     default_message = "manifest references a manifest or blob unknown to registry"
-
-
-class PaginationInvalid(DomainError):
-    default_message = "invalid number of results requested"
 
 
 class TokenInvalid(DomainError):

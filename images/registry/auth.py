@@ -2,14 +2,13 @@
 
 import base64
 import binascii
-import json
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from images.errors import TokenInvalid
-from images.registry.errors import Code, RegistryError, registry_error
+from images.registry.errors import Code, RegistryError, error_response, registry_error
 from images.services.organizations import registry_credentials_check
 from images.services.tokens import (
     access_grant,
@@ -83,10 +82,8 @@ def _credentials_check(username: str, password: str):
 def _denied(oauth: bool) -> HttpResponse:
     if oauth:
         return JsonResponse({"error": "invalid_grant", "error_description": "invalid credentials"}, status=401)
-    body = {"errors": [{"code": "UNAUTHORIZED", "message": "invalid username or password", "detail": {}}]}
-    response = HttpResponse(json.dumps(body), status=401, content_type="application/json")
-    response["WWW-Authenticate"] = 'Basic realm="Hub"'
-    return response
+    headers = {"WWW-Authenticate": 'Basic realm="Hub"'}
+    return error_response(RegistryError(Code.UNAUTHORIZED, message="invalid username or password", headers=headers))
 
 
 def _granted(user, access, *, refresh: str | None) -> JsonResponse:

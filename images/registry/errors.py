@@ -17,7 +17,6 @@ from images import errors
 
 class Code(Enum):
     BLOB_UNKNOWN = (404, "blob unknown to registry")
-    BLOB_UPLOAD_INVALID = (400, "blob upload invalid")
     BLOB_UPLOAD_UNKNOWN = (404, "blob upload unknown to registry")
     DIGEST_INVALID = (400, "provided digest did not match uploaded content")
     MANIFEST_BLOB_UNKNOWN = (400, "manifest references a manifest or blob unknown to registry")
@@ -68,7 +67,6 @@ DOMAIN_CODES: dict[type[errors.DomainError], tuple[Code, int | None]] = {
     errors.NameInvalid: (Code.NAME_INVALID, None),
     errors.NameUnknown: (Code.NAME_UNKNOWN, None),
     errors.BlobUnknown: (Code.BLOB_UNKNOWN, None),
-    errors.UploadInvalid: (Code.BLOB_UPLOAD_INVALID, None),
     errors.UploadUnknown: (Code.BLOB_UPLOAD_UNKNOWN, None),
     errors.DigestInvalid: (Code.DIGEST_INVALID, None),
     errors.SizeInvalid: (Code.SIZE_INVALID, None),
@@ -77,7 +75,6 @@ DOMAIN_CODES: dict[type[errors.DomainError], tuple[Code, int | None]] = {
     errors.ManifestInvalid: (Code.MANIFEST_INVALID, None),
     errors.ManifestUnknown: (Code.MANIFEST_UNKNOWN, None),
     errors.ManifestBlobUnknown: (Code.MANIFEST_BLOB_UNKNOWN, None),
-    errors.PaginationInvalid: (Code.PAGINATION_NUMBER_INVALID, None),
     errors.TokenInvalid: (Code.UNAUTHORIZED, None),
 }
 

@@ -1,6 +1,5 @@
 """Rate limits of /token and anonymous manifest GETs (hub/ratelimit.py counts; README, "Rate limits")."""
 
-import json
 import re
 
 from django.conf import settings
@@ -8,6 +7,7 @@ from django.http import HttpResponse
 
 from hub.ratelimit import Usage, client_ip, rate_parse, ratelimit_headers, ratelimit_hit
 from images.errors import TokenInvalid
+from images.registry.errors import Code, RegistryError, error_response
 from images.services.tokens import token_decode
 
 _MANIFEST_RE = re.compile(r"^/v2/.+/manifests/[^/]+$")
@@ -26,8 +26,7 @@ def _anonymous(request) -> bool:
 
 
 def _too_many(usage: Usage, message: str) -> HttpResponse:
-    body = {"errors": [{"code": "TOOMANYREQUESTS", "message": message, "detail": {"retry_after": usage.reset}}]}
-    response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
+    response = error_response(RegistryError(Code.TOOMANYREQUESTS, {"retry_after": usage.reset}, message=message))
     response["Docker-Distribution-API-Version"] = "registry/2.0"
     return response
 
