@@ -32,8 +32,8 @@ def user_active_get(*, user_id) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first() if user_id is not None else None
 
 
-def access_token_of(*, user, token_id: int) -> AccessToken | None:
-    """One of the user's personal access tokens (with its user), or None."""
+def access_token_of(*, user, token_id: int | None) -> AccessToken | None:
+    """One of the user's personal access tokens (with its user), or None (also for no id)."""
     return AccessToken.objects.select_related("user").filter(pk=token_id, user=user).first()
 
 

@@ -1,5 +1,6 @@
 """Docker Hub's pagination: `page`, `page_size` (at most 100) in; `count`, `next`, `previous`, `results` out."""
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 MAX_PAGE_SIZE = 100
@@ -15,8 +16,6 @@ class HubPagination(PageNumberPagination):
         # A page_size of 0, a negative one or a word is a client error, not a silent default.
         raw = request.query_params.get(self.page_size_query_param)
         if raw is not None:
-            from rest_framework.exceptions import ValidationError
-
             try:
                 size = int(raw)
             except ValueError:

@@ -1,6 +1,8 @@
-"""drf-spectacular: which endpoints the schema lists, and where each handler's summary comes from."""
+"""drf-spectacular: which endpoints the schema lists, where each handler's summary comes from, and how a
+handler declares its operation in one line."""
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema
 
 from images.api.serializers.common import ErrorSerializer
 
@@ -37,3 +39,11 @@ LIST_ERRORS = {400: ErrorSerializer, **READ_ERRORS}
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}  # a write
 BAD_REQUEST = {400: ErrorSerializer}  # a search with a bad parameter
 BAD_OR_UNSIGNED = {400: ErrorSerializer, 401: ErrorSerializer}  # bad input or bad credentials
+
+
+def operation(operation_id: str, answer, errors: dict, **more):
+    """drf-spectacular's extend_schema for one handler, on one line: its operationId, its answer (a
+    serializer for a 200, or {status: serializer}), the error answers above it documents, and whatever
+    else extend_schema takes (`request`, `parameters`, `auth`)."""
+    answers = answer if isinstance(answer, dict) else {200: answer}
+    return extend_schema(operation_id=operation_id, responses={**answers, **errors}, **more)

@@ -9,7 +9,8 @@ def mirror_list(*, repository: Repository) -> list[Mirror]:
     return list(Mirror.objects.filter(repository=repository).order_by("pk"))
 
 
-def mirror_get(*, repository: Repository, mirror_id: int) -> Mirror | None:
+def mirror_get(*, repository: Repository, mirror_id: int | None) -> Mirror | None:
+    """The repository's mirror `mirror_id`; None for another's, a missing one, and no id (a malformed one)."""
     return Mirror.objects.filter(repository=repository, pk=mirror_id).first()
 
 
@@ -17,7 +18,8 @@ def webhook_list(*, repository: Repository) -> list[Webhook]:
     return list(Webhook.objects.filter(repository=repository).select_related("created_by").order_by("name", "pk"))
 
 
-def webhook_get(*, repository: Repository, webhook_id: int) -> Webhook | None:
+def webhook_get(*, repository: Repository, webhook_id: int | None) -> Webhook | None:
+    """The repository's webhook `webhook_id`, as mirror_get reads a mirror."""
     return (
         Webhook.objects.select_related("repository__namespace", "created_by")
         .filter(repository=repository, pk=webhook_id)

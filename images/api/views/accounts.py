@@ -1,7 +1,5 @@
 """Login (a JWT, as Docker Hub's /v2/users/login), users, stars, personal access tokens."""
 
-import re
-
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -16,9 +14,8 @@ from hub.accounts.selectors import (
 )
 from hub.accounts.services import access_token_create, access_token_revoke, credentials_check
 from images.api.auth import credential_of, login_token_issue
-from images.api.pagination import HubPagination
 from images.api.parameters import PAGE
-from images.api.schema import BAD_OR_MISSING, BAD_OR_UNSIGNED, ERRORS, MISSING
+from images.api.schema import BAD_OR_MISSING, BAD_OR_UNSIGNED, ERRORS, MISSING, operation
 from images.api.serializers.common import paginated
 from images.api.serializers.content import RepositorySerializer
 from images.api.serializers.people import (
@@ -33,7 +30,7 @@ from images.api.serializers.people import (
     StarSerializer,
     UserSerializer,
 )
-from images.api.views.base import PUSH, ApiView, repository_for
+from images.api.views.base import PUSH, ApiView, found, object_id, repository_for
 from images.api.views.repositories import repository_data
 from images.selectors.repositories import repository_is_starred, starred_repository_list
 from images.services.stars import star_create, star_delete
@@ -47,17 +44,11 @@ class LoginView(ApiView):
     def get_authenticate_header(self, request):
         return 'Bearer realm="hub-api"'  # so wrong credentials are a 401, as on Docker Hub
 
-    @extend_schema(
-        operation_id="login",
-        request=LoginSerializer,
-        responses={200: LoginResponseSerializer, **BAD_OR_UNSIGNED},
-        auth=[],
-    )
+    @operation("login", LoginResponseSerializer, BAD_OR_UNSIGNED, request=LoginSerializer, auth=[])
     def post(self, request):
         """Exchange a username and password (or personal access token) for a JWT."""
-        body = LoginSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        result = credentials_check(username=body.validated_data["username"], password=body.validated_data["password"])
+        body = self.body(request, LoginSerializer)
+        result = credentials_check(username=body["username"], password=body["password"])
         if result is None:
             raise exceptions.AuthenticationFailed("incorrect username or password")
         user, _, pat = result
@@ -79,15 +70,12 @@ def user_data(user) -> dict:
 
 
 def _user_or_404(username: str):
-    user = user_by_name(username=username, active_only=True)
-    if user is None:
-        raise exceptions.NotFound(f"user {username[:150]} not found")
-    return user
+    return found(user_by_name(username=username, active_only=True), f"user {username[:150]} not found")
 
 
 @extend_schema(tags=["users"])
 class UserDetailView(ApiView):
-    @extend_schema(operation_id="user_get", responses={200: UserSerializer, **MISSING})
+    @operation("user_get", UserSerializer, MISSING)
     def get(self, request, username: str):
         """A user's public profile."""
         return Response(UserSerializer(user_data(_user_or_404(username))).data)
@@ -95,20 +83,11 @@ class UserDetailView(ApiView):
 
 @extend_schema(tags=["users"])
 class UserStarredView(ApiView):
-    @extend_schema(
-        operation_id="user_starred",
-        parameters=PAGE,
-        responses={200: paginated(RepositorySerializer), **BAD_OR_MISSING},
-    )
+    @operation("user_starred", paginated(RepositorySerializer), BAD_OR_MISSING, parameters=PAGE)
     def get(self, request, username: str):
         """Repositories a user starred (the ones you may see)."""
-        user = _user_or_404(username)
-        repositories = starred_repository_list(user=request.user, starred_by=user)
-        paginator = HubPagination()
-        page = paginator.paginate_queryset(repositories, request, view=self)
-        return paginator.get_paginated_response(
-            RepositorySerializer([repository_data(r) for r in page], many=True).data
-        )
+        repositories = starred_repository_list(user=request.user, starred_by=_user_or_404(username))
+        return self.page(request, repositories, RepositorySerializer, lambda page: [repository_data(r) for r in page])
 
 
 @extend_schema(tags=["stars"])
@@ -118,15 +97,13 @@ class StarView(ApiView):
         starred = repository_is_starred(user=request.user, repository=repository)
         return Response(StarSerializer({"star_count": repository.star_count, "has_starred": starred}).data, status=code)
 
-    @extend_schema(operation_id="star_get", responses={200: StarSerializer, **MISSING})
+    @operation("star_get", StarSerializer, MISSING)
     def get(self, request, namespace: str, name: str):
         """The repository's stars, and whether you starred it."""
         repository, _ = repository_for(request, namespace, name)
         return self._answer(request, repository)
 
-    @extend_schema(
-        operation_id="star_create", request=None, responses={200: StarSerializer, 201: StarSerializer, **ERRORS}
-    )
+    @operation("star_create", {200: StarSerializer, 201: StarSerializer}, ERRORS, request=None)
     def post(self, request, namespace: str, name: str):
         """Star the repository."""
         repository, _ = repository_for(request, namespace, name)
@@ -134,7 +111,7 @@ class StarView(ApiView):
         created = star_create(user=request.user, repository=repository)
         return self._answer(request, repository, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(operation_id="star_delete", request=None, responses={200: StarSerializer, **ERRORS})
+    @operation("star_delete", StarSerializer, ERRORS, request=None)
     def delete(self, request, namespace: str, name: str):
         """Remove your star."""
         repository, _ = repository_for(request, namespace, name)
@@ -184,42 +161,25 @@ def _token_manager(request):
 
 
 def _token_or_404(user, token_id: str) -> AccessToken:
-    valid = re.fullmatch(r"[0-9]{1,18}", token_id) is not None
-    token = access_token_of(user=user, token_id=int(token_id)) if valid else None
-    if token is None:
-        raise exceptions.NotFound("access token not found")
-    return token
+    return found(access_token_of(user=user, token_id=object_id(token_id)), "access token not found")
 
 
 @extend_schema(tags=["access-tokens"])
 class AccessTokenListView(ApiView):
-    @extend_schema(
-        operation_id="access_token_list",
-        parameters=PAGE,
-        responses={200: PaginatedAccessTokenListSerializer, **ERRORS},
-    )
+    @operation("access_token_list", PaginatedAccessTokenListSerializer, ERRORS, parameters=PAGE)
     def get(self, request):
         """Your personal access tokens, newest first, with how many are active."""
         user = _token_manager(request)
-        paginator = HubPagination()
-        page = paginator.paginate_queryset(access_tokens_newest_first(user=user), request, view=self)
-        response = paginator.get_paginated_response(
-            AccessTokenSerializer([token_data(t) for t in page], many=True).data
-        )
+        tokens = access_tokens_newest_first(user=user)
+        response = self.page(request, tokens, AccessTokenSerializer, lambda page: [token_data(r) for r in page])
         response.data["active_count"] = access_token_active_count(user=user)
         return response
 
-    @extend_schema(
-        operation_id="access_token_create",
-        request=AccessTokenCreateSerializer,
-        responses={201: AccessTokenSerializer, **ERRORS},
-    )
+    @operation("access_token_create", {201: AccessTokenSerializer}, ERRORS, request=AccessTokenCreateSerializer)
     def post(self, request):
         """Create a personal access token (the secret is in this answer only)."""
         user = _token_manager(request)
-        body = AccessTokenCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = body.validated_data
+        values = self.body(request, AccessTokenCreateSerializer)
         expires_at = values.get("expires_at")
         if expires_at is not None and expires_at <= timezone.now():
             raise exceptions.ValidationError({"expires_at": ["must be in the future"]})
@@ -232,23 +192,17 @@ class AccessTokenListView(ApiView):
 
 @extend_schema(tags=["access-tokens"])
 class AccessTokenDetailView(ApiView):
-    @extend_schema(operation_id="access_token_get", responses={200: AccessTokenSerializer, **ERRORS})
+    @operation("access_token_get", AccessTokenSerializer, ERRORS)
     def get(self, request, token_id: str):
         """One of your personal access tokens."""
         return Response(AccessTokenSerializer(token_data(_token_or_404(_token_manager(request), token_id))).data)
 
-    @extend_schema(
-        operation_id="access_token_update",
-        request=AccessTokenUpdateSerializer,
-        responses={200: AccessTokenSerializer, **ERRORS},
-    )
+    @operation("access_token_update", AccessTokenSerializer, ERRORS, request=AccessTokenUpdateSerializer)
     def patch(self, request, token_id: str):
         """Deactivate a token (is_active: false); a deactivated token cannot be turned back on."""
         user = _token_manager(request)
         token = _token_or_404(user, token_id)
-        body = AccessTokenUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        if body.validated_data["is_active"]:
+        if self.body(request, AccessTokenUpdateSerializer)["is_active"]:
             if token.revoked_at is not None:
                 raise exceptions.ValidationError({"is_active": ["a deactivated token cannot be reactivated"]})
         else:
@@ -256,7 +210,7 @@ class AccessTokenDetailView(ApiView):
             token.refresh_from_db()
         return Response(AccessTokenSerializer(token_data(token)).data)
 
-    @extend_schema(operation_id="access_token_delete", request=None, responses={204: None, **ERRORS})
+    @operation("access_token_delete", {204: None}, ERRORS, request=None)
     def delete(self, request, token_id: str):
         """Revoke a token."""
         user = _token_manager(request)

@@ -6,11 +6,13 @@ from django.conf import settings
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.ratelimit import ratelimit_headers
 from images.api.auth import AUTHENTICATION_CLASSES, credential_of
 from images.api.errors import api_exception_handler
+from images.api.pagination import HubPagination
 from images.api.parsers import JSONParser
 from images.api.throttling import HubRateThrottle
 from images.models import Repository
@@ -24,6 +26,7 @@ __all__ = [
     "PULL",
     "PUSH",
     "ApiView",
+    "found",
     "object_id",
     "repository_for",
     "require_write",
@@ -60,6 +63,27 @@ class ApiView(APIView):
 
     def absolute(self, path: str) -> str:
         return f"{settings.PUBLIC_URL}{path}"
+
+    def page(self, request, rows, serializer, shape) -> Response:
+        """One page of `rows` (a queryset or a list) as Docker Hub's {count, next, previous, results};
+        `shape` turns the page's rows into the dicts `serializer` reads."""
+        paginator = HubPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(serializer(shape(list(page)), many=True).data)
+
+    @staticmethod
+    def body(request, serializer) -> dict:
+        """The request body as `serializer` validates it (a 400 naming each bad field otherwise)."""
+        form = serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return form.validated_data
+
+
+def found(value, message: str):
+    """`value`, or a 404 saying `message` when there is none (or the caller may not know of it)."""
+    if value is None:
+        raise exceptions.NotFound(message)
+    return value
 
 
 def require_write(request, action: str, permitted: frozenset[str]) -> None:

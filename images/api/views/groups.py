@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from hub.accounts.selectors import user_by_name
 from images.api.parameters import PAGE
+from images.api.schema import operation
 from images.api.serializers.common import paginated
 from images.api.serializers.people import (
     GroupCreateSerializer,
@@ -27,7 +28,6 @@ from images.api.views.orgs import (
     group_data,
     group_member_data,
     organization_for,
-    page_of,
     team_or_404,
     user_or_400,
 )
@@ -49,35 +49,30 @@ from images.services.organizations import (
 
 @extend_schema(tags=TAGS)
 class GroupListView(ApiView):
-    @extend_schema(
-        operation_id="org_group_list", parameters=PAGE, responses={200: paginated(GroupSerializer), **LIST_ERRORS}
-    )
+    @operation("org_group_list", paginated(GroupSerializer), LIST_ERRORS, parameters=PAGE)
     def get(self, request, org: str):
         """The organization's groups (teams)."""
         organization = organization_for(request, org)
         teams = teams_by_name(organization=organization)
-        return page_of(self, request, teams, lambda page: [group_data(t) for t in page], GroupSerializer)
+        return self.page(request, teams, GroupSerializer, lambda page: [group_data(t) for t in page])
 
-    @extend_schema(
-        operation_id="org_group_create", request=GroupCreateSerializer, responses={201: GroupSerializer, **ERRORS}
-    )
+    @operation("org_group_create", {201: GroupSerializer}, ERRORS, request=GroupCreateSerializer)
     def post(self, request, org: str):
         """Create a group (owners only)."""
         organization = organization_for(request, org, manage=True)
-        form = GroupCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        team = team_create(organization=organization, **form.validated_data)
+        values = self.body(request, GroupCreateSerializer)
+        team = team_create(organization=organization, **values)
         return Response(GroupSerializer(group_data(team)).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=TAGS)
 class GroupDetailView(ApiView):
-    @extend_schema(operation_id="org_group_get", responses={200: GroupSerializer, **READ_ERRORS})
+    @operation("org_group_get", GroupSerializer, READ_ERRORS)
     def get(self, request, org: str, team: str):
         """One group."""
         return Response(GroupSerializer(group_data(team_or_404(organization_for(request, org), team))).data)
 
-    @extend_schema(operation_id="org_group_delete", responses={204: None, **ERRORS})
+    @operation("org_group_delete", {204: None}, ERRORS)
     def delete(self, request, org: str, team: str):
         """Delete a group, its memberships and its repository permissions (owners only)."""
         team_delete(team=team_or_404(organization_for(request, org, manage=True), team))
@@ -86,36 +81,27 @@ class GroupDetailView(ApiView):
 
 @extend_schema(tags=TAGS)
 class GroupMemberListView(ApiView):
-    @extend_schema(
-        operation_id="org_group_member_list",
-        parameters=PAGE,
-        responses={200: paginated(GroupMemberSerializer), **LIST_ERRORS},
-    )
+    @operation("org_group_member_list", paginated(GroupMemberSerializer), LIST_ERRORS, parameters=PAGE)
     def get(self, request, org: str, team: str):
         """The members of a group."""
         group = team_or_404(organization_for(request, org), team)
         users = team_users(team=group)
-        return page_of(self, request, users, lambda page: [group_member_data(u) for u in page], GroupMemberSerializer)
+        return self.page(request, users, GroupMemberSerializer, lambda page: [group_member_data(u) for u in page])
 
-    @extend_schema(
-        operation_id="org_group_member_add",
-        request=GroupMemberAddSerializer,
-        responses={201: GroupMemberSerializer, **ERRORS},
-    )
+    @operation("org_group_member_add", {201: GroupMemberSerializer}, ERRORS, request=GroupMemberAddSerializer)
     def post(self, request, org: str, team: str):
         """Add an organization member to a group (owners only)."""
         group = team_or_404(organization_for(request, org, manage=True), team)
-        form = GroupMemberAddSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        field = "member" if form.validated_data.get("member") else "username"
-        user = user_or_400(form.validated_data[field], field=field)
+        values = self.body(request, GroupMemberAddSerializer)
+        field = "member" if values.get("member") else "username"
+        user = user_or_400(values[field], field=field)
         team_member_add(team=group, user=user)
         return Response(GroupMemberSerializer(group_member_data(user)).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=TAGS)
 class GroupMemberDetailView(ApiView):
-    @extend_schema(operation_id="org_group_member_remove", responses={204: None, **ERRORS})
+    @operation("org_group_member_remove", {204: None}, ERRORS)
     def delete(self, request, org: str, team: str, username: str):
         """Take a member off a group (owners only); they stay in the organization."""
         group = team_or_404(organization_for(request, org, manage=True), team)
@@ -127,37 +113,30 @@ class GroupMemberDetailView(ApiView):
 
 @extend_schema(tags=TAGS)
 class GroupRepositoryListView(ApiView):
-    @extend_schema(
-        operation_id="org_group_repository_list", responses={200: GroupRepositorySerializer(many=True), **READ_ERRORS}
-    )
+    @operation("org_group_repository_list", GroupRepositorySerializer(many=True), READ_ERRORS)
     def get(self, request, org: str, team: str):
         """The repositories a group has a permission on (read, write or admin)."""
         group = team_or_404(organization_for(request, org), team)
         grants = team_grants(team=group)
         return Response(GroupRepositorySerializer([grant_data(g) for g in grants], many=True).data)
 
-    @extend_schema(
-        operation_id="org_group_repository_set",
-        request=GroupRepositorySetSerializer,
-        responses={200: GroupRepositorySerializer, **ERRORS},
-    )
+    @operation("org_group_repository_set", GroupRepositorySerializer, ERRORS, request=GroupRepositorySetSerializer)
     def post(self, request, org: str, team: str):
         """Give the group read, write or admin on one of the organization's repositories (owners only)."""
         organization = organization_for(request, org, manage=True)
         group = team_or_404(organization, team)
-        form = GroupRepositorySetSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        name = form.validated_data["repository"].removeprefix(f"{organization.name}/")
+        values = self.body(request, GroupRepositorySetSerializer)
+        name = values["repository"].removeprefix(f"{organization.name}/")
         repository = organization_repository_get(organization=organization, name=name)
         if repository is None:
             raise exceptions.ValidationError({"repository": [f"{organization.name} has no repository {name[:255]!r}"]})
-        grant = team_permission_set(team=group, repository=repository, permission=form.validated_data["permission"])
+        grant = team_permission_set(team=group, repository=repository, permission=values["permission"])
         return Response(GroupRepositorySerializer(grant_data(grant)).data)
 
 
 @extend_schema(tags=TAGS)
 class GroupRepositoryDetailView(ApiView):
-    @extend_schema(operation_id="org_group_repository_remove", responses={204: None, **ERRORS})
+    @operation("org_group_repository_remove", {204: None}, ERRORS)
     def delete(self, request, org: str, team: str, repository: str):
         """Take the group's permission on a repository away (owners only)."""
         organization = organization_for(request, org, manage=True)

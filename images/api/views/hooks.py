@@ -1,14 +1,12 @@
 """A repository's mirrors (upstream repositories copied in) and webhooks (calls on every push): repository
 settings, for those who administer the repository."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.response import Response
 
-from images.api.pagination import HubPagination
 from images.api.parameters import PAGE
-from images.api.schema import ERRORS
+from images.api.schema import ERRORS, operation
 from images.api.serializers.common import paginated
 from images.api.serializers.content import (
     MirrorCreateSerializer,
@@ -18,7 +16,7 @@ from images.api.serializers.content import (
     WebhookDeliverySerializer,
     WebhookSerializer,
 )
-from images.api.views.base import ADMINISTER, ApiView, object_id, repository_for
+from images.api.views.base import ADMINISTER, ApiView, found, object_id, repository_for
 from images.models import Mirror, Repository, Webhook, WebhookDelivery
 from images.selectors import hooks as hook_reads
 from images.services.mirrors import mirror_create, mirror_enqueue
@@ -44,7 +42,7 @@ def mirror_data(mirror: Mirror) -> dict:
 
 @extend_schema(tags=["mirrors"])
 class MirrorListView(ApiView):
-    @extend_schema(operation_id="mirror_list", responses={200: MirrorSerializer(many=True), **ERRORS})
+    @operation("mirror_list", MirrorSerializer(many=True), ERRORS)
     def get(self, request, namespace: str, name: str):
         """The mirrors that keep this repository in step with other registries."""
         repository, _ = repository_for(request, namespace, name, ADMINISTER)
@@ -52,20 +50,12 @@ class MirrorListView(ApiView):
             MirrorSerializer([mirror_data(m) for m in hook_reads.mirror_list(repository=repository)], many=True).data
         )
 
-    @extend_schema(
-        operation_id="mirror_create", request=MirrorCreateSerializer, responses={201: MirrorSerializer, **ERRORS}
-    )
+    @operation("mirror_create", {201: MirrorSerializer}, ERRORS, request=MirrorCreateSerializer)
     def post(self, request, namespace: str, name: str):
         """Mirror an upstream repository into this one; the first sync starts at once."""
         repository_for(request, namespace, name, ADMINISTER)
-        form = MirrorCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        try:
-            mirror = mirror_create(user=request.user, repository=f"{namespace}/{name}", **form.validated_data)
-        except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from None
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from None
+        values = self.body(request, MirrorCreateSerializer)
+        mirror = mirror_create(user=request.user, repository=f"{namespace}/{name}", **values)
         mirror_enqueue(mirror=mirror)
         mirror.refresh_from_db()
         return Response(MirrorSerializer(mirror_data(mirror)).data, status=201)
@@ -73,14 +63,11 @@ class MirrorListView(ApiView):
 
 @extend_schema(tags=["mirrors"])
 class MirrorSyncView(ApiView):
-    @extend_schema(operation_id="mirror_sync", request=None, responses={202: MirrorSerializer, **ERRORS})
+    @operation("mirror_sync", {202: MirrorSerializer}, ERRORS, request=None)
     def post(self, request, namespace: str, name: str, mirror_id: str):
         """Sync a mirror now."""
         repository, _ = repository_for(request, namespace, name, ADMINISTER)
-        pk = object_id(mirror_id)
-        mirror = hook_reads.mirror_get(repository=repository, mirror_id=pk) if pk is not None else None
-        if mirror is None:
-            raise exceptions.NotFound("no such mirror")
+        mirror = found(hook_reads.mirror_get(repository=repository, mirror_id=object_id(mirror_id)), "no such mirror")
         mirror_enqueue(mirror=mirror)
         mirror.refresh_from_db()
         return Response(MirrorSerializer(mirror_data(mirror)).data, status=202)
@@ -125,42 +112,24 @@ def _administered(request, namespace: str, name: str) -> Repository:
 
 def _webhook(request, namespace: str, name: str, webhook_id: str) -> Webhook:
     repository = _administered(request, namespace, name)
-    pk = object_id(webhook_id)
-    webhook = hook_reads.webhook_get(repository=repository, webhook_id=pk) if pk is not None else None
-    if webhook is None:
-        raise exceptions.NotFound("no such webhook")
-    return webhook
-
-
-def _denied(exc: PermissionDenied):
-    return exceptions.PermissionDenied(str(exc))
+    return found(hook_reads.webhook_get(repository=repository, webhook_id=object_id(webhook_id)), "no such webhook")
 
 
 @extend_schema(tags=TAGS)
 class WebhookListView(ApiView):
-    @extend_schema(operation_id="webhook_list", responses={200: WebhookSerializer(many=True), **ERRORS})
+    @operation("webhook_list", WebhookSerializer(many=True), ERRORS)
     def get(self, request, namespace: str, name: str):
         """The webhooks told about every tag pushed to this repository."""
         repository = _administered(request, namespace, name)
         webhooks = hook_reads.webhook_list(repository=repository)
         return Response(WebhookSerializer([webhook_data(w) for w in webhooks], many=True).data)
 
-    @extend_schema(
-        operation_id="webhook_create",
-        request=WebhookCreateSerializer,
-        responses={201: WebhookCreatedSerializer, **ERRORS},
-    )
+    @operation("webhook_create", {201: WebhookCreatedSerializer}, ERRORS, request=WebhookCreateSerializer)
     def post(self, request, namespace: str, name: str):
         """Add a webhook; its secret (given or generated) is in this answer only."""
         repository = _administered(request, namespace, name)
-        form = WebhookCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        try:
-            webhook, secret = webhook_create(user=request.user, repository=repository, **form.validated_data)
-        except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from None
-        except PermissionDenied as exc:
-            raise _denied(exc) from None
+        values = self.body(request, WebhookCreateSerializer)
+        webhook, secret = webhook_create(user=request.user, repository=repository, **values)
         return Response(
             WebhookCreatedSerializer({**webhook_data(webhook), "secret": secret}).data, status=status.HTTP_201_CREATED
         )
@@ -168,47 +137,31 @@ class WebhookListView(ApiView):
 
 @extend_schema(tags=TAGS)
 class WebhookDetailView(ApiView):
-    @extend_schema(operation_id="webhook_get", responses={200: WebhookSerializer, **ERRORS})
+    @operation("webhook_get", WebhookSerializer, ERRORS)
     def get(self, request, namespace: str, name: str, webhook_id: str):
         """One webhook."""
         return Response(WebhookSerializer(webhook_data(_webhook(request, namespace, name, webhook_id))).data)
 
-    @extend_schema(operation_id="webhook_delete", responses={204: None, **ERRORS})
+    @operation("webhook_delete", {204: None}, ERRORS)
     def delete(self, request, namespace: str, name: str, webhook_id: str):
         """Delete a webhook and its delivery history."""
-        webhook = _webhook(request, namespace, name, webhook_id)
-        try:
-            webhook_delete(user=request.user, webhook=webhook)
-        except PermissionDenied as exc:
-            raise _denied(exc) from None
+        webhook_delete(user=request.user, webhook=_webhook(request, namespace, name, webhook_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=TAGS)
 class WebhookTestView(ApiView):
-    @extend_schema(operation_id="webhook_test", request=None, responses={202: WebhookDeliverySerializer, **ERRORS})
+    @operation("webhook_test", {202: WebhookDeliverySerializer}, ERRORS, request=None)
     def post(self, request, namespace: str, name: str, webhook_id: str):
         """Send a test delivery (the push payload of the latest tag); it is sent in the background."""
-        webhook = _webhook(request, namespace, name, webhook_id)
-        try:
-            delivery = webhook_test(user=request.user, webhook=webhook)
-        except PermissionDenied as exc:
-            raise _denied(exc) from None
+        delivery = webhook_test(user=request.user, webhook=_webhook(request, namespace, name, webhook_id))
         return Response(WebhookDeliverySerializer(delivery_data(delivery)).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema(tags=TAGS)
 class WebhookDeliveryListView(ApiView):
-    @extend_schema(
-        operation_id="webhook_delivery_list",
-        parameters=PAGE,
-        responses={200: paginated(WebhookDeliverySerializer), **ERRORS},
-    )
+    @operation("webhook_delivery_list", paginated(WebhookDeliverySerializer), ERRORS, parameters=PAGE)
     def get(self, request, namespace: str, name: str, webhook_id: str):
         """The webhook's deliveries, newest first, with the receiver's status code for each attempt."""
-        webhook = _webhook(request, namespace, name, webhook_id)
-        paginator = HubPagination()
-        page = paginator.paginate_queryset(hook_reads.delivery_list(webhook=webhook), request, view=self)
-        return paginator.get_paginated_response(
-            WebhookDeliverySerializer([delivery_data(d) for d in page], many=True).data
-        )
+        deliveries = hook_reads.delivery_list(webhook=_webhook(request, namespace, name, webhook_id))
+        return self.page(request, deliveries, WebhookDeliverySerializer, lambda page: [delivery_data(r) for r in page])

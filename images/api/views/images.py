@@ -8,9 +8,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from images.api.pagination import HubPagination
 from images.api.parameters import IMAGE_PACKAGES, IMAGE_SBOM, IMAGE_VULNERABILITIES, TAG_LIST
-from images.api.schema import BAD_OR_MISSING, ERRORS, MISSING
+from images.api.query import query_choice, query_flag, query_text
+from images.api.schema import BAD_OR_MISSING, ERRORS, MISSING, operation
 from images.api.serializers.common import paginated
 from images.api.serializers.content import (
     ImageDetailSerializer,
@@ -19,7 +19,7 @@ from images.api.serializers.content import (
     TagSerializer,
     VulnerabilitySerializer,
 )
-from images.api.views.base import DELETE, ApiView, repository_for
+from images.api.views.base import DELETE, ApiView, found, repository_for
 from images.errors import ManifestUnknown
 from images.exports import SBOM_FORMATS, manifest_sbom
 from images.models import Manifest, Repository, Tag
@@ -109,35 +109,25 @@ def tag_or_404(repository: Repository, name: str) -> Tag:
 
 @extend_schema(tags=["tags"])
 class TagListView(ApiView):
-    @extend_schema(
-        operation_id="tag_list",
-        parameters=TAG_LIST,
-        responses={200: paginated(TagSerializer), **BAD_OR_MISSING},
-    )
+    @operation("tag_list", paginated(TagSerializer), BAD_OR_MISSING, parameters=TAG_LIST)
     def get(self, request, namespace: str, name: str):
         """A repository's tags, with their images per platform."""
         repository, _ = repository_for(request, namespace, name)
-        ordering = request.query_params.get("ordering", "-last_updated")
-        if ordering not in ORDERINGS:
-            raise exceptions.ValidationError({"ordering": [f"one of {', '.join(ORDERINGS)}"]})
-        name_filter = request.query_params.get("name", "").strip()[:128]
+        ordering = query_choice(request, "ordering", ORDERINGS, "-last_updated")
+        name_filter = query_text(request, "name", limit=128)
         ids = tag_ids_page(repository=repository, name_filter=name_filter, ordering=ordering)
-        paginator = HubPagination()
-        page = paginator.paginate_queryset(ids, request, view=self)
-        return paginator.get_paginated_response(
-            TagSerializer(tags_data(tags_with_images(tag_ids=list(page))), many=True).data
-        )
+        return self.page(request, ids, TagSerializer, lambda page: tags_data(tags_with_images(tag_ids=page)))
 
 
 @extend_schema(tags=["tags"])
 class TagDetailView(ApiView):
-    @extend_schema(operation_id="tag_get", responses={200: TagSerializer, **MISSING})
+    @operation("tag_get", TagSerializer, MISSING)
     def get(self, request, namespace: str, name: str, tag: str):
         """One tag, with its images per platform."""
         repository, _ = repository_for(request, namespace, name)
         return Response(TagSerializer(tags_data([tag_or_404(repository, tag)])[0]).data)
 
-    @extend_schema(operation_id="tag_delete", request=None, responses={204: None, **ERRORS})
+    @operation("tag_delete", {204: None}, ERRORS, request=None)
     def delete(self, request, namespace: str, name: str, tag: str):
         """Untag (the manifest stays, reachable by digest)."""
         repository, _ = repository_for(request, namespace, name, DELETE)
@@ -151,7 +141,7 @@ class TagDetailView(ApiView):
 
 @extend_schema(tags=["tags"])
 class TagImagesView(ApiView):
-    @extend_schema(operation_id="tag_images", responses={200: ImageSerializer(many=True), **MISSING})
+    @operation("tag_images", ImageSerializer(many=True), MISSING)
     def get(self, request, namespace: str, name: str, tag: str):
         """The images (one per platform) of a tag, with their layers."""
         repository, _ = repository_for(request, namespace, name)
@@ -161,24 +151,54 @@ class TagImagesView(ApiView):
 DIGEST_RE = re.compile(r"^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$")
 
 
-def manifest_or_404(repository: Repository, digest: str) -> Manifest:
+def image_for(request, namespace: str, name: str, digest: str) -> Manifest:
+    """The image `digest` of a repository the caller may read (404 for a missing one and an unreadable one)."""
+    repository, _ = repository_for(request, namespace, name)
     manifest = image_manifest_get(repository=repository, digest=digest) if DIGEST_RE.match(digest) else None
-    if manifest is None:
-        raise exceptions.NotFound(f"image {digest[:100]} not found in {repository.full_name}")
-    return manifest
+    return found(manifest, f"image {digest[:100]} not found in {repository.full_name}")
 
 
 def _licenses(text: str) -> list[str]:
     return [part for part in (p.strip() for p in text.split(", ")) if part]
 
 
+def package_data(p) -> dict:
+    return {
+        "type": p.type,
+        "name": p.name,
+        "version": p.version,
+        "purl": p.purl,
+        "source_name": p.source_name,
+        "source_version": p.source_version,
+        "arch": p.arch,
+        "licenses": _licenses(p.licenses),
+        "path": p.path,
+        "layer_digest": (p.layer.digest or None) if p.layer else None,
+        "layer_instruction": p.layer.created_by if p.layer else None,
+    }
+
+
+def finding_data(f) -> dict:
+    vulnerability, package = f.vulnerability, f.package
+    return {
+        "id": vulnerability.osv_id,
+        "aliases": [str(a) for a in (vulnerability.aliases or [])],
+        "summary": vulnerability.summary,
+        "severity": f.severity,
+        "cvss_score": vulnerability.cvss_score,
+        "cvss_vector": vulnerability.cvss_vector,
+        "fixed_version": f.fixed_version,
+        "published": vulnerability.published,
+        "package": {"type": package.type, "name": package.name, "version": package.version, "purl": package.purl},
+    }
+
+
 @extend_schema(tags=["images"])
 class ImageDetailView(ApiView):
-    @extend_schema(operation_id="image_get", responses={200: ImageDetailSerializer, **MISSING})
+    @operation("image_get", ImageDetailSerializer, MISSING)
     def get(self, request, namespace: str, name: str, digest: str):
         """An image: platform, size, layers, package and vulnerability counts."""
-        repository, _ = repository_for(request, namespace, name)
-        manifest = manifest_or_404(repository, digest)
+        manifest = image_for(request, namespace, name, digest)
         layers = layers_by_manifest(manifest_ids=[manifest.id]).get(manifest.id, [])
         data = image_data(manifest.os, manifest.architecture, manifest.variant, manifest, layers)
         detail = image_detail_get(manifest=manifest)
@@ -196,98 +216,42 @@ class ImageDetailView(ApiView):
 
 @extend_schema(tags=["images"])
 class PackageListView(ApiView):
-    @extend_schema(
-        operation_id="image_packages",
-        parameters=IMAGE_PACKAGES,
-        responses={200: paginated(PackageSerializer), **BAD_OR_MISSING},
-    )
+    @operation("image_packages", paginated(PackageSerializer), BAD_OR_MISSING, parameters=IMAGE_PACKAGES)
     def get(self, request, namespace: str, name: str, digest: str):
         """The packages of an image, with the layer that introduced each."""
-        repository, _ = repository_for(request, namespace, name)
-        manifest = manifest_or_404(repository, digest)
+        manifest = image_for(request, namespace, name, digest)
         packages = package_list(
             manifest=manifest,
-            name_filter=request.query_params.get("name", "").strip()[:200],
-            type_filter=request.query_params.get("type", "").strip()[:32],
+            name_filter=query_text(request, "name", limit=200),
+            type_filter=query_text(request, "type", limit=32),
         )
-        paginator = HubPagination()
-        page = paginator.paginate_queryset(packages, request, view=self)
-        rows = [
-            {
-                "type": p.type,
-                "name": p.name,
-                "version": p.version,
-                "purl": p.purl,
-                "source_name": p.source_name,
-                "source_version": p.source_version,
-                "arch": p.arch,
-                "licenses": _licenses(p.licenses),
-                "path": p.path,
-                "layer_digest": (p.layer.digest or None) if p.layer else None,
-                "layer_instruction": p.layer.created_by if p.layer else None,
-            }
-            for p in page
-        ]
-        return paginator.get_paginated_response(PackageSerializer(rows, many=True).data)
+        return self.page(request, packages, PackageSerializer, lambda page: [package_data(p) for p in page])
 
 
 @extend_schema(tags=["images"])
 class VulnerabilityListView(ApiView):
-    @extend_schema(
-        operation_id="image_vulnerabilities",
-        parameters=IMAGE_VULNERABILITIES,
-        responses={200: paginated(VulnerabilitySerializer), **BAD_OR_MISSING},
+    @operation(
+        "image_vulnerabilities", paginated(VulnerabilitySerializer), BAD_OR_MISSING, parameters=IMAGE_VULNERABILITIES
     )
     def get(self, request, namespace: str, name: str, digest: str):
         """Known vulnerabilities of the image's packages, most severe first."""
-        repository, _ = repository_for(request, namespace, name)
-        manifest = manifest_or_404(repository, digest)
-        severity = request.query_params.get("severity", "")
-        if severity and severity not in Severity.values:
-            raise exceptions.ValidationError({"severity": [f"one of {', '.join(Severity.values)}"]})
-        fixable = request.query_params.get("fixable", "").lower()
-        if fixable not in ("", "true", "false", "1", "0"):
-            raise exceptions.ValidationError({"fixable": ["true or false"]})
+        manifest = image_for(request, namespace, name, digest)
         findings = finding_list(
             manifest=manifest,
-            fixable_only=fixable in ("true", "1"),
-            severity=severity,
-            search=request.query_params.get("search", "").strip()[:200],
+            fixable_only=bool(query_flag(request, "fixable")),
+            severity=query_choice(request, "severity", Severity.values),
+            search=query_text(request, "search", limit=200),
         )
-        paginator = HubPagination()
-        page = paginator.paginate_queryset(findings, request, view=self)
-        rows = [
-            {
-                "id": f.vulnerability.osv_id,
-                "aliases": [str(a) for a in (f.vulnerability.aliases or [])],
-                "summary": f.vulnerability.summary,
-                "severity": f.severity,
-                "cvss_score": f.vulnerability.cvss_score,
-                "cvss_vector": f.vulnerability.cvss_vector,
-                "fixed_version": f.fixed_version,
-                "published": f.vulnerability.published,
-                "package": {"type": f.package.type, "name": f.package.name, "version": f.package.version,
-                            "purl": f.package.purl},
-            }
-            for f in page
-        ]  # fmt: skip
-        return paginator.get_paginated_response(VulnerabilitySerializer(rows, many=True).data)
+        return self.page(request, findings, VulnerabilitySerializer, lambda page: [finding_data(f) for f in page])
 
 
 @extend_schema(tags=["images"])
 class SbomView(ApiView):
-    @extend_schema(
-        operation_id="image_sbom",
-        parameters=IMAGE_SBOM,
-        responses={200: OpenApiTypes.OBJECT, **BAD_OR_MISSING},
-    )
+    @operation("image_sbom", OpenApiTypes.OBJECT, BAD_OR_MISSING, parameters=IMAGE_SBOM)
     def get(self, request, namespace: str, name: str, digest: str):
         """Software bill of materials: CycloneDX 1.6 or SPDX 2.3 JSON."""
-        repository, _ = repository_for(request, namespace, name)
-        manifest = manifest_or_404(repository, digest)
+        manifest = image_for(request, namespace, name, digest)
         # `format` is also DRF's renderer override; `sbom_format` is accepted as a synonym.
-        chosen = request.query_params.get("format") or request.query_params.get("sbom_format") or "cyclonedx"
-        if chosen not in SBOM_FORMATS:
-            raise exceptions.ValidationError({"format": [f"one of {', '.join(SBOM_FORMATS)}"]})
-        document = manifest_sbom(manifest=manifest, fmt=chosen)
-        return Response(document)
+        synonym = "format" if request.query_params.get("format") else "sbom_format"
+        chosen = query_choice(request, synonym, SBOM_FORMATS, "cyclonedx")
+        return Response(manifest_sbom(manifest=manifest, fmt=chosen))

@@ -14,9 +14,8 @@ from rest_framework.response import Response
 
 from hub.accounts.selectors import user_by_name
 from images.api.auth import credential_of
-from images.api.pagination import HubPagination
 from images.api.parameters import PAGE
-from images.api.schema import ERRORS, LIST_ERRORS, READ_ERRORS
+from images.api.schema import ERRORS, LIST_ERRORS, READ_ERRORS, operation
 from images.api.serializers.common import paginated
 from images.api.serializers.people import (
     OrganizationSerializer,
@@ -24,7 +23,7 @@ from images.api.serializers.people import (
     OrgMemberRoleSerializer,
     OrgMemberSerializer,
 )
-from images.api.views.base import ApiView
+from images.api.views.base import ApiView, found
 from images.models import Membership, Namespace, Team, TeamRepositoryPermission
 from images.selectors.organizations import (
     membership_exists,
@@ -62,10 +61,7 @@ def organization_for(request, org: str, *, manage: bool = False) -> Namespace:
 
 
 def team_or_404(organization: Namespace, name: str) -> Team:
-    team = team_by_name(organization=organization, name=name)
-    if team is None:
-        raise exceptions.NotFound(f"group {name[:100]} not found")
-    return team
+    return found(team_by_name(organization=organization, name=name), f"group {name[:100]} not found")
 
 
 def user_or_400(username: str, *, field: str):
@@ -78,9 +74,7 @@ def user_or_400(username: str, *, field: str):
 
 def member_or_404(organization: Namespace, username: str) -> Membership:
     membership = membership_get(organization=organization, username=username)
-    if membership is None:
-        raise exceptions.NotFound(f"{username[:150]} is not a member of {organization.name}")
-    return membership
+    return found(membership, f"{username[:150]} is not a member of {organization.name}")
 
 
 def _badge(organization: Namespace) -> str:
@@ -146,18 +140,12 @@ def grant_data(grant: TeamRepositoryPermission) -> dict:
     }
 
 
-def page_of(view, request, queryset, shape, serializer):
-    paginator = HubPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer(shape(list(page)), many=True).data)
-
-
 # --- the organization and its members --------------------------------------------------------------
 
 
 @extend_schema(tags=TAGS)
 class OrganizationDetailView(ApiView):
-    @extend_schema(operation_id="org_get", responses={200: OrganizationSerializer, **READ_ERRORS})
+    @operation("org_get", OrganizationSerializer, READ_ERRORS)
     def get(self, request, org: str):
         """An organization you belong to, with your role in it."""
         organization = organization_for(request, org)
@@ -167,35 +155,30 @@ class OrganizationDetailView(ApiView):
 
 @extend_schema(tags=TAGS)
 class OrgMemberListView(ApiView):
-    @extend_schema(
-        operation_id="org_member_list", parameters=PAGE, responses={200: paginated(OrgMemberSerializer), **LIST_ERRORS}
-    )
+    @operation("org_member_list", paginated(OrgMemberSerializer), LIST_ERRORS, parameters=PAGE)
     def get(self, request, org: str):
         """The organization's members, with their roles and groups."""
         organization = organization_for(request, org)
         memberships = memberships_by_name(organization=organization)
-        return page_of(self, request, memberships, lambda page: members_data(organization, page), OrgMemberSerializer)
+        return self.page(request, memberships, OrgMemberSerializer, lambda page: members_data(organization, page))
 
-    @extend_schema(
-        operation_id="org_member_add", request=OrgMemberAddSerializer, responses={201: OrgMemberSerializer, **ERRORS}
-    )
+    @operation("org_member_add", {201: OrgMemberSerializer}, ERRORS, request=OrgMemberAddSerializer)
     def post(self, request, org: str):
         """Add a member with a role (owners only)."""
         organization = organization_for(request, org, manage=True)
-        form = OrgMemberAddSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        user = user_or_400(form.validated_data["username"], field="username")
+        values = self.body(request, OrgMemberAddSerializer)
+        user = user_or_400(values["username"], field="username")
         if membership_exists(organization=organization, user=user):
             raise exceptions.ValidationError(
                 {"username": [f"{user.username} is already a member; PATCH /members/{user.username}/ changes the role"]}
             )
-        membership = membership_set(organization=organization, user=user, role=form.validated_data["role"])
+        membership = membership_set(organization=organization, user=user, role=values["role"])
         return Response(OrgMemberSerializer(member_data(membership, [])).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=TAGS)
 class OrgMemberDetailView(ApiView):
-    @extend_schema(operation_id="org_member_get", responses={200: OrgMemberSerializer, **READ_ERRORS})
+    @operation("org_member_get", OrgMemberSerializer, READ_ERRORS)
     def get(self, request, org: str, username: str):
         """One member of the organization."""
         organization = organization_for(request, org)
@@ -205,30 +188,21 @@ class OrgMemberDetailView(ApiView):
     def _role_change(self, request, org: str, username: str):
         organization = organization_for(request, org, manage=True)
         membership = member_or_404(organization, username)
-        form = OrgMemberRoleSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        membership = membership_set(organization=organization, user=membership.user, role=form.validated_data["role"])
+        values = self.body(request, OrgMemberRoleSerializer)
+        membership = membership_set(organization=organization, user=membership.user, role=values["role"])
         return Response(OrgMemberSerializer(members_data(organization, [membership])[0]).data)
 
-    @extend_schema(
-        operation_id="org_member_update",
-        request=OrgMemberRoleSerializer,
-        responses={200: OrgMemberSerializer, **ERRORS},
-    )
+    @operation("org_member_update", OrgMemberSerializer, ERRORS, request=OrgMemberRoleSerializer)
     def patch(self, request, org: str, username: str):
         """Change a member's role (owners only; an organization always keeps an owner)."""
         return self._role_change(request, org, username)
 
-    @extend_schema(
-        operation_id="org_member_replace",
-        request=OrgMemberRoleSerializer,
-        responses={200: OrgMemberSerializer, **ERRORS},
-    )
+    @operation("org_member_replace", OrgMemberSerializer, ERRORS, request=OrgMemberRoleSerializer)
     def put(self, request, org: str, username: str):
         """Change a member's role, as Docker Hub's PUT does."""
         return self._role_change(request, org, username)
 
-    @extend_schema(operation_id="org_member_remove", responses={204: None, **ERRORS})
+    @operation("org_member_remove", {204: None}, ERRORS)
     def delete(self, request, org: str, username: str):
         """Remove a member from the organization and its groups (owners only; never the last owner)."""
         organization = organization_for(request, org, manage=True)

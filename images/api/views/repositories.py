@@ -5,16 +5,26 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from images.api.pagination import HubPagination
 from images.api.parameters import REPOSITORY_LIST
-from images.api.schema import BAD_OR_MISSING, ERRORS, MISSING
+from images.api.query import query_choice
+from images.api.schema import BAD_OR_MISSING, ERRORS, MISSING, operation
 from images.api.serializers.common import paginated
 from images.api.serializers.content import (
     RepositoryDetailSerializer,
     RepositorySerializer,
     RepositoryWriteSerializer,
 )
-from images.api.views.base import ADMINISTER, DELETE, EDIT_LISTING, PULL, PUSH, ApiView, repository_for, require_write
+from images.api.views.base import (
+    ADMINISTER,
+    DELETE,
+    EDIT_LISTING,
+    PULL,
+    PUSH,
+    ApiView,
+    found,
+    repository_for,
+    require_write,
+)
 from images.models import Namespace, Repository
 from images.models.catalogue import TrustedContent
 from images.selectors.repositories import (
@@ -76,16 +86,11 @@ def repository_detail_data(request, repository: Repository, permitted: set[str])
 
 
 def _namespace_or_404(name: str) -> Namespace:
-    namespace = namespace_get(name=name)
-    if namespace is None:
-        raise exceptions.NotFound(f"namespace {name} not found")
-    return namespace
+    return found(namespace_get(name=name), f"namespace {name} not found")
 
 
 def _create(request, namespace_name: str | None) -> Response:
-    body = RepositoryWriteSerializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    values = body.validated_data
+    values = ApiView.body(request, RepositoryWriteSerializer)
     namespace_name = namespace_name or values.get("namespace")
     if not namespace_name:
         raise exceptions.ValidationError({"namespace": ["required"]})
@@ -111,11 +116,7 @@ def _create(request, namespace_name: str | None) -> Response:
 
 @extend_schema(tags=["repositories"])
 class RepositoryCreateView(ApiView):
-    @extend_schema(
-        operation_id="repository_create",
-        request=RepositoryWriteSerializer,
-        responses={201: RepositoryDetailSerializer, **ERRORS},
-    )
+    @operation("repository_create", {201: RepositoryDetailSerializer}, ERRORS, request=RepositoryWriteSerializer)
     def post(self, request):
         """Create a repository (namespace in the body)."""
         return _create(request, None)
@@ -123,30 +124,17 @@ class RepositoryCreateView(ApiView):
 
 @extend_schema(tags=["repositories"])
 class RepositoryListView(ApiView):
-    @extend_schema(
-        operation_id="repository_list",
-        parameters=REPOSITORY_LIST,
-        responses={200: paginated(RepositorySerializer), **BAD_OR_MISSING},
-    )
+    @operation("repository_list", paginated(RepositorySerializer), BAD_OR_MISSING, parameters=REPOSITORY_LIST)
     def get(self, request, namespace: str):
         """List a namespace's repositories (the ones you may see)."""
         ns = _namespace_or_404(namespace)
-        ordering = request.query_params.get("ordering", "-last_updated")
-        if ordering not in API_REPOSITORY_ORDERINGS:
-            raise exceptions.ValidationError({"ordering": [f"one of {', '.join(sorted(API_REPOSITORY_ORDERINGS))}"]})
-        repositories = namespace_repository_list(
-            user=request.user, namespace=ns, order=API_REPOSITORY_ORDERINGS[ordering]
-        )
-        paginator = HubPagination()
-        page = paginator.paginate_queryset(repositories, request, view=self)
-        return paginator.get_paginated_response(
-            RepositorySerializer([repository_data(r) for r in page], many=True).data
-        )
+        ordering = query_choice(request, "ordering", API_REPOSITORY_ORDERINGS, "-last_updated")
+        order = API_REPOSITORY_ORDERINGS[ordering]
+        repositories = namespace_repository_list(user=request.user, namespace=ns, order=order)
+        return self.page(request, repositories, RepositorySerializer, lambda page: [repository_data(r) for r in page])
 
-    @extend_schema(
-        operation_id="namespace_repository_create",
-        request=RepositoryWriteSerializer,
-        responses={201: RepositoryDetailSerializer, **ERRORS},
+    @operation(
+        "namespace_repository_create", {201: RepositoryDetailSerializer}, ERRORS, request=RepositoryWriteSerializer
     )
     def post(self, request, namespace: str):
         """Create a repository in this namespace."""
@@ -155,23 +143,17 @@ class RepositoryListView(ApiView):
 
 @extend_schema(tags=["repositories"])
 class RepositoryDetailView(ApiView):
-    @extend_schema(operation_id="repository_get", responses={200: RepositoryDetailSerializer, **MISSING})
+    @operation("repository_get", RepositoryDetailSerializer, MISSING)
     def get(self, request, namespace: str, name: str):
         """A repository you may see, with your permissions on it."""
         repository, permitted = repository_for(request, namespace, name)
         return Response(RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
 
-    @extend_schema(
-        operation_id="repository_update",
-        request=RepositoryWriteSerializer,
-        responses={200: RepositoryDetailSerializer, **ERRORS},
-    )
+    @operation("repository_update", RepositoryDetailSerializer, ERRORS, request=RepositoryWriteSerializer)
     def patch(self, request, namespace: str, name: str):
         """Change description, full_description, is_private or categories."""
         repository, permitted = repository_for(request, namespace, name, EDIT_LISTING)
-        body = RepositoryWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = body.validated_data
+        values = self.body(request, RepositoryWriteSerializer)
         for key in ("namespace", "name"):
             if key in values and values[key] != getattr(repository, key if key == "name" else "namespace").__str__():
                 raise exceptions.ValidationError({key: ["a repository cannot be renamed or moved"]})
@@ -189,7 +171,7 @@ class RepositoryDetailView(ApiView):
         repository.refresh_from_db()
         return Response(RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
 
-    @extend_schema(operation_id="repository_delete", request=None, responses={202: None, **ERRORS})
+    @operation("repository_delete", {202: None}, ERRORS, request=None)
     def delete(self, request, namespace: str, name: str):
         """Delete the repository, its tags and manifests."""
         repository, _ = repository_for(request, namespace, name, ADMINISTER)

@@ -14,12 +14,12 @@ results from their end. /v1/search keeps Docker's shape, with no such field.
 from django.db.models import prefetch_related_objects
 from django.http import JsonResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions
 from rest_framework.response import Response
 
 from images.api.pagination import HubPagination
 from images.api.parameters import CATALOG_SORTS, SEARCH_CATALOG, SEARCH_REPOSITORIES, V1_SEARCH
-from images.api.schema import BAD_OR_UNSIGNED, BAD_REQUEST
+from images.api.query import query_choice, query_int, query_list, query_text
+from images.api.schema import BAD_OR_UNSIGNED, BAD_REQUEST, operation
 from images.api.serializers.common import paginated
 from images.api.serializers.content import CatalogSearchSerializer, SearchRepositorySerializer, V1SearchSerializer
 from images.api.views.base import ApiView
@@ -34,34 +34,6 @@ V1_DEFAULT_N = 25
 BADGE_FILTERS = {badge: trusted for trusted, badge in BADGES.items()}
 # Docker Hub's sort names and the search service's.
 MAX_FROM = 10_000
-
-
-def _int(request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise exceptions.ValidationError({name: [f"a whole number from {low} to {high}"]}) from None
-    if not low <= value <= high:
-        raise exceptions.ValidationError({name: [f"a whole number from {low} to {high}"]})
-    return value
-
-
-def _list(request, name: str, allowed=None) -> tuple[str, ...]:
-    """Values given as repeated parameters or comma-separated (Docker Hub's UI sends `a,b`)."""
-    values = []
-    for raw in request.query_params.getlist(name):
-        values.extend(v.strip() for v in raw.split(",") if v.strip())
-    values = list(dict.fromkeys(values))[:20]
-    if allowed is not None:
-        unknown = [v for v in values if v not in allowed]
-        if unknown:
-            raise exceptions.ValidationError(
-                {name: [f"unknown value {unknown[0][:50]!r}; one of {', '.join(allowed)}"]}
-            )
-    return tuple(values)
 
 
 def v1_name(repository) -> str:
@@ -82,16 +54,12 @@ def v1_ping(request):
 
 @extend_schema(tags=["search"])
 class V1SearchView(ApiView):
-    @extend_schema(
-        operation_id="v1_search",
-        parameters=V1_SEARCH,
-        responses={200: V1SearchSerializer, **BAD_OR_UNSIGNED},
-    )
+    @operation("v1_search", V1SearchSerializer, BAD_OR_UNSIGNED, parameters=V1_SEARCH)
     def get(self, request):
         """Registry search for docker search / podman search."""
-        query = request.query_params.get("q", "").strip()[:QUERY_MAX]
-        n = _int(request, "n", V1_DEFAULT_N, 1, 100)
-        page = _int(request, "page", 1, 1, MAX_FROM)
+        query = query_text(request, "q", limit=QUERY_MAX)
+        n = query_int(request, "n", V1_DEFAULT_N, 1, 100)
+        page = query_int(request, "page", 1, 1, MAX_FROM)
         result = repository_search(user=request.user, query=query, offset=(page - 1) * n, limit=n, facets=False)
         data = {
             "query": query,
@@ -116,17 +84,15 @@ class V1SearchView(ApiView):
 
 @extend_schema(tags=["search"])
 class SearchRepositoriesView(ApiView):
-    @extend_schema(
-        operation_id="search_repositories",
-        parameters=SEARCH_REPOSITORIES,
-        responses={200: paginated(SearchRepositorySerializer), **BAD_REQUEST},
+    @operation(
+        "search_repositories", paginated(SearchRepositorySerializer), BAD_REQUEST, parameters=SEARCH_REPOSITORIES
     )
     def get(self, request):
         """Docker Hub's classic repository search."""
-        query = request.query_params.get("query", request.query_params.get("q", "")).strip()[:QUERY_MAX]
+        query = query_text(request, "query", "q", limit=QUERY_MAX)
         paginator = HubPagination()
         size = paginator.get_page_size(request)
-        page = _int(request, "page", 1, 1, MAX_FROM // size)
+        page = query_int(request, "page", 1, 1, MAX_FROM // size)
         result = repository_search(user=request.user, query=query, offset=(page - 1) * size, limit=size, facets=False)
         rows = [
             {
@@ -165,28 +131,20 @@ def _labelled(values, labels: dict[str, str]) -> list[dict]:
 
 @extend_schema(tags=["search"])
 class CatalogSearchView(ApiView):
-    @extend_schema(
-        operation_id="search_catalog",
-        parameters=SEARCH_CATALOG,
-        responses={200: CatalogSearchSerializer, **BAD_REQUEST},
-    )
+    @operation("search_catalog", CatalogSearchSerializer, BAD_REQUEST, parameters=SEARCH_CATALOG)
     def get(self, request):
         """Docker Hub's catalog search, with filters, facets and total."""
-        query = request.query_params.get("query", request.query_params.get("q", "")).strip()[:QUERY_MAX]
+        query = query_text(request, "query", "q", limit=QUERY_MAX)
         filters = SearchFilters(
-            trusted=tuple(BADGE_FILTERS[b] for b in _list(request, "badges", list(BADGE_FILTERS))),
-            categories=_list(request, "categories"),
-            os=_list(request, "operating_systems"),
-            architectures=_list(request, "architectures"),
+            trusted=tuple(BADGE_FILTERS[b] for b in query_list(request, "badges", list(BADGE_FILTERS))),
+            categories=query_list(request, "categories"),
+            os=query_list(request, "operating_systems"),
+            architectures=query_list(request, "architectures"),
         )
-        sort = request.query_params.get("sort", "best_match")
-        if sort not in CATALOG_SORTS:
-            raise exceptions.ValidationError({"sort": [f"one of {', '.join(sorted(CATALOG_SORTS))}"]})
-        order = request.query_params.get("order", "desc")
-        if order not in ("desc", "asc"):
-            raise exceptions.ValidationError({"order": ["desc or asc"]})
-        offset = _int(request, "from", 0, 0, MAX_FROM)
-        size = _int(request, "size", 25, 1, 100)
+        sort = query_choice(request, "sort", CATALOG_SORTS, "best_match")
+        order = query_choice(request, "order", ("desc", "asc"), "desc")
+        offset = query_int(request, "from", 0, 0, MAX_FROM)
+        size = query_int(request, "size", 25, 1, 100)
         search = {"user": request.user, "query": query, "filters": filters, "sort": CATALOG_SORTS[sort]}
         if order == "desc":
             result = repository_search(**search, offset=offset, limit=size)
