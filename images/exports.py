@@ -28,7 +28,7 @@ def manifest_sbom(*, manifest: Manifest, fmt: str) -> dict:
             path=package.path,
             source_name=package.source_name,
             source_version=package.source_version,
-            licenses=tuple(text.strip() for text in package.licenses.split(", ") if text.strip()),
+            licenses=package.license_list,
             arch=package.arch,
             layer_index=layer_index.get(package.layer_id),
         )

@@ -38,8 +38,10 @@ console_urlpatterns = [
 curation_urlpatterns = [
     path("", curation.curation_home, name="home"),
     path("requests/<int:request_id>", curation.curation_request, name="request"),
-    path("verified/<str:namespace>/revoke", curation.curation_verified_revoke, name="verified-revoke"),
+    path("verified/<str:namespace>/revoke", curation.curation_revoke, {"status": "verified"}, name="verified-revoke"),
     path("sponsored", curation.curation_sponsored, name="sponsored"),
-    path("sponsored/<str:namespace>/revoke", curation.curation_sponsored_revoke, name="sponsored-revoke"),
+    path(
+        "sponsored/<str:namespace>/revoke", curation.curation_revoke, {"status": "sponsored"}, name="sponsored-revoke"
+    ),
     path("official", curation.curation_official, name="official"),
 ]

@@ -5,6 +5,8 @@ from django.db import models
 from images.models.choices import Severity
 from images.models.content import Layer, Manifest
 
+LICENSE_SEPARATOR = ", "
+
 
 class Package(models.Model):
     manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="packages")
@@ -16,7 +18,7 @@ class Package(models.Model):
     source_name = models.CharField(max_length=255, blank=True)
     source_version = models.CharField(max_length=255, blank=True)
     arch = models.CharField(max_length=64, blank=True)
-    licenses = models.TextField(blank=True)
+    licenses = models.TextField(blank=True)  # LICENSE_SEPARATOR between the declared licenses
     purl = models.CharField(max_length=1024)
     path = models.CharField(max_length=1024, blank=True)
     # "<ecosystem>/<normalised name>" as advisories name it (the source package for Debian, Ubuntu
@@ -26,6 +28,11 @@ class Package(models.Model):
     class Meta:
         ordering = ["type", "name", "version"]
         indexes = [models.Index(fields=["type", "name"], name="package_type_name")]
+
+    @property
+    def license_list(self) -> tuple[str, ...]:
+        """The licenses the package declares, each as it was written."""
+        return tuple(part for part in (text.strip() for text in self.licenses.split(LICENSE_SEPARATOR)) if part)
 
 
 class Vulnerability(models.Model):

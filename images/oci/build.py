@@ -35,15 +35,21 @@ class LayerSpec:
 
 
 @dataclass
-class Image:
+class _Pushed:
+    """What is pushed as one manifest: its bytes, known by their digest."""
+
     manifest: bytes
-    config: bytes
-    layers: list[bytes]
-    media_type: str = OCI_MANIFEST
 
     @property
     def digest(self) -> str:
         return sha256(self.manifest)
+
+
+@dataclass
+class Image(_Pushed):
+    config: bytes
+    layers: list[bytes]
+    media_type: str = OCI_MANIFEST
 
     @property
     def blobs(self) -> dict[str, bytes]:
@@ -51,14 +57,9 @@ class Image:
 
 
 @dataclass
-class Index:
-    manifest: bytes
+class Index(_Pushed):
     images: list[Image]
     media_type: str = OCI_INDEX
-
-    @property
-    def digest(self) -> str:
-        return sha256(self.manifest)
 
 
 def layer_tar(spec: LayerSpec) -> bytes:

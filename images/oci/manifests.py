@@ -57,13 +57,25 @@ class Descriptor:
 
 
 @dataclass(frozen=True)
-class ImageManifest:
+class _Document:
+    """What image manifests and indexes share: a media type and, given by keyword, OCI 1.1's subject and
+    artifactType, and annotations."""
+
     media_type: str
+    subject: Descriptor | None = field(default=None, kw_only=True)
+    artifact_type: str = field(default="", kw_only=True)
+    annotations: dict[str, str] = field(default_factory=dict, hash=False, kw_only=True)
+
+    @property
+    def referrer_type(self) -> str:
+        """What the referrers API lists it under: its artifactType."""
+        return self.artifact_type
+
+
+@dataclass(frozen=True)
+class ImageManifest(_Document):
     config: Descriptor
     layers: tuple[Descriptor, ...]
-    subject: Descriptor | None = None
-    artifact_type: str = ""
-    annotations: dict[str, str] = field(default_factory=dict, hash=False)
     is_index: ClassVar[bool] = False
 
     @property
@@ -73,22 +85,14 @@ class ImageManifest:
 
     @property
     def referrer_type(self) -> str:
-        """What the referrers API lists it under: its artifactType, else its config's media type."""
+        """An image's artifactType, else its config's media type."""
         return self.artifact_type or self.config.media_type
 
 
 @dataclass(frozen=True)
-class ImageIndex:
-    media_type: str
+class ImageIndex(_Document):
     manifests: tuple[Descriptor, ...]
-    subject: Descriptor | None = None
-    artifact_type: str = ""
-    annotations: dict[str, str] = field(default_factory=dict, hash=False)
     is_index: ClassVar[bool] = True
-
-    @property
-    def referrer_type(self) -> str:
-        return self.artifact_type
 
 
 Manifest = ImageManifest | ImageIndex

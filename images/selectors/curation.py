@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from images.models import AuditLogEntry, Namespace, Repository, VerificationRequest
@@ -17,8 +17,13 @@ def curation_overview(*, expiring_days: int = 30) -> dict:
             .select_related("namespace", "requested_by")
             .order_by("created_at")
         ),
-        "verified": list(Namespace.objects.filter(verified_until__gt=now).order_by("verified_until")),
-        "sponsored": list(Namespace.objects.filter(sponsored_until__gt=now).order_by("sponsored_until")),
+        # Each holder's `until` is the end of the status listed (one template lists both kinds).
+        "verified": list(
+            Namespace.objects.filter(verified_until__gt=now).annotate(until=F("verified_until")).order_by("until")
+        ),
+        "sponsored": list(
+            Namespace.objects.filter(sponsored_until__gt=now).annotate(until=F("sponsored_until")).order_by("until")
+        ),
         "official": list(Repository.objects.filter(is_official=True).select_related("namespace").order_by("name")),
         "expiring": list(
             Namespace.objects.filter(

@@ -28,6 +28,7 @@ from images.indexing.inventory import ImageInventory, index_layers
 from images.indexing.limits import HostileLayer, LayerLimits
 from images.models import Layer, Manifest, Package
 from images.models.content import IndexStatus
+from images.models.security import LICENSE_SEPARATOR
 from images.oci.media_types import IMAGE_CONFIG_TYPES
 from images.services.jobs import MANIFEST_INDEX, job_enqueue, job_send
 from images.services.search_index import repository_platforms_refresh
@@ -241,7 +242,7 @@ def _store(manifest: Manifest, config: dict, layers: list[dict], digests: list[s
                 source_name=package.source_name[:255],
                 source_version=package.source_version[:255],
                 arch=package.arch[:64],
-                licenses=", ".join(package.licenses),
+                licenses=LICENSE_SEPARATOR.join(package.licenses),
                 purl=package.purl[:1024],
                 path=package.path[:1024],
                 advisory_key=(advisory_key(package, inventory.ecosystem) or ("",))[0][:400],

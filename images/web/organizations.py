@@ -5,6 +5,8 @@ catalogue's; the account pages they link to are hub.accounts'. Each view parses,
 (images.services.authorization), then calls one service (images.services.organizations) or selector.
 """
 
+from functools import wraps
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from hub.accounts.forms import AccessTokenForm
 from hub.accounts.models import TokenScope
@@ -99,6 +101,23 @@ def _owners_only(request, organization) -> None:
     authorize(request.user, ORGANIZATION_MANAGE, namespace=organization, message=OWNERS_ONLY)
 
 
+def organization_page(*methods: str, manage: bool = False):
+    """A page of the organization in the URL, for a signed-in member (see _organization): the view is
+    called with the organization and the member's role instead of the name."""
+
+    def decorate(view):
+        @login_required
+        @require_http_methods(list(methods))
+        @wraps(view)
+        def page(request, name: str, **kwargs):
+            organization, role = _organization(request, name, manage=manage)
+            return view(request, organization, role, **kwargs)
+
+        return page
+
+    return decorate
+
+
 def _org_context(organization, role, **extra):
     return {"organization": organization, "role": role, "is_owner": role == Role.OWNER, **extra}
 
@@ -126,10 +145,8 @@ def organization_list(request):
     )
 
 
-@login_required
-@require_GET
-def organization_detail(request, name: str):
-    organization, role = _organization(request, name)
+@organization_page("GET")
+def organization_detail(request, organization, role):
     context = _org_context(
         organization,
         role,
@@ -139,10 +156,8 @@ def organization_detail(request, name: str):
     return render(request, "organizations/detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def organization_members(request, name: str):
-    organization, role = _organization(request, name)
+@organization_page("GET", "POST")
+def organization_members(request, organization, role):
     form = MemberForm()
     if request.method == "POST":
         action = request.POST.get("action", "set")
@@ -177,10 +192,8 @@ def organization_members(request, name: str):
     return render(request, "organizations/members.html", context, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def organization_teams(request, name: str):
-    organization, role = _organization(request, name)
+@organization_page("GET", "POST")
+def organization_teams(request, organization, role):
     form = TeamForm()
     if request.method == "POST":
         _owners_only(request, organization)
@@ -200,10 +213,8 @@ def organization_teams(request, name: str):
     return render(request, "organizations/teams.html", context, status=400 if form.errors else 200)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def organization_team(request, name: str, team: str):
-    organization, role = _organization(request, name)
+@organization_page("GET", "POST")
+def organization_team(request, organization, role, team: str):
     team_obj = selectors.team_get(organization=organization, name=team)
     if team_obj is None:
         raise Http404("no such team")
@@ -258,10 +269,8 @@ def organization_team(request, name: str, team: str):
     return render(request, "organizations/team.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def organization_tokens(request, name: str):
-    organization, role = _organization(request, name, manage=True)
+@organization_page("GET", "POST", manage=True)
+def organization_tokens(request, organization, role):
     created = None
     form = OrganizationTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -286,18 +295,14 @@ def organization_tokens(request, name: str):
     return response
 
 
-@login_required
-@require_POST
-def organization_token_revoke(request, name: str, token_id: int):
-    organization, _ = _organization(request, name, manage=True)
+@organization_page("POST", manage=True)
+def organization_token_revoke(request, organization, role, token_id: int):
     services.org_token_revoke(organization=organization, token_id=token_id)
     return redirect("orgs:tokens", name=organization.name)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def organization_settings(request, name: str):
-    organization, role = _organization(request, name, manage=True)
+@organization_page("GET", "POST", manage=True)
+def organization_settings(request, organization, role):
     initial = {
         "display_name": organization.display_name,
         "description": organization.description,

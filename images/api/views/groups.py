@@ -52,8 +52,7 @@ class GroupListView(ApiView):
     @operation("org_group_list", paginated(GroupSerializer), LIST_ERRORS, parameters=PAGE)
     def get(self, request, org: str):
         """The organization's groups (teams)."""
-        organization = organization_for(request, org)
-        teams = teams_by_name(organization=organization)
+        teams = teams_by_name(organization=organization_for(request, org))
         return self.page(request, teams, GroupSerializer, lambda page: [group_data(t) for t in page])
 
     @operation("org_group_create", {201: GroupSerializer}, ERRORS, request=GroupCreateSerializer)

@@ -158,10 +158,6 @@ def image_for(request, namespace: str, name: str, digest: str) -> Manifest:
     return found(manifest, f"image {digest[:100]} not found in {repository.full_name}")
 
 
-def _licenses(text: str) -> list[str]:
-    return [part for part in (p.strip() for p in text.split(", ")) if part]
-
-
 def package_data(p) -> dict:
     return {
         "type": p.type,
@@ -171,7 +167,7 @@ def package_data(p) -> dict:
         "source_name": p.source_name,
         "source_version": p.source_version,
         "arch": p.arch,
-        "licenses": _licenses(p.licenses),
+        "licenses": list(p.license_list),
         "path": p.path,
         "layer_digest": (p.layer.digest or None) if p.layer else None,
         "layer_instruction": p.layer.created_by if p.layer else None,

@@ -80,17 +80,21 @@ def curation_request(request, request_id: int):
     return render(request, "curation/request.html", context, status=400 if form.errors else 200)
 
 
-def _revoke(request, namespace: str, revoke, badge: str):
-    ns = namespace_or_404(namespace)
-    revoke(curator=request.user, namespace=ns, note=request.POST.get("note", "")[:1000])
-    messages.success(request, f"{badge} status of {ns.name} revoked.")
-    return redirect("curation:home")
+# The statuses a curator revokes from a namespace: the service that revokes each, and its name.
+REVOKES = {
+    "verified": (curation.verification_revoke, "Verified Publisher"),
+    "sponsored": (curation.sponsored_revoke, "Sponsored OSS"),
+}
 
 
 @curator_required
 @require_POST
-def curation_verified_revoke(request, namespace: str):
-    return _revoke(request, namespace, curation.verification_revoke, "Verified Publisher")
+def curation_revoke(request, namespace: str, status: str):
+    revoke, badge = REVOKES[status]
+    ns = namespace_or_404(namespace)
+    revoke(curator=request.user, namespace=ns, note=request.POST.get("note", "")[:1000])
+    messages.success(request, f"{badge} status of {ns.name} revoked.")
+    return redirect("curation:home")
 
 
 @curator_required
@@ -115,12 +119,6 @@ def curation_sponsored(request):
     context = curation_overview()
     context.update({"sponsored_form": form, "official_form": forms.OfficialForm()})
     return render(request, "curation/home.html", context, status=400)
-
-
-@curator_required
-@require_POST
-def curation_sponsored_revoke(request, namespace: str):
-    return _revoke(request, namespace, curation.sponsored_revoke, "Sponsored OSS")
 
 
 @curator_required

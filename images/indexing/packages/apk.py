@@ -10,7 +10,7 @@ skipped. What an over-limit database means for the image is decided in ``package
 
 from collections.abc import Iterator
 
-from .model import Distro, Package, check_count, lines, make_purl
+from .model import Distro, Package, check_count, lines, os_package
 
 INSTALLED_PATH = "lib/apk/db/installed"
 MAX_BYTES = 64 << 20  # it lists every installed file: a large Alpine image's is a few MiB
@@ -43,16 +43,16 @@ def parse_installed(text: str, path: str = INSTALLED_PATH, distro: Distro | None
         arch = fields.get("A", "")
         license_text = fields.get("L", "").strip()
         packages.append(
-            Package(
+            os_package(
+                "apk",
+                distro,
                 name=name,
                 version=version,
-                type="apk",
-                purl=make_purl("apk", name, version, distro.namespace, arch=arch, distro=distro.qualifier),
                 path=path,
+                arch=arch,
                 source_name=fields.get("o") or name,
                 source_version=version,
                 licenses=(license_text,) if license_text else (),
-                arch=arch,
             )
         )
     return packages

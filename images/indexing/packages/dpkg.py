@@ -10,7 +10,7 @@ database means for the image is decided in ``packages`` (it fails: see ``PARSERS
 import re
 from collections.abc import Iterator
 
-from .model import Distro, Package, check_count, lines, make_purl
+from .model import Distro, Package, check_count, lines, os_package
 
 STATUS_PATH = "var/lib/dpkg/status"
 STATUS_DIR = "var/lib/dpkg/status.d/"
@@ -74,15 +74,15 @@ def parse_status(text: str, path: str = STATUS_PATH, distro: Distro | None = Non
             source_version = source["version"] or version
         arch = fields.get("Architecture", "")
         packages.append(
-            Package(
+            os_package(
+                "deb",
+                distro,
                 name=name,
                 version=version,
-                type="deb",
-                purl=make_purl("deb", name, version, distro.namespace, arch=arch, distro=distro.qualifier),
                 path=path,
+                arch=arch,
                 source_name=source_name,
                 source_version=source_version,
-                arch=arch,
             )
         )
     return packages

@@ -71,3 +71,25 @@ def make_purl(type: str, name: str, version: str, namespace: str = "", **qualifi
     return PackageURL(
         type=type, namespace=namespace or None, name=name, version=version or None, qualifiers=qualifiers
     ).to_string()
+
+
+def os_package(
+    type: str,
+    distro: Distro,
+    *,
+    name: str,
+    version: str,
+    path: str,
+    arch: str,
+    source_name: str,
+    source_version: str,
+    licenses: tuple[str, ...] = (),
+    purl_version: str | None = None,
+    **purl_qualifiers: str,
+) -> Package:
+    """A package of the distribution's own package manager (deb, apk, rpm): its purl names the
+    distribution (pkg:deb/debian/curl@7.88.1?arch=amd64&distro=debian-12), as advisories do."""
+    purl = make_purl(
+        type, name, purl_version or version, distro.namespace, arch=arch, **purl_qualifiers, distro=distro.qualifier
+    )
+    return Package(name, version, type, purl, path, source_name, source_version, licenses, arch)  # in its field order

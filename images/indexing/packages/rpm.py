@@ -22,7 +22,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Distro, OverLimit, Package, UnreadableFile, check_count, make_purl
+from .model import Distro, OverLimit, Package, UnreadableFile, check_count, os_package
 
 SQLITE_PATHS = ("var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite")
 MAX_BYTES = 256 << 20  # it holds every header whole: a Fedora workstation's is about 100 MiB
@@ -126,26 +126,20 @@ def package_from_header(header: RpmHeader, path: str, distro: Distro) -> Package
     version = f"{header.version}-{header.release}" if header.release else header.version
     source_name, source_version = _split_source_rpm(header.source_rpm)
     epoch = header.epoch if header.epoch else None
-    return Package(
+    # The epoch outranks version and release when rpm compares versions, so it stays in the version
+    # that is matched against advisories; in the purl it is a qualifier.
+    return os_package(
+        "rpm",
+        distro,
         name=header.name,
-        # The epoch outranks version and release when rpm compares versions, so it stays in the
-        # version that is matched against advisories; in the purl it is a qualifier.
         version=f"{epoch}:{version}" if epoch else version,
-        type="rpm",
-        purl=make_purl(
-            "rpm",
-            header.name,
-            version,
-            distro.namespace,
-            arch=header.arch,
-            epoch=str(epoch or ""),
-            distro=distro.qualifier,
-        ),
+        purl_version=version,
+        epoch=str(epoch or ""),
         path=path,
+        arch=header.arch,
         source_name=source_name or header.name,
         source_version=(f"{epoch}:{source_version}" if epoch else source_version) or version,
         licenses=(header.license,) if header.license else (),
-        arch=header.arch,
     )
 
 
