@@ -260,11 +260,6 @@ def expected_statuses(route: Route, actions: set[str], *, signed_in: bool) -> fr
     return route.ok
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(client):
     return world_build(client)

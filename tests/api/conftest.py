@@ -3,25 +3,9 @@ import base64
 import pytest
 from django.test import Client
 
-from hub.accounts.services import access_token_create, user_create
+from hub.accounts.services import access_token_create
 from images.models import Tag
 from tests.search import catalogue
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Logins check a password per request; PBKDF2's deliberate slowness is not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def alice(db):
-    return user_create(username="alice", password="alice-password")
-
-
-@pytest.fixture
-def bob(db):
-    return user_create(username="bob", password="bob-password")
 
 
 def pat(user, scope: str) -> str:

@@ -1,1 +1,1 @@
-from tests.console.fixtures import _fast_passwords, acme, admin, alice, bob, carol, eager, receiver  # noqa: F401
+from tests.console.fixtures import acme, admin, carol, eager, receiver  # noqa: F401

@@ -8,21 +8,6 @@ from images.services.organizations import membership_set, organization_create
 from tests.webhooks.receiver import Receiver
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def alice(db):
-    return user_create(username="alice", password="alice-password", email="alice@example.org")
-
-
-@pytest.fixture
-def bob(db):
-    return user_create(username="bob", password="bob-password", email="bob@example.org")
-
-
 @pytest.fixture
 def carol(db):
     """A curator: a member of the `curators` group, nothing else."""

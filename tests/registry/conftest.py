@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from hub.accounts.services import user_create
-
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
@@ -82,16 +80,6 @@ class RegistryClient:
 
 
 @pytest.fixture
-def alice(db):
-    return user_create(username="alice", password="alice-password")
-
-
-@pytest.fixture
-def bob(db):
-    return user_create(username="bob", password="bob-password")
-
-
-@pytest.fixture
 def registry(client, alice):
     """A client logged in as alice, who owns the namespace `alice`."""
     return RegistryClient(client, "alice", "alice-password")
@@ -100,9 +88,3 @@ def registry(client, alice):
 @pytest.fixture
 def anonymous(client, db):
     return RegistryClient(client)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The token service checks a password per token; PBKDF2's deliberate slowness is not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,1 +1,1 @@
-from tests.registry.conftest import _fast_passwords, alice, anonymous, bob, registry  # noqa: F401
+from tests.registry.conftest import anonymous, registry  # noqa: F401

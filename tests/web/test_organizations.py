@@ -8,7 +8,6 @@ import jwt
 import pytest
 from django.utils import timezone
 
-from hub.accounts.services import user_create
 from images.models import Namespace, OrganizationAccessToken, Repository
 from images.services.authorization import namespace_role, registry_actions
 from images.services.organizations import (
@@ -21,21 +20,6 @@ from images.services.organizations import (
 from images.services.tokens import token_decode, token_principal
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def alice(db):
-    return user_create(username="alice", password="alice-password", email="alice@example.org")
-
-
-@pytest.fixture
-def bob(db):
-    return user_create(username="bob", password="bob-password", email="bob@example.org")
 
 
 @pytest.fixture
