@@ -3,11 +3,11 @@ namespace with skopeo: the namespace came with the user, whatever created them (
 
 import json
 import re
-import subprocess
 
 import pytest
 import requests
 
+from tests.helpers.clients import skopeo
 from tests.helpers.hub_server import hub_server
 from tests.helpers.images import debian_image, layout_write
 from tests.helpers.integration import require_binary
@@ -42,15 +42,6 @@ def _admin_add_user(session: requests.Session, hub, username: str) -> requests.R
         "_save": "Save",
     }
     return session.post(url, data=form, headers={"Referer": url}, allow_redirects=False, timeout=30)
-
-
-def skopeo(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        ["skopeo", "--insecure-policy", *args], capture_output=True, text=True, timeout=300, check=False
-    )
-    if check and result.returncode:
-        raise AssertionError(f"skopeo {' '.join(args)} failed:\n{result.stderr}")
-    return result
 
 
 @pytest.fixture(scope="module")

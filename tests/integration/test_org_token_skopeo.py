@@ -1,10 +1,10 @@
 """skopeo against a real Hub under gunicorn, logged in as an organization with its access token."""
 
 import json
-import subprocess
 
 import pytest
 
+from tests.helpers.clients import skopeo
 from tests.helpers.hub_server import hub_server
 from tests.helpers.images import debian_image, layout_write
 from tests.helpers.integration import require_binary
@@ -27,15 +27,6 @@ def hub(tmp_path_factory):
         server.write_token = server.manage("create_org_token", "acme", "--scope", "read-write").strip()
         server.read_token = server.manage("create_org_token", "acme", "--scope", "read").strip()
         yield server
-
-
-def skopeo(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        ["skopeo", "--insecure-policy", *args], capture_output=True, text=True, timeout=300, check=False
-    )
-    if check and result.returncode:
-        raise AssertionError(f"skopeo {' '.join(args)} failed:\n{result.stderr}")
-    return result
 
 
 def test_org_token_pushes_and_pulls_within_the_organization_only(hub, tmp_path):

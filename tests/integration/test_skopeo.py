@@ -2,11 +2,11 @@
 list-tags, delete, with and without credentials, and a multi-platform index kept byte-identical."""
 
 import json
-import subprocess
 
 import pytest
 
 from images.oci.build import sha256
+from tests.helpers.clients import skopeo
 from tests.helpers.hub_server import hub_server
 from tests.helpers.images import debian_image, layout_write, multi_platform_index
 from tests.helpers.integration import require_binary
@@ -22,15 +22,6 @@ def hub(tmp_path_factory):
         server.user_create("alice", PASSWORD)
         server.token = server.token_create("alice")
         yield server
-
-
-def skopeo(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        ["skopeo", "--insecure-policy", *args], capture_output=True, text=True, timeout=300, check=False
-    )
-    if check and result.returncode:
-        raise AssertionError(f"skopeo {' '.join(args)} failed:\n{result.stderr}")
-    return result
 
 
 def test_copy_in_and_out_with_a_personal_access_token(hub, tmp_path):

@@ -2,10 +2,10 @@
 and agree on every digest: nothing is re-encoded on the way through Hub."""
 
 import json
-import subprocess
 
 import pytest
 
+from tests.helpers.clients import skopeo as run_skopeo
 from tests.helpers.hub_server import hub_server
 from tests.helpers.images import debian_image, layout_write, multi_platform_index
 from tests.helpers.integration import require_binary
@@ -30,9 +30,7 @@ def upstream(tmp_path_factory):
 
 
 def skopeo(*args: str) -> str:
-    result = subprocess.run(["skopeo", "--insecure-policy", *args], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, f"skopeo {' '.join(args)} failed:\n{result.stderr}"
-    return result.stdout
+    return run_skopeo(*args).stdout
 
 
 def raw(reference: str, *creds: str) -> bytes:
