@@ -32,20 +32,20 @@ def _ids(text: str) -> list[str]:
 def parse_secdb(document: object) -> dict[str, dict]:
     """Every record the secdb document holds, by id; raises FeedError when it is not one."""
     if not isinstance(document, dict) or not isinstance(document.get("packages"), list):
-        raise FeedError("an Alpine secdb file is an object with a packages list")
+        raise FeedError("not an Alpine secdb file: it is an object with a packages list")
     release = str(document.get("distroversion") or "")
     if not _RELEASE.match(release):
-        raise FeedError(f"an Alpine secdb distroversion looks like v3.19, not {release!r}")
+        raise FeedError(f"not an Alpine secdb file: its distroversion looks like v3.19, not {release!r}")
     feed = feed_name(document)
     records: dict[str, dict] = {}
     for item in document["packages"]:
         package = item.get("pkg") if isinstance(item, dict) else None
         if not isinstance(package, dict) or not package.get("name"):
-            raise FeedError("each secdb package is {pkg: {name, secfixes}}")
+            raise FeedError("not an Alpine secdb file: each package is {pkg: {name, secfixes}}")
         name = str(package["name"])
         secfixes = package.get("secfixes") or {}
         if not isinstance(secfixes, dict):
-            raise FeedError(f"{name}: secfixes maps versions to lists of ids")
+            raise FeedError(f"not an Alpine secdb file: {name}: secfixes maps versions to lists of ids")
         for version, fixed_ids in secfixes.items():
             if str(version) == "0" or not isinstance(fixed_ids, list):
                 continue  # "0": these never affected the package

@@ -30,6 +30,7 @@ CODENAMES = {
     "duke": "15",
 }
 _URGENCY_SEVERITY = {"unimportant": "LOW", "low": "LOW", "medium": "MEDIUM", "high": "HIGH"}
+NOT_TRACKER = "not the Debian security tracker's JSON"
 TRACKER_URL = "https://security-tracker.debian.org/tracker/"
 
 
@@ -77,14 +78,14 @@ def _entry(package: str, number: str, release: dict, state: str, fixed: str) -> 
 def parse_tracker(document: object) -> dict[str, dict]:
     """Every record the tracker document holds, by id; raises FeedError when it is not one."""
     if not isinstance(document, dict):
-        raise FeedError("the Debian security tracker JSON is an object of source packages")
+        raise FeedError(f"{NOT_TRACKER}: it is an object of source packages")
     records: dict[str, dict] = {}
     for package, issues in document.items():
         if not isinstance(issues, dict):
-            raise FeedError(f"{package}: a source package maps issue ids to issues")
+            raise FeedError(f"{NOT_TRACKER}: {package}: a source package maps issue ids to issues")
         for issue_id, issue in issues.items():
             if not isinstance(issue, dict) or not isinstance(issue.get("releases") or {}, dict):
-                raise FeedError(f"{package} {issue_id}: an issue is an object with releases")
+                raise FeedError(f"{NOT_TRACKER}: {package} {issue_id}: an issue is an object with releases")
             entries = []
             for codename, release in (issue.get("releases") or {}).items():
                 number = CODENAMES.get(codename)
