@@ -45,3 +45,30 @@ def test_debian_based_images_when_this_machine_has_dpkg():
     image = webapp.tags.get(name="1.9").manifest
     manifest_index(manifest_id=image.pk)
     assert image.packages.filter(type="pypi", name="Jinja2", version="2.10").exists()
+
+
+def test_the_demo_debian_image_shows_distribution_findings(client):
+    from images.models import Finding
+    from images.services.demo import DEMO_OS_ADVISORIES, DPKG_STATUS
+    from images.services.vulns import vulnerability_import
+
+    require_path(DPKG_STATUS, "without it the demo leaves the Debian images out")
+    demo_seed()
+    result = vulnerability_import(source=str(DEMO_OS_ADVISORIES))  # as seed_demo does
+    assert result.created == 4 and not result.failed
+    index = Repository.objects.get(namespace__name="library", name="debian").tags.get(name="12").manifest
+    image = index.child_links.get(architecture="amd64").child
+    manifest_index(manifest_id=image.pk)
+    image.refresh_from_db()
+    if image.os_ecosystem not in {"Debian:11", "Debian:12", "Debian:13"}:
+        pytest.skip(f"the bundled records cover Debian 11 to 13, not {image.os_ecosystem or 'this OS'}")
+    coreutils = Finding.objects.get(
+        manifest=image, package__name="coreutils", vulnerability__osv_id="DEBIAN-CVE-2016-2781"
+    )
+    assert (coreutils.fix_state, coreutils.severity, coreutils.vulnerability.aliases) == (
+        "wont_fix",
+        "low",
+        ["CVE-2016-2781"],
+    )
+    html = client.get(f"/_/debian/tags/12/images/{image.digest}").content.decode()
+    assert "DEBIAN-CVE-2016-2781" in html and "Won&#x27;t fix" in html

@@ -14,6 +14,8 @@ from packaging.version import InvalidVersion as InvalidPep440Version
 from packaging.version import Version as Pep440Version
 from univers import versions as univers_versions
 
+from .apkversion import apk_version_key
+
 
 class UnsupportedEcosystem(ValueError):
     pass
@@ -37,9 +39,6 @@ _RPM_ECOSYSTEMS = {
 _UNIVERS_CLASS = {
     "Debian": univers_versions.DebianVersion,
     "Ubuntu": univers_versions.DebianVersion,
-    "Alpine": univers_versions.AlpineLinuxVersion,
-    "Wolfi": univers_versions.AlpineLinuxVersion,
-    "Chainguard": univers_versions.AlpineLinuxVersion,
     "Maven": univers_versions.MavenVersion,
     "RubyGems": univers_versions.RubygemsVersion,
     "NuGet": univers_versions.NugetVersion,
@@ -50,7 +49,9 @@ _UNIVERS_CLASS = {
     "Pub": univers_versions.SemverVersion,
     **{name: univers_versions.RpmVersion for name in _RPM_ECOSYSTEMS},
 }
-SUPPORTED_ECOSYSTEMS = frozenset({*_UNIVERS_CLASS, "PyPI", "Go"})
+# apk ordering is our own (see apkversion.py): univers gets ">=" wrong for Alpine versions.
+_APK_ECOSYSTEMS = frozenset({"Alpine", "Wolfi", "Chainguard"})
+SUPPORTED_ECOSYSTEMS = frozenset({*_UNIVERS_CLASS, *_APK_ECOSYSTEMS, "PyPI", "Go"})
 
 
 def ecosystem_base(ecosystem: str) -> str:
@@ -102,6 +103,11 @@ def version_key(ecosystem: str, version: str) -> Any:
         return _pypi_key(version)
     if base == "Go":
         return _semver(version)
+    if base in _APK_ECOSYSTEMS:
+        try:
+            return apk_version_key(version)
+        except ValueError as error:
+            raise InvalidVersion(str(error)) from None
     version_class = _UNIVERS_CLASS.get(base)
     if version_class is None:
         raise UnsupportedEcosystem(f"no version ordering for ecosystem {ecosystem!r}")

@@ -50,6 +50,14 @@ class Severity(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class FixState(models.TextChoices):
+    """How a finding can be resolved; the values are those of images.indexing.distro."""
+
+    FIXED = "fixed", "Fixed"
+    UNFIXED = "unfixed", "No fix yet"
+    WONT_FIX = "wont_fix", "Won't fix"
+
+
 class MirrorTagFilter(models.TextChoices):
     ALL = "all", "All tags"
     GLOB = "glob", "Glob (e.g. 1.*)"

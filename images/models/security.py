@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from images.models.choices import Severity
+from images.models.choices import FixState, Severity
 from images.models.content import Layer, Manifest
 
 LICENSE_SEPARATOR = ", "
@@ -50,6 +50,8 @@ class Vulnerability(models.Model):
     withdrawn = models.DateTimeField(null=True, blank=True)
     references = models.JSONField(default=list, blank=True)
     data = models.JSONField(default=dict)
+    # The distribution feed that wrote it ("debian-tracker", "alpine-secdb"); "" for OSV records.
+    source = models.CharField(max_length=32, blank=True, db_index=True)
 
     class Meta:
         verbose_name_plural = "vulnerabilities"
@@ -76,6 +78,7 @@ class Finding(models.Model):
     vulnerability = models.ForeignKey(Vulnerability, on_delete=models.CASCADE, related_name="findings")
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.UNKNOWN)
     fixed_version = models.CharField(max_length=255, blank=True)
+    fix_state = models.CharField(max_length=10, choices=FixState.choices, default=FixState.UNFIXED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

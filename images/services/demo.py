@@ -27,6 +27,8 @@ from images.services.uploads import blob_put_monolithic
 log = logging.getLogger(__name__)
 
 DPKG_STATUS = Path("/var/lib/dpkg/status")
+# A real-format excerpt of the Debian security tracker's JSON (see images/demo/README.md).
+DEMO_OS_ADVISORIES = Path(__file__).resolve().parent.parent / "demo" / "debian-security-tracker.json"
 OS_RELEASE = Path("/usr/lib/os-release")
 OLD_PYTHON_PACKAGES = {"Jinja2": "2.10", "requests": "2.19.1", "urllib3": "1.24.1", "PyYAML": "5.3"}
 APK_INSTALLED = """\

@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from images.indexing.distro import fix_state
 from images.indexing.versions import ecosystem_base, normalize_name
 from images.indexing.vulns import (
     Advisory,
@@ -30,6 +32,7 @@ from images.indexing.vulns import (
     parse_advisory,
 )
 from images.models import AffectedPackage, Finding, Manifest, Package, Vulnerability
+from images.services.os_advisories import OsFeed, os_feed_changes, os_feed_read
 
 log = logging.getLogger(__name__)
 
@@ -142,16 +145,22 @@ def vulnerabilities_refresh() -> list[str]:
     return [f"{source}: {vulnerability_import(source=source)}" for source in settings.HUB_VULN_SOURCES]
 
 
-def vulnerability_import(*, source: str, progress: Callable[[Iterable], Iterable] = iter) -> ImportResult:
+def vulnerability_import(
+    *, source: str, progress: Callable[[Iterable], Iterable] = iter, feed_format: str = ""
+) -> ImportResult:
     """Import every OSV record of a directory, zip, single JSON/YAML file or URL to one of those,
-    then recompute the findings of the images whose packages the changes touch.
+    or a distribution feed (Debian security tracker JSON, Alpine secdb; told by content, or by
+    `feed_format`), then recompute the findings of the images whose packages the changes touch.
 
     A record that cannot be read is listed in `failed` and skipped; the others still land.
     """
     path, cleanup = _local_copy(source)
     result = ImportResult()
     try:
-        for record_file in progress(advisory_files(path)):
+        feed = os_feed_read(path, feed_format)
+        if feed is not None:
+            _os_feed_store(feed, result, progress)
+        for record_file in progress(advisory_files(path)) if feed is None else ():
             try:
                 advisory = parse_advisory(record_file.read())
             except (AdvisoryError, UnicodeDecodeError) as exc:
@@ -163,6 +172,24 @@ def vulnerability_import(*, source: str, progress: Callable[[Iterable], Iterable
     if result.touched:
         findings_recompute(keys=result.touched)
     return result
+
+
+def _os_feed_store(feed: OsFeed, result: ImportResult, progress: Callable[[Iterable], Iterable]) -> None:
+    """Store what a distribution feed changes: its records are stamped `modified` only when their
+    content changes, so importing the same file again changes nothing; records it no longer lists
+    (and no other feed of the source does) are removed."""
+    changes = os_feed_changes(feed, modified=timezone.now())
+    result.unchanged += changes.unchanged
+    for record in progress(list(changes.changed.values())):
+        vulnerability_store(parse_advisory(record), result)
+    changed = list(changes.changed)
+    for start in range(0, len(changed), 1000):
+        Vulnerability.objects.filter(osv_id__in=changed[start : start + 1000]).update(source=feed.source)
+    for start in range(0, len(changes.removed), 1000):
+        gone = Vulnerability.objects.filter(source=feed.source, osv_id__in=changes.removed[start : start + 1000])
+        for data in gone.values_list("data", flat=True):
+            result.touched |= _affected_keys(parse_advisory(data))
+        result.removed += gone.delete()[1].get(Vulnerability._meta.label, 0)
 
 
 RECOMPUTE_BATCH = 2000
@@ -204,7 +231,7 @@ def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
             for vulnerability_id, advisory in advisories.get(package.advisory_key, []):
                 match = affected_by(advisory, ecosystem, name, version)
                 if match is not None:
-                    findings.append(_finding(package.manifest_id, package.pk, vulnerability_id, match))
+                    findings.append(_finding(package.manifest_id, package.pk, vulnerability_id, match, advisory))
         with transaction.atomic():
             Finding.objects.filter(package_id__in=[package.pk for package in batch]).delete()
             Finding.objects.bulk_create(findings, batch_size=1000)
@@ -212,13 +239,14 @@ def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
     return count
 
 
-def _finding(manifest_id: int, package_id: int, vulnerability_id: int, match) -> Finding:
+def _finding(manifest_id: int, package_id: int, vulnerability_id: int, match, advisory: Advisory) -> Finding:
     return Finding(
         manifest_id=manifest_id,
         package_id=package_id,
         vulnerability_id=vulnerability_id,
         severity=match.severity.lower(),
         fixed_version=match.fixed_in[:255],
+        fix_state=fix_state(advisory, match.ecosystem, match.name, match.fixed_in),
     )
 
 
@@ -253,7 +281,7 @@ def findings_refresh(*, manifest: Manifest) -> int:
                 match = affected_by(advisory, ecosystem, match_name, version)
                 if match is not None:
                     findings[(package.pk, vulnerability_id)] = _finding(
-                        manifest.pk, package.pk, vulnerability_id, match
+                        manifest.pk, package.pk, vulnerability_id, match, advisory
                     )
     Finding.objects.filter(manifest=manifest).delete()
     Finding.objects.bulk_create(findings.values(), batch_size=500)

@@ -31,9 +31,9 @@ def test_packages(client, shelf):
 
 def test_vulnerabilities(client, shelf):
     body = client.get(base(shelf) + "/vulnerabilities/").json()
-    assert [(v["id"], v["severity"], v["fixed_version"]) for v in body["results"]] == [
-        ("CVE-2024-0001", "high", "3.0.13-1"),
-        ("CVE-2024-0002", "low", ""),
+    assert [(v["id"], v["severity"], v["fixed_version"], v["fix_state"]) for v in body["results"]] == [
+        ("CVE-2024-0001", "high", "3.0.13-1", "fixed"),
+        ("CVE-2024-0002", "low", "", "unfixed"),
     ]
     assert body["results"][0]["package"]["name"] == "openssl"
     assert client.get(base(shelf) + "/vulnerabilities/", {"fixable": "true"}).json()["count"] == 1

@@ -159,6 +159,7 @@ def image_contents(manifest: Manifest, *, layers, packages=(), findings=()) -> d
             vulnerability=vulnerability,
             severity=severity,
             fixed_version=fixed,
+            fix_state="fixed" if fixed else "unfixed",
         )
     total = sum(size for _, size in layers)
     Manifest.objects.filter(pk=manifest.pk).update(

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from images.api.serializers.common import CategorySerializer, LabelledValueSerializer
 from images.models.catalogue import FULL_DESCRIPTION_MAX, SHORT_DESCRIPTION_MAX
+from images.models.choices import FixState
 
 
 class RepositorySerializer(serializers.Serializer):
@@ -127,6 +128,9 @@ class VulnerabilitySerializer(serializers.Serializer):
     cvss_score = serializers.FloatField(allow_null=True)
     cvss_vector = serializers.CharField(allow_blank=True)
     fixed_version = serializers.CharField(allow_blank=True)
+    fix_state = serializers.ChoiceField(
+        choices=FixState.choices, help_text="fixed, unfixed (no fix yet) or wont_fix (the distribution will not fix it)"
+    )
     published = serializers.DateTimeField(allow_null=True)
     package = FindingPackageSerializer()
 

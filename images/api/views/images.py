@@ -184,6 +184,7 @@ def finding_data(f) -> dict:
         "cvss_score": vulnerability.cvss_score,
         "cvss_vector": vulnerability.cvss_vector,
         "fixed_version": f.fixed_version,
+        "fix_state": f.fix_state,
         "published": vulnerability.published,
         "package": {"type": package.type, "name": package.name, "version": package.version, "purl": package.purl},
     }
