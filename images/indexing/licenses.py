@@ -24,6 +24,7 @@ MAX_COPYRIGHT_BYTES = 4 << 20  # the largest in Debian (linux, texlive) are abou
 _MACHINE_READABLE = re.compile(r"copyright-format|dep-?5", re.IGNORECASE)
 _PARAGRAPH_FIELDS = frozenset({"format", "files", "license"})
 PUBLIC_DOMAIN = "LicenseRef-public-domain"
+MAX_EXPRESSION = 8000  # characters: Perl's copyright file, with some forty licences, is about 1,500
 # The GNU ids SPDX deprecated ("GPL-2.0+", "LGPL-2.1"), for their -or-later and -only successors.
 _GNU_DEPRECATED = re.compile(r"(?<![\w.-])((?:A|L)?GPL|GFDL)-(\d\.\d)(\+)?(?![\w.+-])")
 
@@ -37,7 +38,7 @@ def spdx_expression(text: str) -> str | None:
     """``text`` as a canonical SPDX expression ("mit or apache-2.0" -> "MIT OR Apache-2.0"), or
     None when it is not one (free text such as "BSD License", an unknown id)."""
     text = text.strip()
-    if not text or len(text) > 1000:
+    if not text or len(text) > MAX_EXPRESSION:
         return None
     try:
         canonical = canonicalize_license_expression(text)
@@ -57,15 +58,22 @@ def license_ref(name: str) -> str:
     return f"LicenseRef-{cleaned or 'unknown'}"
 
 
+def _conjuncts(expression: str) -> list[str]:
+    # "A AND (B WITH C)" is the terms A and B WITH C; anything with an OR stays whole.
+    if " OR " in expression:
+        return [expression]
+    return [term.strip() for term in expression.replace("(", "").replace(")", "").split(" AND ")]
+
+
 def combine(expressions: Iterable[str | None]) -> str | None:
     """Several licences that all apply (a package's files under different licences): one
-    expression, each distinct part once in the order first met, joined by AND."""
-    parts = list(dict.fromkeys(expression for expression in expressions if expression))
+    expression, each distinct term once in the order first met, joined by AND."""
+    parts = list(dict.fromkeys(term for expression in expressions if expression for term in _conjuncts(expression)))
     if not parts:
         return None
     if len(parts) == 1:
         return parts[0]
-    return " AND ".join(f"({part})" if is_compound(part) else part for part in parts)
+    return " AND ".join(f"({part})" if " OR " in part else part for part in parts)  # WITH binds tighter
 
 
 # --- Debian --------------------------------------------------------------------------------------
