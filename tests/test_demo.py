@@ -45,3 +45,20 @@ def test_debian_based_images_when_this_machine_has_dpkg():
     image = webapp.tags.get(name="1.9").manifest
     manifest_index(manifest_id=image.pk)
     assert image.packages.filter(type="pypi", name="Jinja2", version="2.10").exists()
+
+
+def test_the_demo_debian_image_shows_spdx_licences():
+    from images.indexing.licenses import spdx_expression
+    from images.services.demo import DOC_DIR, DPKG_STATUS
+
+    require_path(DPKG_STATUS, "without it the demo leaves the Debian images out")
+    require_path(DOC_DIR, "the licences come from this machine's copyright files")
+    demo_seed()
+    index = Repository.objects.get(namespace__name="library", name="debian").tags.get(name="12").manifest
+    amd64 = index.child_links.get(architecture="amd64").child
+    assert manifest_index(manifest_id=amd64.pk) == IndexStatus.INDEXED
+    licensed = dict(amd64.packages.filter(type="deb").exclude(licenses="").values_list("name", "licenses"))
+    assert licensed, "no Debian package of the demo image has a licence"
+    assert all(spdx_expression(expression) == expression for expression in licensed.values())
+    if "zlib1g" in licensed:
+        assert licensed["zlib1g"] == "Zlib"
