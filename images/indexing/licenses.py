@@ -34,7 +34,7 @@ def is_debian_copyright(path: str) -> bool:
     return path.startswith("usr/share/doc/") and path.endswith("/copyright") and bool(DEBIAN_COPYRIGHT.match(path))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def spdx_expression(text: str) -> str | None:
     """``text`` as a canonical SPDX expression ("mit or apache-2.0" -> "MIT OR Apache-2.0"), or
     None when it is not one (free text such as "BSD License", an unknown id)."""
@@ -53,8 +53,8 @@ def is_compound(expression: str) -> bool:
 
 
 def license_ref(name: str) -> str:
-    """``LicenseRef-<name>`` with what SPDX ids may not hold (anything but letters, digits, "." and
-    "-") turned into "-"."""
+    """``LicenseRef-<name>``: "+" spelled "-plus", and runs of what SPDX ids may not hold (anything
+    but letters, digits, "." and "-") turned into one "-"."""
     cleaned = re.sub(r"[^A-Za-z0-9.]+", "-", name.replace("+", "-plus")).strip("-")
     return f"LicenseRef-{cleaned or 'unknown'}"
 
