@@ -7,7 +7,7 @@ from images.models.catalogue import TrustedContent
 from images.models.content import IndexStatus
 from images.services.demo import demo_seed
 from images.services.indexing import manifest_index
-from tests.helpers.integration import require_path
+from tests.helpers.integration import require, require_path
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,10 @@ def test_the_demo_debian_image_shows_distribution_findings(client):
     image = index.child_links.get(architecture="amd64").child
     manifest_index(manifest_id=image.pk)
     image.refresh_from_db()
-    if image.os_ecosystem not in {"Debian:11", "Debian:12", "Debian:13"}:
-        pytest.skip(f"the bundled records cover Debian 11 to 13, not {image.os_ecosystem or 'this OS'}")
+    require(
+        image.os_ecosystem in {"Debian:11", "Debian:12", "Debian:13"},
+        f"the bundled records cover Debian 11 to 13, not {image.os_ecosystem or 'this OS'}",
+    )
     coreutils = Finding.objects.get(
         manifest=image, package__name="coreutils", vulnerability__osv_id="DEBIAN-CVE-2016-2781"
     )
@@ -72,3 +74,20 @@ def test_the_demo_debian_image_shows_distribution_findings(client):
     )
     html = client.get(f"/_/debian/tags/12/images/{image.digest}").content.decode()
     assert "DEBIAN-CVE-2016-2781" in html and "Won&#x27;t fix" in html
+
+
+def test_the_demo_debian_image_shows_spdx_licences():
+    from images.indexing.licenses import spdx_expression
+    from images.services.demo import DOC_DIR, DPKG_STATUS
+
+    require_path(DPKG_STATUS, "without it the demo leaves the Debian images out")
+    require_path(DOC_DIR, "the licences come from this machine's copyright files")
+    demo_seed()
+    index = Repository.objects.get(namespace__name="library", name="debian").tags.get(name="12").manifest
+    amd64 = index.child_links.get(architecture="amd64").child
+    assert manifest_index(manifest_id=amd64.pk) == IndexStatus.INDEXED
+    licensed = dict(amd64.packages.filter(type="deb").exclude(licenses="").values_list("name", "licenses"))
+    assert licensed, "no Debian package of the demo image has a licence"
+    assert all(spdx_expression(expression) == expression for expression in licensed.values())
+    if "zlib1g" in licensed:
+        assert licensed["zlib1g"] == "Zlib"

@@ -5,6 +5,10 @@ Here each parser's outcome for a file it cannot read, or that is beyond its limi
 (``packages`` says which parser does what): a package database fails the image with the reason
 (``HostileLayer`` over a limit, ``CorruptLayer`` when unreadable, naming the file and its layer);
 any other file is skipped, and listed with the reason in ``ImageInventory.skipped``.
+
+Debian packages get their licence from ``usr/share/doc/<package>/copyright`` (``licenses``): the
+walk keeps only the SPDX expression read from each file, and a package's doc directory may be a
+symlink to another package's, followed inside the image as every path is.
 """
 
 from collections.abc import Iterable
@@ -13,7 +17,7 @@ from typing import BinaryIO
 
 from images.documents import size_text
 
-from . import osrelease, packages
+from . import licenses, osrelease, packages
 from .layers import ImageFiles, collect_files
 from .limits import CorruptLayer, HostileLayer, LayerLimits
 from .osrelease import OS_RELEASE_PATHS, OsRelease, parse_os_release
@@ -53,6 +57,11 @@ class _Outcomes:
         self.skipped.append(Skipped(path, str(error)))
 
     def wanted(self, path: str, mode: int, size: int) -> bool:
+        if licenses.is_debian_copyright(path):
+            if size > licenses.MAX_COPYRIGHT_BYTES:
+                self.skipped.append(Skipped(path, _too_large(size, licenses.MAX_COPYRIGHT_BYTES, "a copyright file")))
+                return False
+            return True
         if path in OS_RELEASE_PATHS:
             if size > osrelease.MAX_BYTES:
                 self.skipped.append(Skipped(path, _too_large(size, osrelease.MAX_BYTES, "an os-release file")))
@@ -68,6 +77,10 @@ class _Outcomes:
         return True
 
     def keep(self, path: str, data: bytes) -> bytes | None:
+        if licenses.is_debian_copyright(path):
+            # Only the licence is kept: a file that names none (free text) is as good as absent.
+            expression = licenses.debian_copyright_license(data.decode("utf-8", "replace"))
+            return expression.encode() if expression else None
         if path in OS_RELEASE_PATHS:
             return data
         try:
@@ -107,7 +120,7 @@ def attribute_packages(
     distro = packages.distro_for(os_release)
     found: list[Package] = []
     for path in files.paths():
-        if path in OS_RELEASE_PATHS:
+        if path in OS_RELEASE_PATHS or licenses.is_debian_copyright(path):
             continue
         first_seen: dict[tuple, int] = {}
         final: list[Package] = []
@@ -127,11 +140,26 @@ def attribute_packages(
     return found
 
 
+def with_debian_licenses(found: list[Package], files: ImageFiles) -> list[Package]:
+    """Each Debian package with the licence of its ``usr/share/doc/<name>/copyright``, when that file
+    is machine-readable."""
+    licensed = []
+    for package in found:
+        if package.type == "deb" and not package.licenses:
+            # The resolved path must be a copyright file too: a symlink may point anywhere.
+            resolved = files.resolve(f"usr/share/doc/{package.name}/copyright")
+            expression = files.read(resolved) if resolved and licenses.is_debian_copyright(resolved) else None
+            if expression:
+                package = replace(package, licenses=(expression.decode(),))
+        licensed.append(package)
+    return licensed
+
+
 def index_layers(layers: Iterable[tuple[int, BinaryIO, str]], limits: LayerLimits | None = None) -> ImageInventory:
     """``layers`` are ``(layer_index, fileobj, media_type)``, base layer first. Raises
     ``limits.HostileLayer`` (a ``CorruptLayer`` for unreadable archives and package databases)."""
     outcomes = _Outcomes()
     files = collect_files(layers, outcomes.wanted, outcomes.keep, limits)
     os_release = find_os_release(files)
-    found = attribute_packages(files, os_release, outcomes)
+    found = with_debian_licenses(attribute_packages(files, os_release, outcomes), files)
     return ImageInventory(os_release=os_release, packages=found, skipped=tuple(outcomes.skipped))

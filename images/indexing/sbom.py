@@ -9,6 +9,7 @@ parsers already read within their limits (``packages``), flat strings that do no
 """
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,13 +19,14 @@ from cyclonedx.model.bom import Bom
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
 from cyclonedx.output.json import JsonV1Dot6
-from license_expression import ExpressionError, get_spdx_licensing
 from packageurl import PackageURL
 
+from .licenses import combine, spdx_expression
 from .packages import Package
 
 TOOL_NAME = "hub"
-_licensing = get_spdx_licensing()
+_LICENSE_ID = re.compile(r"^[A-Za-z0-9.-]+$")
+_LICENSE_REF = re.compile(r"\bLicenseRef-[A-Za-z0-9.-]+")
 
 
 @dataclass(frozen=True)
@@ -35,23 +37,20 @@ class ImageRef:
 
 
 def spdx_license_expression(licenses: Iterable[str]) -> str | None:
-    """One valid SPDX expression for the declared licenses, or None when any is free text."""
-    parts = []
-    for text in licenses:
-        try:
-            expression = _licensing.parse(text, validate=True, strict=True)
-        except ExpressionError:
-            return None
-        if expression is None:
-            return None
-        parts.append(str(expression))
-    if not parts:
+    """One valid SPDX expression for the declared licenses (each of them applies: AND), or None
+    when any is free text."""
+    parts = [spdx_expression(text) for text in licenses]
+    if not parts or None in parts:
         return None
-    return " AND ".join(part if len(parts) == 1 or " " not in part else f"({part})" for part in parts)
+    return combine(parts)
 
 
 def _cyclonedx_licenses(package: Package) -> list:
+    # CycloneDX: a lone SPDX id goes in license.id, anything else SPDX (an expression, a
+    # LicenseRef) in expression, and free text in license.name.
     if expression := spdx_license_expression(package.licenses):
+        if _LICENSE_ID.match(expression) and not expression.startswith("LicenseRef-"):
+            return [DisjunctiveLicense(id=expression)]
         return [LicenseExpression(expression)]
     return [DisjunctiveLicense(name=text) for text in package.licenses]
 
@@ -134,8 +133,11 @@ def spdx_document(
     relationships = [
         {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": image_id}
     ]
+    license_refs: dict[str, None] = {}
     for index, package in enumerate(packages):
         package_id = f"SPDXRef-Package-{package.type}-{_spdx_id(package.name)}-{index}"
+        declared = spdx_license_expression(package.licenses)
+        license_refs.update(dict.fromkeys(_LICENSE_REF.findall(declared or "")))
         where = f"found at /{package.path}"
         if package.layer_index is not None:
             where += f" in layer {package.layer_index}"
@@ -147,7 +149,7 @@ def spdx_document(
             "filesAnalyzed": False,
             "primaryPackagePurpose": "LIBRARY",
             "licenseConcluded": "NOASSERTION",
-            "licenseDeclared": spdx_license_expression(package.licenses) or "NOASSERTION",
+            "licenseDeclared": declared or "NOASSERTION",
             "copyrightText": "NOASSERTION",
             "sourceInfo": where,
         }
@@ -159,7 +161,7 @@ def spdx_document(
         relationships.append(
             {"spdxElementId": image_id, "relationshipType": "CONTAINS", "relatedSpdxElement": package_id}
         )
-    return {
+    document = {
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
@@ -169,3 +171,15 @@ def spdx_document(
         "packages": spdx_packages,
         "relationships": relationships,
     }
+    if license_refs:
+        # SPDX 2.3 (10.1): every LicenseRef used must be declared with its text; the name the
+        # package gave is all an image holds of it (syft writes the same).
+        document["hasExtractedLicensingInfos"] = [
+            {
+                "licenseId": ref,
+                "name": ref.removeprefix("LicenseRef-"),
+                "extractedText": ref.removeprefix("LicenseRef-"),
+            }
+            for ref in license_refs
+        ]
+    return document

@@ -1,7 +1,8 @@
 """The demo catalogue: a handful of small images built on this machine and pushed through the same
 service functions a `docker push` uses, then indexed by the real worker.
 
-Layers hold real package databases: this machine's dpkg status and os-release, the METADATA of the
+Layers hold real package databases: this machine's dpkg status, os-release and the packages'
+copyright files (their licences), the METADATA of the
 Python distributions installed here, and pinned old Python packages (in the format pip writes)
 for the PyPA advisories to find.
 """
@@ -9,6 +10,7 @@ for the PyPA advisories to find.
 import importlib.metadata
 import io
 import logging
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +31,10 @@ log = logging.getLogger(__name__)
 DPKG_STATUS = Path("/var/lib/dpkg/status")
 # A real-format excerpt of the Debian security tracker's JSON (see images/demo/README.md).
 DEMO_OS_ADVISORIES = Path(__file__).resolve().parent.parent / "demo" / "debian-security-tracker.json"
+DOC_DIR = Path("/usr/share/doc")
+# The copyright files the demo copies, each at most this large (the few larger, up to 2 MiB, would
+# make every demo image's base layer several MiB bigger for a handful of packages).
+MAX_COPYRIGHT_BYTES = 256 << 10
 OS_RELEASE = Path("/usr/lib/os-release")
 OLD_PYTHON_PACKAGES = {"Jinja2": "2.10", "requests": "2.19.1", "urllib3": "1.24.1", "PyYAML": "5.3"}
 APK_INSTALLED = """\
@@ -122,13 +128,37 @@ def installed_python_layer(site_packages: str, limit: int = 40) -> dict[str, byt
     return files
 
 
+def debian_doc_files(doc: Path = DOC_DIR) -> tuple[dict[str, bytes], dict[str, str]]:
+    """This machine's ``/usr/share/doc/*/copyright`` files, and the doc directories that are
+    symlinks to another package's (as dpkg installs them), laid out as in an image: the licences
+    the indexer reads for the Debian packages of the status database beside them."""
+    files: dict[str, bytes] = {}
+    symlinks: dict[str, str] = {}
+    if not doc.is_dir():
+        return files, symlinks
+    for entry in sorted(doc.iterdir()):
+        path = f"usr/share/doc/{entry.name}"
+        if entry.is_symlink():
+            symlinks[path] = os.readlink(entry)
+        elif (copyright := entry / "copyright").is_symlink():
+            symlinks[f"{path}/copyright"] = os.readlink(copyright)
+        elif copyright.is_file() and copyright.stat().st_size <= MAX_COPYRIGHT_BYTES:
+            files[f"{path}/copyright"] = copyright.read_bytes()
+    return files, symlinks
+
+
 def _base_layer() -> LayerSpec | None:
     if not DPKG_STATUS.exists() or not OS_RELEASE.exists():
         return None
+    copyrights, doc_links = debian_doc_files()
     return LayerSpec(
-        {"usr/lib/os-release": OS_RELEASE.read_bytes(), "var/lib/dpkg/status": DPKG_STATUS.read_bytes()},
+        {
+            "usr/lib/os-release": OS_RELEASE.read_bytes(),
+            "var/lib/dpkg/status": DPKG_STATUS.read_bytes(),
+            **copyrights,
+        },
         "/bin/sh -c #(nop) ADD file:rootfs.tar.xz in / ",
-        symlinks={"etc/os-release": "../usr/lib/os-release"},
+        symlinks={"etc/os-release": "../usr/lib/os-release", **doc_links},
     )
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from images.indexing.packages import apk, python
+from images.indexing.packages import Package, apk, python
 from images.indexing.sbom import ImageRef, cyclonedx_document, spdx_document, spdx_license_expression
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,7 +34,7 @@ def test_cyclonedx_is_valid_1_6(packages):
     assert musl_utils["purl"] == "pkg:apk/alpine/musl-utils@1.2.4-r1?arch=aarch64"
     assert musl_utils["licenses"] == [{"expression": "MIT AND BSD-2-Clause AND GPL-2.0-or-later"}]
     six = [c for c in document["components"] if c["name"] == "six"]
-    assert six[0]["licenses"] == [{"license": {"name": "MIT License"}}]
+    assert six[0]["licenses"] == [{"license": {"id": "MIT"}}]  # from the classifier "MIT License"
     assert len({c["bom-ref"] for c in document["components"]}) == len(packages)
 
 
@@ -52,7 +52,8 @@ def test_spdx_document(packages):
     assert zlib["licenseDeclared"] == "Zlib"
     assert zlib["externalRefs"][0]["referenceLocator"] == "pkg:apk/alpine/zlib@1.2.13-r1?arch=aarch64"
     six = next(p for p in document["packages"] if p["name"] == "six")
-    assert six["licenseDeclared"] == "NOASSERTION"  # "MIT License" is a classifier, not an SPDX id
+    assert six["licenseDeclared"] == "MIT"  # the classifier "MIT License", mapped when indexed
+    assert "hasExtractedLicensingInfos" not in document
 
 
 @pytest.mark.parametrize(
@@ -62,9 +63,59 @@ def test_spdx_document(packages):
         (("MIT", "Apache-2.0"), "MIT AND Apache-2.0"),
         (("MIT OR Apache-2.0", "BSD-3-Clause"), "(MIT OR Apache-2.0) AND BSD-3-Clause"),
         (("GPL-2.0+",), "GPL-2.0-or-later"),
+        (("LicenseRef-public-domain", "MIT AND LicenseRef-public-domain"), "LicenseRef-public-domain AND MIT"),
+        (("MIT", "Some Free Text"), None),
         (("The Apache License, Version 2.0",), None),
         ((), None),
     ],
 )
 def test_spdx_license_expression(licenses, expected):
     assert spdx_license_expression(licenses) == expected
+
+
+@pytest.fixture
+def debian_packages():
+    def deb(name, *licenses):
+        return Package(name, "1.0-1", "deb", f"pkg:deb/debian/{name}@1.0-1", "var/lib/dpkg/status", licenses=licenses)
+
+    return [
+        deb("zlib1g", "Zlib"),
+        deb("bash", "GPL-3.0-or-later AND GPL-3.0-or-later WITH Bison-exception-2.2 AND LicenseRef-permissive"),
+        deb("tzdata", "LicenseRef-public-domain"),
+        deb("perl-base", "(GPL-1.0-or-later OR Artistic-1.0-Perl) AND LicenseRef-public-domain"),
+        deb("oddity", "Some Free Text"),
+    ]
+
+
+def test_cyclonedx_puts_an_id_in_id_an_expression_in_expression_and_free_text_in_name(debian_packages):
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    document = cyclonedx_document(debian_packages, IMAGE, created=CREATED)
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(json.dumps(document)) is None
+    licenses = {component["name"]: component["licenses"] for component in document["components"]}
+    assert licenses == {
+        "zlib1g": [{"license": {"id": "Zlib"}}],
+        "bash": [
+            {"expression": "GPL-3.0-or-later AND GPL-3.0-or-later WITH Bison-exception-2.2 AND LicenseRef-permissive"}
+        ],
+        "tzdata": [{"expression": "LicenseRef-public-domain"}],  # not an SPDX id: license.id would be invalid
+        "perl-base": [{"expression": "(GPL-1.0-or-later OR Artistic-1.0-Perl) AND LicenseRef-public-domain"}],
+        "oddity": [{"license": {"name": "Some Free Text"}}],
+    }
+
+
+def test_spdx_declares_each_licence_ref_it_uses_once(debian_packages):
+    document = spdx_document(debian_packages, IMAGE, created=CREATED)
+    declared = {package["name"]: package["licenseDeclared"] for package in document["packages"][1:]}
+    assert declared == {
+        "zlib1g": "Zlib",
+        "bash": "GPL-3.0-or-later AND GPL-3.0-or-later WITH Bison-exception-2.2 AND LicenseRef-permissive",
+        "tzdata": "LicenseRef-public-domain",
+        "perl-base": "(GPL-1.0-or-later OR Artistic-1.0-Perl) AND LicenseRef-public-domain",
+        "oddity": "NOASSERTION",
+    }
+    assert document["hasExtractedLicensingInfos"] == [
+        {"licenseId": "LicenseRef-permissive", "name": "permissive", "extractedText": "permissive"},
+        {"licenseId": "LicenseRef-public-domain", "name": "public-domain", "extractedText": "public-domain"},
+    ]

@@ -23,7 +23,7 @@ from images.services.indexing import manifest_index
 from images.services.repositories import repository_ensure
 from images.services.vulns import vulnerability_import
 from tests.helpers.images import debian_image
-from tests.helpers.integration import require_path
+from tests.helpers.integration import require, require_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -63,8 +63,10 @@ def debian_manifest(repository):
     manifest = image_push(repository=repository, image=debian_image(), tag="debian")
     manifest_index(manifest_id=manifest.pk)
     manifest.refresh_from_db()
-    if not manifest.os_ecosystem.startswith("Debian:"):
-        pytest.skip(f"this machine is not a numbered Debian release ({manifest.os_ecosystem or 'unknown'})")
+    require(
+        manifest.os_ecosystem.startswith("Debian:"),
+        f"this machine is not a numbered Debian release ({manifest.os_ecosystem or 'unknown'})",
+    )
     return manifest
 
 
@@ -126,8 +128,7 @@ def test_an_image_indexed_after_the_import_gets_the_findings_too(repository, tmp
     manifest = image_push(repository=repository, image=debian_image(marker="later"), tag="later")
     manifest_index(manifest_id=manifest.pk)
     manifest.refresh_from_db()
-    if manifest.os_ecosystem != "Debian:12":
-        pytest.skip("the fixture's open records are for bookworm")
+    require(manifest.os_ecosystem == "Debian:12", "the fixture's open records are for bookworm")
     assert Finding.objects.filter(
         manifest=manifest, package__name="coreutils", vulnerability__osv_id="DEBIAN-CVE-2016-2781"
     ).exists()

@@ -54,3 +54,88 @@ def test_indexing_refreshes_the_platform_facets(indexed):
     assert list(RepositoryPlatform.objects.filter(repository=repository).values_list("architecture", flat=True)) == [
         "arm64"
     ]
+
+
+DEP5 = b"""\
+Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: zlib
+
+Files: *
+Copyright: 1995-2022 Jean-loup Gailly and Mark Adler
+License: Zlib
+
+Files: debian/*
+Copyright: 2024 A Maintainer
+License: GPL-2+ or public-domain
+"""
+STATUS = b"""\
+Package: zlib1g
+Status: install ok installed
+Architecture: amd64
+Version: 1:1.2.13.dfsg-1
+
+Package: zlib1g-dev
+Status: install ok installed
+Architecture: amd64
+Source: zlib
+Version: 1:1.2.13.dfsg-1
+
+"""
+METADATA = b"""\
+Metadata-Version: 2.1
+Name: oauthlib
+Version: 3.2.2
+License: BSD
+Classifier: License :: OSI Approved :: BSD License
+"""
+
+
+@pytest.fixture
+def licensed():
+    Namespace.objects.create(name="acme", kind=Namespace.Kind.ORGANIZATION)
+    repository = repository_ensure(actor=SYSTEM, namespace_name="acme", name="libs")
+    debian = LayerSpec(
+        {
+            "etc/os-release": b'ID=debian\nVERSION_ID="12"\n',
+            "var/lib/dpkg/status": STATUS,
+            "usr/share/doc/zlib1g/copyright": DEP5,
+        },
+        "ADD rootfs.tar.xz /",
+        symlinks={"usr/share/doc/zlib1g-dev": "zlib1g"},  # as dpkg installs a -dev package's docs
+    )
+    python = LayerSpec(
+        {"usr/lib/python3/site-packages/oauthlib-3.2.2.dist-info/METADATA": METADATA}, "RUN pip install oauthlib"
+    )
+    manifest = image_push(repository=repository, image=image_build([debian, python]), tag="1.0")
+    manifest_index(manifest_id=manifest.pk)
+    return manifest
+
+
+EXPRESSION = "Zlib AND (GPL-2.0-or-later OR LicenseRef-public-domain)"
+
+
+def test_licences_as_spdx_in_both_sboms(client, licensed):
+    cdx = client.get(f"/r/acme/libs/sbom/{licensed.digest}.cdx.json").json()
+    assert {c["name"]: c["licenses"] for c in cdx["components"]} == {
+        "zlib1g": [{"expression": EXPRESSION}],
+        "zlib1g-dev": [{"expression": EXPRESSION}],
+        "oauthlib": [{"license": {"id": "BSD-3-Clause"}}],
+    }
+    spdx = client.get(f"/r/acme/libs/sbom/{licensed.digest}.spdx.json").json()
+    assert {p["name"]: p["licenseDeclared"] for p in spdx["packages"][1:]} == {
+        "zlib1g": EXPRESSION,
+        "zlib1g-dev": EXPRESSION,
+        "oauthlib": "BSD-3-Clause",
+    }
+    assert [info["licenseId"] for info in spdx["hasExtractedLicensingInfos"]] == ["LicenseRef-public-domain"]
+
+
+def test_licences_on_the_image_page_and_in_the_api(client, licensed):
+    packages = client.get(f"/v2/repositories/acme/libs/images/{licensed.digest}/packages/").json()["results"]
+    assert {p["name"]: p["licenses"] for p in packages} == {
+        "zlib1g": [EXPRESSION],
+        "zlib1g-dev": [EXPRESSION],
+        "oauthlib": ["BSD-3-Clause"],
+    }
+    html = client.get(f"/r/acme/libs/tags/1.0/images/{licensed.digest}").content.decode()
+    assert f"<code>{EXPRESSION}</code>" in html and "<code>BSD-3-Clause</code>" in html

@@ -107,7 +107,10 @@ class PackageSerializer(serializers.Serializer):
     source_name = serializers.CharField(allow_blank=True)
     source_version = serializers.CharField(allow_blank=True)
     arch = serializers.CharField(allow_blank=True)
-    licenses = serializers.ListField(child=serializers.CharField())
+    licenses = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="declared licences: SPDX expressions where the package's metadata allows, else as written",
+    )
     path = serializers.CharField(allow_blank=True)
     layer_digest = serializers.CharField(allow_null=True)
     layer_instruction = serializers.CharField(allow_null=True)

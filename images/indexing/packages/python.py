@@ -13,6 +13,7 @@ from email.parser import HeaderParser
 
 from packaging.utils import canonicalize_name
 
+from .. import licenses
 from .model import Package, make_purl
 
 MAX_BYTES = 4 << 20  # METADATA holds the long description: the largest real ones are about 1 MiB
@@ -24,20 +25,24 @@ def is_python_metadata(path: str) -> bool:
 
 
 def _licenses(headers) -> tuple[str, ...]:
+    """SPDX expressions where the metadata allows: PEP 639's ``License-Expression`` first; then a
+    ``License`` field that is already a valid SPDX expression (more precise than any classifier:
+    "BSD-2-Clause" against "BSD License"); then the licence classifiers, each mapped to an SPDX id
+    (``licenses.PYTHON_CLASSIFIERS``) or kept as written; last, a short free-text ``License``."""
     if expression := (headers.get("License-Expression") or "").strip():
-        return (expression,)
-    from_classifiers = tuple(
-        classifier.rsplit("::", 1)[-1].strip()
-        for classifier in headers.get_all("Classifier") or []
-        if classifier.startswith("License ::") and classifier.count("::") >= 2
-    )
-    if from_classifiers:
-        return from_classifiers
+        return (licenses.spdx_expression(expression) or expression,)
     # The free-text License field sometimes holds a whole license text: keep only a short name.
     license_text = (headers.get("License") or "").strip()
-    if license_text and license_text != "UNKNOWN" and "\n" not in license_text and len(license_text) <= 100:
-        return (license_text,)
-    return ()
+    if license_text == "UNKNOWN" or "\n" in license_text or len(license_text) > 100:
+        license_text = ""
+    if license_text and (expression := licenses.spdx_expression(license_text)):
+        return (expression,)
+    from_classifiers = (
+        licenses.python_classifier_license(classifier) for classifier in headers.get_all("Classifier") or []
+    )
+    if declared := tuple(dict.fromkeys(name for name in from_classifiers if name)):
+        return declared
+    return (license_text,) if license_text else ()
 
 
 def parse_metadata(text: str, path: str) -> list[Package]:

@@ -20,13 +20,13 @@ def pypi(name, version, purl_name, licenses, path):
     [
         ("packaging-26.4.dist-info/METADATA", ("packaging", "26.4", "packaging", ("Apache-2.0 OR BSD-2-Clause",))),
         ("django-5.2.19.dist-info/METADATA", ("Django", "5.2.19", "django", ("BSD-3-Clause",))),
-        ("pyyaml-6.0.4.dist-info/METADATA", ("PyYAML", "6.0.4", "pyyaml", ("MIT License",))),
-        ("six-1.17.0.dist-info/METADATA", ("six", "1.17.0", "six", ("MIT License",))),
+        ("pyyaml-6.0.4.dist-info/METADATA", ("PyYAML", "6.0.4", "pyyaml", ("MIT",))),
+        ("six-1.17.0.dist-info/METADATA", ("six", "1.17.0", "six", ("MIT",))),
         (
             "cvss-3.6.dist-info/METADATA",
-            ("cvss", "3.6", "cvss", ("GNU Lesser General Public License v3 or later (LGPLv3+)",)),
+            ("cvss", "3.6", "cvss", ("LGPL-3.0-or-later",)),
         ),
-        ("oauthlib-3.2.2.egg-info/PKG-INFO", ("oauthlib", "3.2.2", "oauthlib", ("BSD License",))),
+        ("oauthlib-3.2.2.egg-info/PKG-INFO", ("oauthlib", "3.2.2", "oauthlib", ("BSD-3-Clause",))),
         ("wsgiref.egg-info", ("wsgiref", "0.1.2", "wsgiref", ("PSF or ZPL",))),
     ],
 )
