@@ -30,6 +30,7 @@ from images.indexing.vulns import (
     parse_advisory,
 )
 from images.models import AffectedPackage, Finding, Manifest, Package, Vulnerability
+from images.services.alerts import alerts_compute_soon
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +163,7 @@ def vulnerability_import(*, source: str, progress: Callable[[Iterable], Iterable
         cleanup()
     if result.touched:
         findings_recompute(keys=result.touched)
+        alerts_compute_soon()  # images may have gained critical or high findings
     return result
 
 

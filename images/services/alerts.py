@@ -1,0 +1,613 @@
+"""Saved searches and alerts: the only writer of SavedSearch, CveAlertSubscription, their notices and messages.
+
+What matches a saved search is found by the one search service, run as the search's owner (images/alerts.py,
+a layer above search); this module records what is new and tells it:
+- a saved search: a repository that starts matching (one notice, tag "") or a tag pushed to a matching
+  repository after the search was saved (one notice per tag). What matched when the search was saved
+  is recorded as "baseline" and never told. The unique (search, repository, tag) constraint is what
+  "told once" means, so computing twice tells nothing new.
+- CVE alerts: a critical or high Finding created on an image (a tagged manifest, or a platform manifest
+  of a tagged index) of a repository the user starred or that one of their organizations publishes, and
+  that they may read. Told once per (user, manifest, vulnerability).
+Immediate searches and CVE alerts are told at each computation; daily ones wait for the digest (one mail
+per search a day). A mail is plain text with links to the search, each repository and tag, and an
+unsubscribe link (a signed token, valid without signing in). A webhook, when set, gets the same as JSON,
+sent by images.services.webhooks.webhook_post with its retries.
+"""
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from images.models import (
+    AlertMessage,
+    CveAlertSubscription,
+    CveNotice,
+    Finding,
+    ManifestReference,
+    Membership,
+    Repository,
+    SavedSearch,
+    SearchNotice,
+    Star,
+    Tag,
+)
+from images.models.choices import Severity
+from images.services.authorization import may_manage_saved_search, may_save_searches, readable_filter
+from images.services.jobs import ALERT_WEBHOOK_ATTEMPT, ALERTS_COMPUTE, job_enqueue
+from images.services.webhooks import delivery_status, webhook_post, webhook_url_check
+
+# A row written in a transaction that commits late carries an earlier time than its commit: each
+# computation looks this far back before its last run, and the notices keep it from telling twice.
+LOOKBACK = timedelta(hours=1)
+# CVE alerts never look further back than this (a subscription turned on again starts afresh).
+CVE_MAX_LOOKBACK = timedelta(days=2)
+ALERT_SEVERITIES = (Severity.CRITICAL, Severity.HIGH)
+MAX_SEARCHES_PER_USER = 50
+MAX_TAGS_LISTED = 20
+NAME_MAX = 100
+QUERY_MAX = 200
+OFFICIAL_NAMESPACE = "library"
+_UNSUBSCRIBE_SALT = "hub.alerts.unsubscribe"
+# While set, a computation is on its way: pushes and imports in the meantime need not send another.
+COMPUTE_PENDING_KEY = "hub:alerts-compute-pending"
+COMPUTE_PENDING_SECONDS = 300
+
+
+def alerts_compute_soon() -> None:
+    """Ask for a computation of alerts (after an advisory import, after an image is indexed): cheap, at most
+    one waiting at a time. The computation itself clears the mark when it starts (alerts_compute_started)."""
+    if cache.add(COMPUTE_PENDING_KEY, True, timeout=COMPUTE_PENDING_SECONDS):
+        job_enqueue(ALERTS_COMPUTE)
+
+
+def alerts_compute_started() -> None:
+    cache.delete(COMPUTE_PENDING_KEY)
+
+
+# --- saved searches: written only by their owner ------------------------------------------------------
+
+
+def _owner_check(user, saved: SavedSearch) -> None:
+    if not may_manage_saved_search(user, saved):
+        raise PermissionDenied("not your saved search")
+
+
+def _fields_clean(fields: dict) -> dict:
+    cleaned = {}
+    if "name" in fields:
+        name = (fields["name"] or "").strip()
+        if not name:
+            raise ValidationError({"name": "Give the search a name."})
+        cleaned["name"] = name[:NAME_MAX]
+    if "query" in fields:
+        cleaned["query"] = (fields["query"] or "").strip()[:QUERY_MAX]
+    if "filters" in fields:
+        cleaned["filters"] = _filters_clean(fields["filters"] or {})
+    if "sort" in fields:
+        cleaned["sort"] = (fields["sort"] or "best")[:16]
+    if "mode" in fields:
+        if fields["mode"] not in SavedSearch.Mode.values:
+            raise ValidationError({"mode": f"Choose one of {', '.join(SavedSearch.Mode.values)}."})
+        cleaned["mode"] = fields["mode"]
+    for flag in ("email", "active"):
+        if flag in fields:
+            cleaned[flag] = bool(fields[flag])
+    if "webhook_url" in fields:
+        url = (fields["webhook_url"] or "").strip()
+        if url:
+            try:
+                url = webhook_url_check(url)
+            except ValidationError:
+                raise ValidationError({"webhook_url": "Enter an http:// or https:// URL."}) from None
+        cleaned["webhook_url"] = url
+    return cleaned
+
+
+def _filters_clean(filters) -> dict:
+    """The stored shape: {field name: [values]}, bounded. Which names a search knows is decided where the
+    search is run (images/alerts.py drops the others)."""
+    if not isinstance(filters, dict):
+        raise ValidationError({"filters": "An object of filter names and value lists."})
+    cleaned = {}
+    for key, values in list(filters.items())[:20]:
+        if not isinstance(key, str) or not key.isidentifier() or len(key) > 40:
+            raise ValidationError({"filters": f"Unknown filter {str(key)[:40]!r}."})
+        values = [values] if isinstance(values, str | bool) else values
+        if not isinstance(values, list | tuple) or not all(isinstance(v, str | bool) for v in values):
+            raise ValidationError({"filters": f"The filter {key} takes a list of values."})
+        kept = [v if isinstance(v, bool) else v.strip()[:100] for v in values][:20]
+        if kept:
+            cleaned[key] = kept
+    return cleaned
+
+
+@transaction.atomic
+def saved_search_create(
+    *, user, name: str, query: str = "", filters=None, sort: str = "best", **options
+) -> SavedSearch:
+    if not may_save_searches(user):
+        raise PermissionDenied("sign in to save searches")
+    if SavedSearch.objects.filter(user=user).count() >= MAX_SEARCHES_PER_USER:
+        raise ValidationError({"name": f"At most {MAX_SEARCHES_PER_USER} saved searches; delete one first."})
+    fields = _fields_clean({"name": name, "query": query, "filters": filters or {}, "sort": sort, **options})
+    return SavedSearch.objects.create(user=user, webhook_secret=secrets.token_urlsafe(32), **fields)
+
+
+@transaction.atomic
+def saved_search_update(*, user, saved: SavedSearch, **changes) -> SavedSearch:
+    """Change a search; turned on again after an unsubscribe, it starts from now."""
+    _owner_check(user, saved)
+    fields = _fields_clean(changes)
+    if fields.get("active") and not saved.active:
+        fields["last_checked_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(saved, name, value)
+    saved.save()
+    return saved
+
+
+@transaction.atomic
+def saved_search_delete(*, user, saved: SavedSearch) -> None:
+    _owner_check(user, saved)
+    saved.delete()
+
+
+def search_changed(before: SavedSearch, after: SavedSearch) -> bool:
+    """Whether what the search finds may have changed (so what it finds now is the new baseline)."""
+    return (before.query, before.filters) != (after.query, after.filters)
+
+
+# --- saved searches: what is new -----------------------------------------------------------------------
+
+
+@dataclass
+class Match:
+    """One line of an alert: a repository (tag "") or a tag."""
+
+    repository: Repository
+    tag: str
+    kind: str
+    tags: tuple[str, ...] = ()
+
+
+def search_baseline_record(*, saved: SavedSearch, repository_ids: list[int]) -> int:
+    """What the search finds now (when saved, changed or turned on again), with the tags those repositories
+    have now: known, never told."""
+    notices = [
+        SearchNotice(saved_search=saved, repository_id=pk, tag="", kind=SearchNotice.Kind.BASELINE)
+        for pk in repository_ids
+    ]
+    tags = Tag.objects.filter(repository_id__in=repository_ids, pushed_at__gt=saved.created_at)
+    notices += [
+        SearchNotice(saved_search=saved, repository_id=pk, tag=name[:128], kind=SearchNotice.Kind.BASELINE)
+        for pk, name in tags.values_list("repository_id", "name")
+    ]
+    return len(SearchNotice.objects.bulk_create(notices, ignore_conflicts=True))
+
+
+def search_notices_record(*, saved: SavedSearch, repository_ids: list[int], now: datetime, search_url: str) -> int:
+    """Record what is new among `repository_ids` (what the search finds now), and tell it when the search is
+    immediate. Returns how many notices were recorded."""
+    with transaction.atomic():
+        saved = SavedSearch.objects.select_for_update().get(pk=saved.pk)
+        if not saved.active:
+            return 0
+        known = set(
+            SearchNotice.objects.filter(saved_search=saved, tag="", repository_id__in=repository_ids).values_list(
+                "repository_id", flat=True
+            )
+        )
+        new_repositories = [pk for pk in repository_ids if pk not in known]
+        since = max(saved.created_at, (saved.last_checked_at or saved.created_at) - LOOKBACK)
+        tags = Tag.objects.filter(repository_id__in=repository_ids, pushed_at__gt=saved.created_at).filter(
+            Q(repository_id__in=new_repositories) | Q(pushed_at__gte=since)
+        )
+        pairs = set(tags.values_list("repository_id", "name"))
+        told = set(
+            SearchNotice.objects.filter(
+                saved_search=saved, repository_id__in={pk for pk, _ in pairs}, tag__in={name for _, name in pairs}
+            ).values_list("repository_id", "tag")
+        )
+        notices = [
+            SearchNotice(saved_search=saved, repository_id=pk, tag="", kind="repository") for pk in new_repositories
+        ]
+        notices += [
+            SearchNotice(saved_search=saved, repository_id=pk, tag=name[:128], kind=SearchNotice.Kind.TAG)
+            for pk, name in sorted(pairs - told)
+        ]
+        SearchNotice.objects.bulk_create(notices, ignore_conflicts=True)
+        SavedSearch.objects.filter(pk=saved.pk).update(last_checked_at=now)
+        if saved.mode == SavedSearch.Mode.IMMEDIATE:
+            search_pending_send(saved=saved, search_url=search_url)
+    return len(notices)
+
+
+def search_pending_send(*, saved: SavedSearch, search_url: str, digest: bool = False) -> AlertMessage | None:
+    """Tell the notices of `saved` not told yet, in one message (a daily digest's, or an immediate one's)."""
+    pending = list(
+        SearchNotice.objects.filter(saved_search=saved, message__isnull=True)
+        .exclude(kind=SearchNotice.Kind.BASELINE)
+        .select_related("repository__namespace")
+        .order_by("repository__namespace__name", "repository__name", "tag")
+    )
+    if not pending:
+        return None
+    matches = _matches_of(pending)
+    count = len(matches)
+    what = "new match" if count == 1 else "new matches"
+    subject = f'[Hub] {count} {what} for your saved search "{saved.name}"'
+    if digest:
+        subject = f'[Hub] Daily digest: {count} {what} for "{saved.name}"'
+    lines = [f'New results of your saved search "{saved.name}" (query: {saved.query or "(any)"}):', ""]
+    for match in matches:
+        lines += _match_lines(match)
+    lines += [
+        f"See the search: {search_url}",
+        f"Manage your alerts: {_absolute('/settings/alerts')}",
+        f"Unsubscribe from this search: {unsubscribe_url('search', saved.pk)}",
+    ]
+    payload = {
+        "event": "saved_search.matches",
+        "search": {"id": saved.pk, "name": saved.name, "query": saved.query, "url": search_url},
+        "matches": [
+            {
+                "kind": m.kind,
+                "repository": _display(m.repository),
+                "tag": m.tag or None,
+                "tags": list(m.tags),
+                "url": _absolute(_repository_path(m.repository, m.tag)),
+            }
+            for m in matches
+        ],
+    }
+    message = _message_send(
+        user=saved.user,
+        kind=AlertMessage.Kind.DIGEST if digest else AlertMessage.Kind.SEARCH,
+        saved=saved,
+        subject=subject,
+        text="\n".join(lines) + "\n",
+        email=saved.email,
+        webhook_url=saved.webhook_url,
+        webhook_secret=saved.webhook_secret,
+        payload=payload,
+    )
+    SearchNotice.objects.filter(pk__in=[n.pk for n in pending]).update(message=message)
+    if digest:
+        SavedSearch.objects.filter(pk=saved.pk).update(last_digest_at=timezone.now())
+    return message
+
+
+def _matches_of(notices: list[SearchNotice]) -> list[Match]:
+    """A new repository with its tags on one line; the new tags of repositories already told, one each."""
+    new_repositories = {n.repository_id for n in notices if n.kind == SearchNotice.Kind.REPOSITORY}
+    tags_of: dict[int, list[str]] = {}
+    matches = []
+    for notice in notices:
+        if notice.kind == SearchNotice.Kind.REPOSITORY:
+            matches.append(Match(notice.repository, "", notice.kind))
+        elif notice.repository_id in new_repositories:
+            tags_of.setdefault(notice.repository_id, []).append(notice.tag)
+        else:
+            matches.append(Match(notice.repository, notice.tag, notice.kind))
+    for match in matches:
+        if not match.tag:
+            match.tags = tuple(tags_of.get(match.repository.pk, ()))
+    return matches
+
+
+def _match_lines(match: Match) -> list[str]:
+    name = _display(match.repository)
+    if match.tag:
+        return [f"New tag {name}:{match.tag}", f"  {_absolute(_repository_path(match.repository, match.tag))}", ""]
+    lines = [f"New repository {name}", f"  {_absolute(_repository_path(match.repository))}"]
+    for tag in match.tags[:MAX_TAGS_LISTED]:
+        lines.append(f"  tag {tag}: {_absolute(_repository_path(match.repository, tag))}")
+    if len(match.tags) > MAX_TAGS_LISTED:
+        lines.append(f"  and {len(match.tags) - MAX_TAGS_LISTED} more tags")
+    return [*lines, ""]
+
+
+def digests_send(*, search_url_of) -> int:
+    """The daily digest: one message per daily search with notices not told yet. `search_url_of(saved)` is
+    the link to the search (its page's address is the web's to spell)."""
+    sent = 0
+    daily = SavedSearch.objects.filter(active=True, mode=SavedSearch.Mode.DAILY).select_related("user")
+    for saved in daily.filter(notices__message__isnull=True).exclude(notices__kind="baseline").distinct():
+        with transaction.atomic():
+            sent += search_pending_send(saved=saved, search_url=search_url_of(saved), digest=True) is not None
+    return sent
+
+
+# --- CVE alerts ------------------------------------------------------------------------------------------
+
+
+def cve_subscription(*, user) -> CveAlertSubscription:
+    """The user's CVE alert settings (on by default: made on first read)."""
+    subscription, _ = CveAlertSubscription.objects.get_or_create(
+        user=user, defaults={"webhook_secret": secrets.token_urlsafe(32)}
+    )
+    return subscription
+
+
+@transaction.atomic
+def cve_subscription_update(*, user, **changes) -> CveAlertSubscription:
+    if not may_save_searches(user):
+        raise PermissionDenied("sign in to manage alerts")
+    subscription = cve_subscription(user=user)
+    if "enabled" in changes:
+        enabled = bool(changes["enabled"])
+        if enabled and not subscription.enabled:
+            subscription.last_checked_at = timezone.now()  # turned on again: from now on
+        subscription.enabled = enabled
+    if "email" in changes:
+        subscription.email = bool(changes["email"])
+    if "webhook_url" in changes:
+        subscription.webhook_url = _fields_clean({"webhook_url": changes["webhook_url"]})["webhook_url"]
+    subscription.save()
+    return subscription
+
+
+def cve_alerts_compute(*, now: datetime) -> int:
+    """Tell each follower of a repository of the critical and high findings its images gained since their last
+    check. Returns how many notices were recorded."""
+    subscriptions = CveAlertSubscription.objects.filter(enabled=True)
+    oldest = min([s.last_checked_at or s.created_at for s in subscriptions] or [now])
+    start = max(min(oldest, now) - LOOKBACK, now - CVE_MAX_LOOKBACK)
+    findings = Finding.objects.filter(created_at__gte=start, severity__in=ALERT_SEVERITIES)
+    repository_ids = set(findings.values_list("manifest__repository_id", flat=True).distinct())
+    if not repository_ids:
+        CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
+        return 0
+    namespaces = Repository.objects.filter(pk__in=repository_ids).values("namespace_id")
+    followers = set(Star.objects.filter(repository_id__in=repository_ids).values_list("user_id", flat=True))
+    followers |= set(Membership.objects.filter(organization_id__in=namespaces).values_list("user_id", flat=True))
+    recorded = 0
+    for user in get_user_model().objects.filter(pk__in=followers, is_active=True).order_by("pk"):
+        recorded += _cve_alerts_of(user, findings, repository_ids, now)
+    CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
+    return recorded
+
+
+def _cve_alerts_of(user, findings, repository_ids: set[int], now: datetime) -> int:
+    with transaction.atomic():
+        subscription = cve_subscription(user=user)
+        subscription = CveAlertSubscription.objects.select_for_update().get(pk=subscription.pk)
+        if not subscription.enabled:
+            return 0
+        since = (subscription.last_checked_at or subscription.created_at) - LOOKBACK
+        followed = Repository.objects.filter(readable_filter(user), pk__in=repository_ids).filter(
+            Q(stars__user=user) | Q(namespace__memberships__user=user)
+        )
+        new = list(
+            findings.filter(created_at__gte=since, manifest__repository__in=followed.values("pk"))
+            .exclude(
+                Exists(
+                    CveNotice.objects.filter(
+                        subscription=subscription,
+                        manifest_id=OuterRef("manifest_id"),
+                        vulnerability_id=OuterRef("vulnerability_id"),
+                    )
+                )
+            )
+            .select_related("manifest__repository__namespace", "vulnerability", "package")
+            .order_by("manifest__repository_id", "vulnerability__osv_id")
+        )
+        tags = _tags_of({f.manifest_id for f in new})
+        notices = [
+            CveNotice(
+                subscription=subscription,
+                repository=f.manifest.repository,
+                manifest=f.manifest,
+                vulnerability=f.vulnerability,
+                severity=f.severity,
+                package=f"{f.package.name} {f.package.version}"[:300],
+                tags=", ".join(tags[f.manifest_id])[:500],
+            )
+            for f in new
+            if tags.get(f.manifest_id)  # untagged images are history, not something anyone runs
+        ]
+        notices = _first_per_pair(notices)
+        if not notices:
+            return 0
+        CveNotice.objects.bulk_create(notices, ignore_conflicts=True)
+        _cve_send(subscription, notices)
+    return len(notices)
+
+
+def _tags_of(manifest_ids: set[int]) -> dict[int, list[str]]:
+    """The tags naming each manifest, directly or through an index that holds it."""
+    tags: dict[int, list[str]] = {}
+    for manifest_id, name in Tag.objects.filter(manifest_id__in=manifest_ids).values_list("manifest_id", "name"):
+        tags.setdefault(manifest_id, []).append(name)
+    parents = ManifestReference.objects.filter(child_id__in=manifest_ids).values_list("child_id", "parent_id")
+    parent_tags: dict[int, list[str]] = {}
+    by_parent = dict.fromkeys({parent for _, parent in parents})
+    for parent_id, name in Tag.objects.filter(manifest_id__in=by_parent).values_list("manifest_id", "name"):
+        parent_tags.setdefault(parent_id, []).append(name)
+    for child_id, parent_id in parents:
+        tags.setdefault(child_id, []).extend(parent_tags.get(parent_id, []))
+    return {pk: sorted(set(names)) for pk, names in tags.items() if names}
+
+
+def _first_per_pair(notices: list[CveNotice]) -> list[CveNotice]:
+    """One notice per (manifest, vulnerability): one advisory can hit two packages of an image."""
+    seen, kept = set(), []
+    for notice in notices:
+        key = (notice.manifest.pk, notice.vulnerability.pk)
+        if key not in seen:
+            seen.add(key)
+            kept.append(notice)
+    return kept
+
+
+def _cve_send(subscription: CveAlertSubscription, notices: list[CveNotice]) -> AlertMessage:
+    count = len(notices)
+    subject = (
+        f"[Hub] {count} new critical/high {'vulnerability' if count == 1 else 'vulnerabilities'} in images you follow"
+    )
+    lines = ["Images you starred, or that your organizations publish, gained critical or high findings:", ""]
+    for n in notices:
+        aliases = ", ".join(n.vulnerability.aliases or [])
+        known_as = f" ({aliases})" if aliases else ""
+        lines += [
+            f"{n.severity.upper()} {n.vulnerability.osv_id}{known_as} in {_display(n.repository)}",
+            f"  package {n.package}; tags {n.tags}",
+            f"  {_absolute(_repository_path(n.repository, n.tags.split(', ')[0]))}",
+            "",
+        ]
+    lines += [
+        f"Manage your alerts: {_absolute('/settings/alerts')}",
+        f"Unsubscribe from CVE alerts: {unsubscribe_url('cve', subscription.user_id)}",
+    ]
+    payload = {
+        "event": "cve.findings",
+        "findings": [
+            {
+                "repository": _display(n.repository),
+                "tags": n.tags.split(", ") if n.tags else [],
+                "digest": n.manifest.digest,
+                "vulnerability": n.vulnerability.osv_id,
+                "aliases": list(n.vulnerability.aliases or []),
+                "severity": n.severity,
+                "package": n.package,
+                "url": _absolute(_repository_path(n.repository)),
+            }
+            for n in notices
+        ],
+    }
+    message = _message_send(
+        user=subscription.user,
+        kind=AlertMessage.Kind.CVE,
+        saved=None,
+        subject=subject,
+        text="\n".join(lines) + "\n",
+        email=subscription.email,
+        webhook_url=subscription.webhook_url,
+        webhook_secret=subscription.webhook_secret,
+        payload=payload,
+    )
+    # The notices just recorded: every earlier one got its message in its own transaction.
+    CveNotice.objects.filter(subscription=subscription, message__isnull=True).update(message=message)
+    return message
+
+
+# --- telling: mail and webhook ---------------------------------------------------------------------------
+
+
+def _message_send(
+    *, user, kind: str, saved, subject: str, text: str, email: bool, webhook_url: str, webhook_secret: str, payload
+) -> AlertMessage:
+    """Record one message, mail it now (in the caller's transaction: a mail that fails leaves the notices
+    untold, to be told at the next computation) and send its webhook once the transaction commits."""
+    emailed = bool(email and user.email)
+    message = AlertMessage.objects.create(
+        user=user,
+        kind=kind,
+        saved_search=saved,
+        subject=subject[:255],
+        emailed=emailed,
+        webhook_url=webhook_url,
+        webhook_body=json.dumps(payload, separators=(",", ":")).encode() if webhook_url else b"",
+        webhook_status=AlertMessage.WebhookStatus.PENDING if webhook_url else "",
+    )
+    if emailed:
+        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    if webhook_url:
+        job_enqueue(ALERT_WEBHOOK_ATTEMPT, message.pk)
+    return message
+
+
+def alert_webhook_attempt(*, message_id: int) -> str:
+    """One attempt at a message's webhook: "delivered", "retry" or "failed" (as repository webhooks)."""
+    message = AlertMessage.objects.select_related("saved_search", "user").get(pk=message_id)
+    if message.webhook_status not in (AlertMessage.WebhookStatus.PENDING, AlertMessage.WebhookStatus.RETRYING):
+        return message.webhook_status or "failed"
+    secret = _webhook_secret(message)
+    status_code, error = webhook_post(
+        url=message.webhook_url,
+        secret=secret,
+        body=bytes(message.webhook_body),
+        event=f"alert.{message.kind}",
+        delivery_id=f"alert-{message.pk}",
+    )
+    attempts = message.webhook_attempts + 1
+    status = delivery_status(attempts=attempts, status_code=status_code, error=error)
+    AlertMessage.objects.filter(pk=message.pk).update(
+        webhook_status=status, webhook_attempts=attempts, webhook_error=error[:500]
+    )
+    return {"delivered": "delivered", "retrying": "retry", "failed": "failed"}[status]
+
+
+def _webhook_secret(message: AlertMessage) -> str:
+    if message.saved_search is not None:
+        return message.saved_search.webhook_secret
+    subscription = CveAlertSubscription.objects.filter(user=message.user).first()
+    return subscription.webhook_secret if subscription else ""
+
+
+# --- unsubscribe: a signed token in every mail, valid without signing in -------------------------------
+
+
+def unsubscribe_token(kind: str, pk: int) -> str:
+    return signing.Signer(salt=_UNSUBSCRIBE_SALT).sign(f"{kind}.{pk}")
+
+
+def unsubscribe_url(kind: str, pk: int) -> str:
+    return _absolute(f"/alerts/unsubscribe/{unsubscribe_token(kind, pk)}")
+
+
+def unsubscribe_target(token: str) -> SavedSearch | CveAlertSubscription | None:
+    """What an unsubscribe token stops, or None for a bad token (or one whose search is gone)."""
+    try:
+        kind, _, pk = signing.Signer(salt=_UNSUBSCRIBE_SALT).unsign(token).partition(".")
+    except signing.BadSignature:
+        return None
+    if not pk.isdigit():
+        return None
+    if kind == "search":
+        return SavedSearch.objects.filter(pk=int(pk)).select_related("user").first()
+    if kind == "cve":
+        user = get_user_model().objects.filter(pk=int(pk)).first()
+        return cve_subscription(user=user) if user is not None else None
+    return None
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> SavedSearch | CveAlertSubscription | None:
+    target = unsubscribe_target(token)
+    if isinstance(target, SavedSearch):
+        SavedSearch.objects.filter(pk=target.pk).update(active=False)
+    elif isinstance(target, CveAlertSubscription):
+        CveAlertSubscription.objects.filter(pk=target.pk).update(enabled=False)
+    return target
+
+
+# --- addresses -------------------------------------------------------------------------------------------
+
+
+def _display(repository: Repository) -> str:
+    namespace = repository.namespace.name
+    return repository.name if namespace == OFFICIAL_NAMESPACE else f"{namespace}/{repository.name}"
+
+
+def _repository_path(repository: Repository, tag: str = "") -> str:
+    """The repository's page (/_/<name> for official images), or its tag's."""
+    namespace = repository.namespace.name
+    base = f"/_/{repository.name}" if namespace == OFFICIAL_NAMESPACE else f"/r/{namespace}/{repository.name}"
+    return f"{base}/tags/{tag}" if tag else base
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.PUBLIC_URL}{path}"
