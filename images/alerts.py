@@ -18,7 +18,7 @@ from django.utils import timezone
 from images.models import SavedSearch
 from images.search.facets import SearchFilters
 from images.search.service import SORTS, repository_search
-from images.services import alerts
+from images.services import alerts, cve_alerts
 
 # The most repositories a saved search follows: what it finds beyond them (in its order) is not told.
 MATCH_LIMIT = 500
@@ -118,7 +118,7 @@ def alerts_compute(*, now: datetime | None = None) -> dict:
         searches += alerts.search_notices_record(
             saved=saved, repository_ids=saved_search_matches(saved), now=now, search_url=search_url(saved)
         )
-    cve = alerts.cve_alerts_compute(now=now)
+    cve = cve_alerts.cve_alerts_compute(now=now)
     return {"search_notices": searches, "cve_notices": cve}
 
 

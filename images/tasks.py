@@ -12,7 +12,7 @@ from celery import shared_task
 
 from images import alerts as alert_runs
 from images.indexing.fetch import UpstreamError, UpstreamUnavailable
-from images.services import alerts, curation, gc, indexing, jobs, mirrors, pulls, trust, vulns, webhooks
+from images.services import alert_messages, curation, gc, indexing, jobs, mirrors, pulls, trust, vulns, webhooks
 
 
 @shared_task(name=jobs.MANIFEST_INDEX, acks_late=True)
@@ -102,7 +102,7 @@ def alerts_digest_task() -> int:
 
 @shared_task(name=jobs.ALERT_WEBHOOK_ATTEMPT, bind=True, acks_late=True, max_retries=None)
 def alert_webhook_attempt_task(self, message_id: int) -> str:
-    outcome = alerts.alert_webhook_attempt(message_id=message_id)
+    outcome = alert_messages.alert_webhook_attempt(message_id=message_id)
     if outcome == "retry":
         raise self.retry(countdown=webhooks.retry_delay(self.request.retries + 1))
     return outcome

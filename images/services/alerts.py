@@ -1,65 +1,48 @@
-"""Saved searches and alerts: the only writer of SavedSearch, CveAlertSubscription, their notices and messages.
+"""Saved searches: the only writer of SavedSearch and SearchNotice (CVE alerts: images/services/cve_alerts.py;
+mail, webhooks and unsubscribe links: images/services/alert_messages.py).
 
 What matches a saved search is found by the one search service, run as the search's owner (images/alerts.py,
-a layer above search); this module records what is new and tells it:
-- a saved search: a repository that starts matching (one notice, tag "") or a tag pushed to a matching
-  repository after the search was saved (one notice per tag). What matched when the search was saved
-  is recorded as "baseline" and never told. The unique (search, repository, tag) constraint is what
-  "told once" means, so computing twice tells nothing new.
-- CVE alerts: a critical or high Finding created on an image (a tagged manifest, or a platform manifest
-  of a tagged index) of a repository the user starred or that one of their organizations publishes, and
-  that they may read. Told once per (user, manifest, vulnerability).
-Immediate searches and CVE alerts are told at each computation; daily ones wait for the digest (one mail
-per search a day). A mail is plain text with links to the search, each repository and tag, and an
-unsubscribe link (a signed token, valid without signing in). A webhook, when set, gets the same as JSON,
-sent by images.services.webhooks.webhook_post with its retries.
+a layer above search); this module records what is new and tells it: a repository that starts matching
+(one notice, tag "") or a tag pushed to a matching repository after the search was saved (one notice per
+tag). What matched when the search was saved (changed, turned on again) is recorded as "baseline" and
+never told. The unique (search, repository, tag) constraint is what "told once" means, so computing twice
+tells nothing new. Immediate searches are told at each computation; daily ones wait for the digest (one
+mail per search a day).
 """
 
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from images.models import (
-    AlertMessage,
-    CveAlertSubscription,
-    CveNotice,
-    Finding,
-    ManifestReference,
-    Membership,
-    Repository,
-    SavedSearch,
-    SearchNotice,
-    Star,
-    Tag,
+from images.models import AlertMessage, CveAlertSubscription, Repository, SavedSearch, SearchNotice, Tag
+from images.services.alert_messages import (
+    UNSUBSCRIBE_SALT,
+    absolute_url,
+    message_send,
+    repository_display,
+    repository_path,
+    unsubscribe_url,
 )
-from images.models.choices import Severity
-from images.services.authorization import may_manage_saved_search, may_save_searches, readable_filter
-from images.services.jobs import ALERT_WEBHOOK_ATTEMPT, ALERTS_COMPUTE, job_enqueue
-from images.services.webhooks import delivery_status, webhook_post, webhook_url_check
+from images.services.authorization import may_manage_saved_search, may_save_searches
+from images.services.cve_alerts import cve_subscription
+from images.services.jobs import ALERTS_COMPUTE, job_enqueue
+from images.services.webhooks import webhook_url_check
 
 # A row written in a transaction that commits late carries an earlier time than its commit: each
 # computation looks this far back before its last run, and the notices keep it from telling twice.
 LOOKBACK = timedelta(hours=1)
-# CVE alerts never look further back than this (a subscription turned on again starts afresh).
-CVE_MAX_LOOKBACK = timedelta(days=2)
-ALERT_SEVERITIES = (Severity.CRITICAL, Severity.HIGH)
 MAX_SEARCHES_PER_USER = 50
 MAX_TAGS_LISTED = 20
 NAME_MAX = 100
 QUERY_MAX = 200
-OFFICIAL_NAMESPACE = "library"
-_UNSUBSCRIBE_SALT = "hub.alerts.unsubscribe"
 # While set, a computation is on its way: pushes and imports in the meantime need not send another.
 COMPUTE_PENDING_KEY = "hub:alerts-compute-pending"
 COMPUTE_PENDING_SECONDS = 300
@@ -255,7 +238,7 @@ def search_pending_send(*, saved: SavedSearch, search_url: str, digest: bool = F
         lines += _match_lines(match)
     lines += [
         f"See the search: {search_url}",
-        f"Manage your alerts: {_absolute('/settings/alerts')}",
+        f"Manage your alerts: {absolute_url('/settings/alerts')}",
         f"Unsubscribe from this search: {unsubscribe_url('search', saved.pk)}",
     ]
     payload = {
@@ -264,15 +247,15 @@ def search_pending_send(*, saved: SavedSearch, search_url: str, digest: bool = F
         "matches": [
             {
                 "kind": m.kind,
-                "repository": _display(m.repository),
+                "repository": repository_display(m.repository),
                 "tag": m.tag or None,
                 "tags": list(m.tags),
-                "url": _absolute(_repository_path(m.repository, m.tag)),
+                "url": absolute_url(repository_path(m.repository, m.tag)),
             }
             for m in matches
         ],
     }
-    message = _message_send(
+    message = message_send(
         user=saved.user,
         kind=AlertMessage.Kind.DIGEST if digest else AlertMessage.Kind.SEARCH,
         saved=saved,
@@ -308,12 +291,12 @@ def _matches_of(notices: list[SearchNotice]) -> list[Match]:
 
 
 def _match_lines(match: Match) -> list[str]:
-    name = _display(match.repository)
+    name = repository_display(match.repository)
     if match.tag:
-        return [f"New tag {name}:{match.tag}", f"  {_absolute(_repository_path(match.repository, match.tag))}", ""]
-    lines = [f"New repository {name}", f"  {_absolute(_repository_path(match.repository))}"]
+        return [f"New tag {name}:{match.tag}", f"  {absolute_url(repository_path(match.repository, match.tag))}", ""]
+    lines = [f"New repository {name}", f"  {absolute_url(repository_path(match.repository))}"]
     for tag in match.tags[:MAX_TAGS_LISTED]:
-        lines.append(f"  tag {tag}: {_absolute(_repository_path(match.repository, tag))}")
+        lines.append(f"  tag {tag}: {absolute_url(repository_path(match.repository, tag))}")
     if len(match.tags) > MAX_TAGS_LISTED:
         lines.append(f"  and {len(match.tags) - MAX_TAGS_LISTED} more tags")
     return [*lines, ""]
@@ -330,248 +313,10 @@ def digests_send(*, search_url_of) -> int:
     return sent
 
 
-# --- CVE alerts ------------------------------------------------------------------------------------------
-
-
-def cve_subscription(*, user) -> CveAlertSubscription:
-    """The user's CVE alert settings (on by default: made on first read)."""
-    subscription, _ = CveAlertSubscription.objects.get_or_create(
-        user=user, defaults={"webhook_secret": secrets.token_urlsafe(32)}
-    )
-    return subscription
-
-
-@transaction.atomic
-def cve_subscription_update(*, user, **changes) -> CveAlertSubscription:
-    if not may_save_searches(user):
-        raise PermissionDenied("sign in to manage alerts")
-    subscription = cve_subscription(user=user)
-    if "enabled" in changes:
-        enabled = bool(changes["enabled"])
-        if enabled and not subscription.enabled:
-            subscription.last_checked_at = timezone.now()  # turned on again: from now on
-        subscription.enabled = enabled
-    if "email" in changes:
-        subscription.email = bool(changes["email"])
-    if "webhook_url" in changes:
-        subscription.webhook_url = _fields_clean({"webhook_url": changes["webhook_url"]})["webhook_url"]
-    subscription.save()
-    return subscription
-
-
-def cve_alerts_compute(*, now: datetime) -> int:
-    """Tell each follower of a repository of the critical and high findings its images gained since their last
-    check. Returns how many notices were recorded."""
-    subscriptions = CveAlertSubscription.objects.filter(enabled=True)
-    oldest = min([s.last_checked_at or s.created_at for s in subscriptions] or [now])
-    start = max(min(oldest, now) - LOOKBACK, now - CVE_MAX_LOOKBACK)
-    findings = Finding.objects.filter(created_at__gte=start, severity__in=ALERT_SEVERITIES)
-    repository_ids = set(findings.values_list("manifest__repository_id", flat=True).distinct())
-    if not repository_ids:
-        CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
-        return 0
-    namespaces = Repository.objects.filter(pk__in=repository_ids).values("namespace_id")
-    followers = set(Star.objects.filter(repository_id__in=repository_ids).values_list("user_id", flat=True))
-    followers |= set(Membership.objects.filter(organization_id__in=namespaces).values_list("user_id", flat=True))
-    recorded = 0
-    for user in get_user_model().objects.filter(pk__in=followers, is_active=True).order_by("pk"):
-        recorded += _cve_alerts_of(user, findings, repository_ids, now)
-    CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
-    return recorded
-
-
-def _cve_alerts_of(user, findings, repository_ids: set[int], now: datetime) -> int:
-    with transaction.atomic():
-        subscription = cve_subscription(user=user)
-        subscription = CveAlertSubscription.objects.select_for_update().get(pk=subscription.pk)
-        if not subscription.enabled:
-            return 0
-        since = (subscription.last_checked_at or subscription.created_at) - LOOKBACK
-        followed = Repository.objects.filter(readable_filter(user), pk__in=repository_ids).filter(
-            Q(stars__user=user) | Q(namespace__memberships__user=user)
-        )
-        new = list(
-            findings.filter(created_at__gte=since, manifest__repository__in=followed.values("pk"))
-            .exclude(
-                Exists(
-                    CveNotice.objects.filter(
-                        subscription=subscription,
-                        manifest_id=OuterRef("manifest_id"),
-                        vulnerability_id=OuterRef("vulnerability_id"),
-                    )
-                )
-            )
-            .select_related("manifest__repository__namespace", "vulnerability", "package")
-            .order_by("manifest__repository_id", "vulnerability__osv_id")
-        )
-        tags = _tags_of({f.manifest_id for f in new})
-        notices = [
-            CveNotice(
-                subscription=subscription,
-                repository=f.manifest.repository,
-                manifest=f.manifest,
-                vulnerability=f.vulnerability,
-                severity=f.severity,
-                package=f"{f.package.name} {f.package.version}"[:300],
-                tags=", ".join(tags[f.manifest_id])[:500],
-            )
-            for f in new
-            if tags.get(f.manifest_id)  # untagged images are history, not something anyone runs
-        ]
-        notices = _first_per_pair(notices)
-        if not notices:
-            return 0
-        CveNotice.objects.bulk_create(notices, ignore_conflicts=True)
-        _cve_send(subscription, notices)
-    return len(notices)
-
-
-def _tags_of(manifest_ids: set[int]) -> dict[int, list[str]]:
-    """The tags naming each manifest, directly or through an index that holds it."""
-    tags: dict[int, list[str]] = {}
-    for manifest_id, name in Tag.objects.filter(manifest_id__in=manifest_ids).values_list("manifest_id", "name"):
-        tags.setdefault(manifest_id, []).append(name)
-    parents = ManifestReference.objects.filter(child_id__in=manifest_ids).values_list("child_id", "parent_id")
-    parent_tags: dict[int, list[str]] = {}
-    by_parent = dict.fromkeys({parent for _, parent in parents})
-    for parent_id, name in Tag.objects.filter(manifest_id__in=by_parent).values_list("manifest_id", "name"):
-        parent_tags.setdefault(parent_id, []).append(name)
-    for child_id, parent_id in parents:
-        tags.setdefault(child_id, []).extend(parent_tags.get(parent_id, []))
-    return {pk: sorted(set(names)) for pk, names in tags.items() if names}
-
-
-def _first_per_pair(notices: list[CveNotice]) -> list[CveNotice]:
-    """One notice per (manifest, vulnerability): one advisory can hit two packages of an image."""
-    seen, kept = set(), []
-    for notice in notices:
-        key = (notice.manifest.pk, notice.vulnerability.pk)
-        if key not in seen:
-            seen.add(key)
-            kept.append(notice)
-    return kept
-
-
-def _cve_send(subscription: CveAlertSubscription, notices: list[CveNotice]) -> AlertMessage:
-    count = len(notices)
-    subject = (
-        f"[Hub] {count} new critical/high {'vulnerability' if count == 1 else 'vulnerabilities'} in images you follow"
-    )
-    lines = ["Images you starred, or that your organizations publish, gained critical or high findings:", ""]
-    for n in notices:
-        aliases = ", ".join(n.vulnerability.aliases or [])
-        known_as = f" ({aliases})" if aliases else ""
-        lines += [
-            f"{n.severity.upper()} {n.vulnerability.osv_id}{known_as} in {_display(n.repository)}",
-            f"  package {n.package}; tags {n.tags}",
-            f"  {_absolute(_repository_path(n.repository, n.tags.split(', ')[0]))}",
-            "",
-        ]
-    lines += [
-        f"Manage your alerts: {_absolute('/settings/alerts')}",
-        f"Unsubscribe from CVE alerts: {unsubscribe_url('cve', subscription.user_id)}",
-    ]
-    payload = {
-        "event": "cve.findings",
-        "findings": [
-            {
-                "repository": _display(n.repository),
-                "tags": n.tags.split(", ") if n.tags else [],
-                "digest": n.manifest.digest,
-                "vulnerability": n.vulnerability.osv_id,
-                "aliases": list(n.vulnerability.aliases or []),
-                "severity": n.severity,
-                "package": n.package,
-                "url": _absolute(_repository_path(n.repository)),
-            }
-            for n in notices
-        ],
-    }
-    message = _message_send(
-        user=subscription.user,
-        kind=AlertMessage.Kind.CVE,
-        saved=None,
-        subject=subject,
-        text="\n".join(lines) + "\n",
-        email=subscription.email,
-        webhook_url=subscription.webhook_url,
-        webhook_secret=subscription.webhook_secret,
-        payload=payload,
-    )
-    # The notices just recorded: every earlier one got its message in its own transaction.
-    CveNotice.objects.filter(subscription=subscription, message__isnull=True).update(message=message)
-    return message
-
-
-# --- telling: mail and webhook ---------------------------------------------------------------------------
-
-
-def _message_send(
-    *, user, kind: str, saved, subject: str, text: str, email: bool, webhook_url: str, webhook_secret: str, payload
-) -> AlertMessage:
-    """Record one message, mail it now (in the caller's transaction: a mail that fails leaves the notices
-    untold, to be told at the next computation) and send its webhook once the transaction commits."""
-    emailed = bool(email and user.email)
-    message = AlertMessage.objects.create(
-        user=user,
-        kind=kind,
-        saved_search=saved,
-        subject=subject[:255],
-        emailed=emailed,
-        webhook_url=webhook_url,
-        webhook_body=json.dumps(payload, separators=(",", ":")).encode() if webhook_url else b"",
-        webhook_status=AlertMessage.WebhookStatus.PENDING if webhook_url else "",
-    )
-    if emailed:
-        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-    if webhook_url:
-        job_enqueue(ALERT_WEBHOOK_ATTEMPT, message.pk)
-    return message
-
-
-def alert_webhook_attempt(*, message_id: int) -> str:
-    """One attempt at a message's webhook: "delivered", "retry" or "failed" (as repository webhooks)."""
-    message = AlertMessage.objects.select_related("saved_search", "user").get(pk=message_id)
-    if message.webhook_status not in (AlertMessage.WebhookStatus.PENDING, AlertMessage.WebhookStatus.RETRYING):
-        return message.webhook_status or "failed"
-    secret = _webhook_secret(message)
-    status_code, error = webhook_post(
-        url=message.webhook_url,
-        secret=secret,
-        body=bytes(message.webhook_body),
-        event=f"alert.{message.kind}",
-        delivery_id=f"alert-{message.pk}",
-    )
-    attempts = message.webhook_attempts + 1
-    status = delivery_status(attempts=attempts, status_code=status_code, error=error)
-    AlertMessage.objects.filter(pk=message.pk).update(
-        webhook_status=status, webhook_attempts=attempts, webhook_error=error[:500]
-    )
-    return {"delivered": "delivered", "retrying": "retry", "failed": "failed"}[status]
-
-
-def _webhook_secret(message: AlertMessage) -> str:
-    if message.saved_search is not None:
-        return message.saved_search.webhook_secret
-    subscription = CveAlertSubscription.objects.filter(user=message.user).first()
-    return subscription.webhook_secret if subscription else ""
-
-
-# --- unsubscribe: a signed token in every mail, valid without signing in -------------------------------
-
-
-def unsubscribe_token(kind: str, pk: int) -> str:
-    return signing.Signer(salt=_UNSUBSCRIBE_SALT).sign(f"{kind}.{pk}")
-
-
-def unsubscribe_url(kind: str, pk: int) -> str:
-    return _absolute(f"/alerts/unsubscribe/{unsubscribe_token(kind, pk)}")
-
-
 def unsubscribe_target(token: str) -> SavedSearch | CveAlertSubscription | None:
     """What an unsubscribe token stops, or None for a bad token (or one whose search is gone)."""
     try:
-        kind, _, pk = signing.Signer(salt=_UNSUBSCRIBE_SALT).unsign(token).partition(".")
+        kind, _, pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token).partition(".")
     except signing.BadSignature:
         return None
     if not pk.isdigit():
@@ -592,22 +337,3 @@ def unsubscribe(*, token: str) -> SavedSearch | CveAlertSubscription | None:
     elif isinstance(target, CveAlertSubscription):
         CveAlertSubscription.objects.filter(pk=target.pk).update(enabled=False)
     return target
-
-
-# --- addresses -------------------------------------------------------------------------------------------
-
-
-def _display(repository: Repository) -> str:
-    namespace = repository.namespace.name
-    return repository.name if namespace == OFFICIAL_NAMESPACE else f"{namespace}/{repository.name}"
-
-
-def _repository_path(repository: Repository, tag: str = "") -> str:
-    """The repository's page (/_/<name> for official images), or its tag's."""
-    namespace = repository.namespace.name
-    base = f"/_/{repository.name}" if namespace == OFFICIAL_NAMESPACE else f"/r/{namespace}/{repository.name}"
-    return f"{base}/tags/{tag}" if tag else base
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.PUBLIC_URL}{path}"

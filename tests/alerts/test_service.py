@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from images.alerts import alerts_compute, alerts_digest, saved_search_change, saved_search_save, search_path
 from images.models import AlertMessage, CveNotice, SavedSearch, SearchNotice
-from images.services import alerts
+from images.services import alert_messages, alerts, cve_alerts
 from images.services.repositories import repository_update
 from images.services.stars import star_create
 from images.services.vulns import vulnerability_import
@@ -132,7 +132,7 @@ def test_cve_alerts_follow_organizations_and_respect_visibility(alice, bob, acme
 
 def test_cve_alerts_can_be_turned_off(alice, acme, advisory):
     push_indexed("acme", "vault", "1.0")
-    alerts.cve_subscription_update(user=alice, enabled=False)
+    cve_alerts.cve_subscription_update(user=alice, enabled=False)
     vulnerability_import(source=advisory)
     alerts_compute()
     assert not mail.outbox
@@ -192,8 +192,8 @@ def test_webhook_gets_the_matches_signed(alice, acme, settings):
         alerts_compute()
         assert not mail.outbox  # email off
         message = AlertMessage.objects.get(saved_search=saved)
-        assert alerts.alert_webhook_attempt(message_id=message.pk) == "delivered"
-        assert alerts.alert_webhook_attempt(message_id=message.pk) == "delivered"  # not sent twice
+        assert alert_messages.alert_webhook_attempt(message_id=message.pk) == "delivered"
+        assert alert_messages.alert_webhook_attempt(message_id=message.pk) == "delivered"  # not sent twice
     finally:
         server.shutdown()
     [(headers, body)] = received
