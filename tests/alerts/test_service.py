@@ -30,9 +30,7 @@ def test_a_new_tag_and_a_new_repository_are_told_once_each(alice, acme):
     told = mail.outbox[0]
     assert told.to == ["alice@example.org"] and '"webapps"' in told.subject
     assert "New tag acme/webapp:2.0" in told.body
-    assert "http://testserver/r/acme/webapp/tags/2.0" in links_in(told) or any(
-        link.endswith("/r/acme/webapp/tags/2.0") for link in links_in(told)
-    )
+    assert any(link.endswith("/r/acme/webapp/tags/2.0") for link in links_in(told))
     assert any(link.endswith("/search?q=webapp") for link in links_in(told))
     assert any("/alerts/unsubscribe/" in link for link in links_in(told))
 
