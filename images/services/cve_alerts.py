@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from images.models import (
@@ -80,7 +81,7 @@ def cve_alerts_compute(*, now: datetime) -> int:
     """Tell each follower of a repository of the critical and high findings its images gained since their last
     check. Returns how many notices were recorded."""
     subscriptions = CveAlertSubscription.objects.filter(enabled=True)
-    oldest = min([s.last_checked_at or s.created_at for s in subscriptions] or [now])
+    oldest = subscriptions.aggregate(oldest=Min(Coalesce("last_checked_at", "created_at")))["oldest"] or now
     start = max(min(oldest, now) - LOOKBACK, now - CVE_MAX_LOOKBACK)
     findings = Finding.objects.filter(created_at__gte=start, severity__in=ALERT_SEVERITIES)
     repository_ids = set(findings.values_list("manifest__repository_id", flat=True).distinct())
