@@ -204,7 +204,8 @@ def search_notices_record(*, saved: SavedSearch, repository_ids: list[int], now:
             ).values_list("repository_id", "tag")
         )
         notices = [
-            SearchNotice(saved_search=saved, repository_id=pk, tag="", kind="repository") for pk in new_repositories
+            SearchNotice(saved_search=saved, repository_id=pk, tag="", kind=SearchNotice.Kind.REPOSITORY)
+            for pk in new_repositories
         ]
         notices += [
             SearchNotice(saved_search=saved, repository_id=pk, tag=name[:128], kind=SearchNotice.Kind.TAG)
@@ -307,7 +308,9 @@ def digests_send(*, search_url_of) -> int:
     the link to the search (its page's address is the web's to spell)."""
     sent = 0
     daily = SavedSearch.objects.filter(active=True, mode=SavedSearch.Mode.DAILY).select_related("user")
-    for saved in daily.filter(notices__message__isnull=True).exclude(notices__kind="baseline").distinct():
+    # One filter() over the notices: a pending notice that is news (a baseline one is never told).
+    told_kinds = [SearchNotice.Kind.REPOSITORY, SearchNotice.Kind.TAG]
+    for saved in daily.filter(notices__message__isnull=True, notices__kind__in=told_kinds).distinct():
         with transaction.atomic():
             sent += search_pending_send(saved=saved, search_url=search_url_of(saved), digest=True) is not None
     return sent
@@ -325,7 +328,10 @@ def unsubscribe_target(token: str) -> SavedSearch | CveAlertSubscription | None:
         return SavedSearch.objects.filter(pk=int(pk)).select_related("user").first()
     if kind == "cve":
         user = get_user_model().objects.filter(pk=int(pk)).first()
-        return cve_subscription(user=user) if user is not None else None
+        if user is None:
+            return None
+        # Read only (a GET shows it): before the settings were first made, they are the defaults.
+        return CveAlertSubscription.objects.filter(user=user).first() or CveAlertSubscription(user=user)
     return None
 
 
@@ -335,5 +341,5 @@ def unsubscribe(*, token: str) -> SavedSearch | CveAlertSubscription | None:
     if isinstance(target, SavedSearch):
         SavedSearch.objects.filter(pk=target.pk).update(active=False)
     elif isinstance(target, CveAlertSubscription):
-        CveAlertSubscription.objects.filter(pk=target.pk).update(enabled=False)
+        CveAlertSubscription.objects.filter(pk=cve_subscription(user=target.user).pk).update(enabled=False)
     return target

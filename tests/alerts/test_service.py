@@ -67,6 +67,16 @@ def test_daily_digest_collects_the_matches_in_one_mail(alice, acme):
     assert len(mail.outbox) == 1
 
 
+def test_a_digest_is_sent_for_a_search_that_had_matches_when_saved(alice, acme):
+    push_indexed("acme", "webapp", "1.0")
+    saved_search_save(user=alice, name="apps", query="webapp", mode="daily")
+    assert alerts_digest() == 0  # the baseline is no news
+    push_indexed("acme", "webapp", "2.0")
+    alerts_compute()
+    assert alerts_digest() == 1 and "New tag acme/webapp:2.0" in mail.outbox[0].body
+    assert "webapp:1.0" not in mail.outbox[0].body
+
+
 def test_unsubscribe_link_stops_the_alerts(alice, acme):
     saved = saved_search_save(user=alice, name="apps", query="webapp")
     push_indexed("acme", "webapp", "1.0")
