@@ -230,6 +230,14 @@ CELERY_BEAT_SCHEDULE.update(
         "trusted-content-refresh": {"task": "images.trusted_content_refresh_task", "schedule": 3600.0},
     }
 )
+# Saved-search and CVE alerts (images/alerts.py): computed every few minutes, daily searches told once a day.
+HUB_ALERTS_COMPUTE_SECONDS = env_int("HUB_ALERTS_COMPUTE_SECONDS", 300)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "alerts-compute": {"task": "images.alerts_compute_task", "schedule": float(HUB_ALERTS_COMPUTE_SECONDS)},
+        "alerts-digest": {"task": "images.alerts_digest_task", "schedule": 86400.0},
+    }
+)
 
 # --- Blob storage ---------------------------------------------------------------------------------
 BLOB_DIR = Path(env_str("HUB_BLOB_DIR", str(DATA_DIR / "blobs")))

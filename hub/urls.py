@@ -6,7 +6,7 @@ from hub import views
 from images.api import urls as api_urls
 from images.api.views.search import CatalogSearchView
 from images.console import urls as console_urls
-from images.web import organizations
+from images.web import alerts, organizations
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/", include(api_urls.docs_urlpatterns)),
     path("", include("hub.accounts.urls")),
     path("", include((organizations.urlpatterns, "orgs"))),
+    path("", include((alerts.urlpatterns, "alerts"))),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),

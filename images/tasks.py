@@ -10,8 +10,9 @@ from dataclasses import asdict
 
 from celery import shared_task
 
+from images import alerts as alert_runs
 from images.indexing.fetch import UpstreamError, UpstreamUnavailable
-from images.services import curation, gc, indexing, jobs, mirrors, pulls, trust, vulns, webhooks
+from images.services import alert_messages, curation, gc, indexing, jobs, mirrors, pulls, trust, vulns, webhooks
 
 
 @shared_task(name=jobs.MANIFEST_INDEX, acks_late=True)
@@ -86,3 +87,22 @@ def pull_flush_task() -> int:
 @shared_task(name="images.gc_run_task")
 def gc_run_task() -> dict:
     return asdict(gc.gc_run())
+
+
+@shared_task(name=jobs.ALERTS_COMPUTE, acks_late=True)
+def alerts_compute_task() -> dict:
+    """Saved-search and CVE alerts from stored data (the beat's, and after imports and indexing)."""
+    return alert_runs.alerts_compute()
+
+
+@shared_task(name="images.alerts_digest_task")
+def alerts_digest_task() -> int:
+    return alert_runs.alerts_digest()
+
+
+@shared_task(name=jobs.ALERT_WEBHOOK_ATTEMPT, bind=True, acks_late=True, max_retries=None)
+def alert_webhook_attempt_task(self, message_id: int) -> str:
+    outcome = alert_messages.alert_webhook_attempt(message_id=message_id)
+    if outcome == "retry":
+        raise self.retry(countdown=webhooks.retry_delay(self.request.retries + 1))
+    return outcome

@@ -162,6 +162,19 @@ NO_RULE = {
     "console:preview": "renders the Markdown the user sent, nothing stored",
     "console:webhook-callback": "the receiver holds the delivery's unguessable id, not a session",
     "orgs:list": "the user's own organizations",
+    # Saved searches and CVE alerts: the caller's own (may_manage_saved_search, 404 for another's), and what
+    # they tell is searched as their owner (tests/alerts: a private repository is never told to an outsider).
+    "api:saved-search-list": "the caller's own saved searches (tests/alerts/test_api)",
+    "api:saved-search-detail": "the caller's own saved searches, 404 for another's (tests/alerts/test_api)",
+    "api:saved-search-notices": "the caller's own saved searches, 404 for another's (tests/alerts/test_api)",
+    "api:cve-alert-settings": "the caller's own CVE alert settings (tests/alerts/test_api)",
+    "api:cve-alert-notices": "the caller's own CVE alerts, readable_filter when made (tests/alerts/test_service)",
+    "alerts:settings": "the user's own alerts (tests/alerts/test_pages)",
+    "alerts:new": "saves a search for the user; matches found as the user (tests/alerts)",
+    "alerts:cve": "the user's own CVE alert settings (tests/alerts/test_pages)",
+    "alerts:edit": "the user's own saved search, 404 for another's (tests/alerts/test_pages)",
+    "alerts:delete": "the user's own saved search, 404 for another's (tests/alerts/test_pages)",
+    "alerts:unsubscribe": "a signed token naming one subscription; shows only its name (tests/alerts/test_pages)",
 }
 ACCOUNT_PAGES = "accounts:"  # the signed-in person's own settings, password and tokens; sign-up
 ADMIN = "admin:"  # Django's admin: staff, with the model permissions Django checks

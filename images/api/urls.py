@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.exceptions import NotFound
 
 from hub.accounts.names import API_PATH_NAMES
-from images.api.views import accounts, groups, hooks, images, orgs, repositories, search
+from images.api.views import accounts, alerts, groups, hooks, images, orgs, repositories, search
 from images.api.views.base import ApiView
 
 
@@ -62,6 +62,13 @@ v2_urlpatterns = [
     *_routes("users/<str:username>", accounts.UserDetailView.as_view(), "user-detail"),
     *_routes("access-tokens", accounts.AccessTokenListView.as_view(), "access-token-list"),
     *_routes("access-tokens/<str:token_id>", accounts.AccessTokenDetailView.as_view(), "access-token-detail"),
+    *_routes("alerts/searches", alerts.SavedSearchListView.as_view(), "saved-search-list"),
+    *_routes(
+        "alerts/searches/<str:search_id>/notices", alerts.SavedSearchNoticeListView.as_view(), "saved-search-notices"
+    ),
+    *_routes("alerts/searches/<str:search_id>", alerts.SavedSearchDetailView.as_view(), "saved-search-detail"),
+    *_routes("alerts/cve/notices", alerts.CveNoticeListView.as_view(), "cve-alert-notices"),
+    *_routes("alerts/cve", alerts.CveAlertSettingsView.as_view(), "cve-alert-settings"),
     *_routes("search/repositories", search.SearchRepositoriesView.as_view(), "search-repositories"),
     *_routes("search/catalog", search.CatalogSearchView.as_view(), "search-catalog"),
     path("repositories/", repositories.RepositoryCreateView.as_view(), name="repository-create"),

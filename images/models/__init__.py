@@ -1,3 +1,4 @@
+from images.models.alerts import AlertMessage, CveAlertSubscription, CveNotice, SavedSearch, SearchNotice
 from images.models.audit import AuditLogEntry
 from images.models.catalogue import Category, Namespace, Repository, RepositoryPlatform, Star
 from images.models.content import (
@@ -26,6 +27,9 @@ from images.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "AffectedPackage",
+    "AlertMessage",
+    "CveAlertSubscription",
+    "CveNotice",
     "AuditLogEntry",
     "Blob",
     "Category",
@@ -43,6 +47,8 @@ __all__ = [
     "RepositoryBlob",
     "RepositoryPlatform",
     "Role",
+    "SavedSearch",
+    "SearchNotice",
     "Star",
     "Tag",
     "Team",

@@ -238,6 +238,18 @@ def authorize(agent, action: str, *, message: str = "", **target) -> None:
         raise PermissionDenied(message or f"you may not do this ({action})")
 
 
+def may_manage_saved_search(agent, saved_search) -> bool:
+    """A saved search (and its alerts) is its owner's alone: nobody else sees, changes or deletes it, an
+    admin and an organization token included. Its results are searched as the owner, so it shows
+    nothing the owner may not read."""
+    return _person(agent) and saved_search.user_id == agent.pk
+
+
+def may_save_searches(agent) -> bool:
+    """Saved searches and CVE alerts are for signed-in people (no organization token, no anonymous)."""
+    return _person(agent)
+
+
 def readable_filter(agent) -> Q:
     """A filter on Repository for the ones `agent` may pull (the same rules as above, as a query).
 

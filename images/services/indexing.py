@@ -30,6 +30,7 @@ from images.models import Layer, Manifest, Package
 from images.models.content import IndexStatus
 from images.models.security import LICENSE_SEPARATOR
 from images.oci.media_types import IMAGE_CONFIG_TYPES
+from images.services.alerts import alerts_compute_soon
 from images.services.jobs import MANIFEST_INDEX, job_enqueue, job_send
 from images.services.search_index import repository_platforms_refresh
 from images.services.vulns import advisory_key, findings_refresh
@@ -141,6 +142,8 @@ def manifest_index(*, manifest_id: int, force: bool = False) -> str:
     manifest = Manifest.objects.select_related("repository").get(pk=manifest_id)
     try:
         status = _index(manifest, run)
+        if status == IndexStatus.INDEXED:
+            alerts_compute_soon()  # a new image may match saved searches, or bring findings
     except ClaimLost as exc:
         log.warning("%s; this run stops without writing", exc)
         return "busy"

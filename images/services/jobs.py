@@ -14,6 +14,8 @@ MANIFEST_INDEX = "images.manifest_index_task"
 MIRROR_SYNC = "images.mirror_sync_task"
 WEBHOOK_DELIVERY_ATTEMPT = "images.webhook_delivery_attempt_task"
 VERIFICATION_CHECK = "images.verification_check_task"
+ALERTS_COMPUTE = "images.alerts_compute_task"
+ALERT_WEBHOOK_ATTEMPT = "images.alert_webhook_attempt_task"
 
 
 def job_enqueue(name: str, *args) -> None:

@@ -32,6 +32,7 @@ from images.indexing.vulns import (
     parse_advisory,
 )
 from images.models import AffectedPackage, Finding, Manifest, Package, Vulnerability
+from images.services.alerts import alerts_compute_soon
 from images.services.os_advisories import OsFeed, os_feed_changes, os_feed_read
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,7 @@ def vulnerability_import(
         cleanup()
     if result.touched:
         findings_recompute(keys=result.touched)
+        alerts_compute_soon()  # images may have gained critical or high findings
     return result
 
 

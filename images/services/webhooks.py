@@ -222,32 +222,27 @@ def retry_delay(attempts: int) -> int:
     return min(settings.HUB_WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 3600)
 
 
-def webhook_delivery_attempt(*, delivery_id: int) -> str:
-    """Send a delivery once; returns "delivered", "retry" (try again later) or "failed" (gave up).
+def webhook_post(*, url: str, secret: str, body: bytes, event: str, delivery_id: str) -> tuple[int | None, str]:
+    """POST `body` to `url` once, signed with `secret`: (HTTP status or None, error text or "").
 
-    Safe to run twice: a delivered one is not sent again.
-    """
-    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
-    if delivery.status in (WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED):
-        return delivery.status
-    webhook = delivery.webhook
-    body = bytes(delivery.body)
+    The one sender of outbound webhooks: repository webhooks below, and saved-search and CVE alerts
+    (images/services/alerts.py)."""
     status_code, error = None, ""
     try:
-        webhook_url_check(webhook.url)  # checked when set; checked again, the row may have been edited
-        denied = _denied_address(webhook.url)
+        webhook_url_check(url)  # checked when set; checked again, the row may have been edited
+        denied = _denied_address(url)
         if denied:
             raise _Refused(f"address {denied} is not allowed")
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
-            "X-Hub-Event": delivery.event,
-            "X-Hub-Delivery": str(delivery.uuid),
+            "X-Hub-Event": event,
+            "X-Hub-Delivery": delivery_id,
         }
-        if webhook.secret:
-            headers[SIGNATURE_HEADER] = signature(webhook.secret, body)
+        if secret:
+            headers[SIGNATURE_HEADER] = signature(secret, body)
         response = requests.post(
-            webhook.url,
+            url,
             data=body,
             headers=headers,
             timeout=(settings.HUB_WEBHOOK_CONNECT_TIMEOUT, settings.HUB_WEBHOOK_READ_TIMEOUT),
@@ -264,14 +259,37 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
     except requests.RequestException as exc:
         # The exception's text can hold the URL, never the secret (it is only in a header's HMAC).
         error = f"{type(exc).__name__}: {str(exc)[:300]}"
+    return status_code, error
+
+
+def delivery_status(*, attempts: int, status_code: int | None, error: str) -> str:
+    """DELIVERED, RETRYING or FAILED after `attempts` attempts, the last of which answered as given."""
+    if not error:
+        return WebhookDelivery.Status.DELIVERED
+    if attempts >= settings.HUB_WEBHOOK_MAX_ATTEMPTS or status_code is None and not error.startswith(_RETRYABLE):
+        return WebhookDelivery.Status.FAILED
+    return WebhookDelivery.Status.RETRYING
+
+
+def webhook_delivery_attempt(*, delivery_id: int) -> str:
+    """Send a delivery once; returns "delivered", "retry" (try again later) or "failed" (gave up).
+
+    Safe to run twice: a delivered one is not sent again.
+    """
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
+    if delivery.status in (WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED):
+        return delivery.status
+    webhook = delivery.webhook
+    status_code, error = webhook_post(
+        url=webhook.url,
+        secret=webhook.secret,
+        body=bytes(delivery.body),
+        event=delivery.event,
+        delivery_id=str(delivery.uuid),
+    )
     now = timezone.now()
     attempts = delivery.attempts + 1
-    if not error:
-        status = WebhookDelivery.Status.DELIVERED
-    elif attempts >= settings.HUB_WEBHOOK_MAX_ATTEMPTS or status_code is None and not error.startswith(_RETRYABLE):
-        status = WebhookDelivery.Status.FAILED
-    else:
-        status = WebhookDelivery.Status.RETRYING
+    status = delivery_status(attempts=attempts, status_code=status_code, error=error)
     history = [*delivery.history, {"at": now.isoformat(), "status": status_code, "error": error}]
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         attempts=attempts,
@@ -283,7 +301,10 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
     )
     if error:
         log.info("webhook delivery %s to webhook %s: attempt %s failed (%s)", delivery.pk, webhook.pk, attempts, error)
-    return {"delivered": "delivered", "retrying": "retry", "failed": "failed"}[status]
+    return OUTCOMES[status]
+
+
+OUTCOMES = {"delivered": "delivered", "retrying": "retry", "failed": "failed"}
 
 
 CALLBACK_STATES = {"success", "failure", "error"}

@@ -12,7 +12,18 @@ from hub.accounts.names import (
 )
 
 # Every name here is refused to users and organizations alike (tests/services/test_organizations.py).
-RESERVED = ["repositories", "namespaces", "users", "access-tokens", "search", "orgs", "library", "_", "Library"]
+RESERVED = [
+    "repositories",
+    "namespaces",
+    "users",
+    "access-tokens",
+    "search",
+    "orgs",
+    "alerts",
+    "library",
+    "_",
+    "Library",
+]
 
 
 @pytest.mark.parametrize(
@@ -76,6 +87,6 @@ def test_names_reserved(name):
 
 
 def test_reserved_names_are_the_api_paths_and_the_sites():
-    assert API_PATH_NAMES == {"repositories", "namespaces", "users", "access-tokens", "search", "orgs"}
+    assert API_PATH_NAMES == {"repositories", "namespaces", "users", "access-tokens", "search", "orgs", "alerts"}
     assert {"library", "_", "v2", "token", "login", "settings"} <= SITE_PATH_NAMES
     assert RESERVED_NAMES == API_PATH_NAMES | SITE_PATH_NAMES

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from hub.accounts.services import access_token_create
 from images.api.parsers import DEPTH_MAX, TOO_DEEP, JSONParser
 from images.models import Mirror, Namespace, Repository
+from images.services.alerts import saved_search_create
 from images.services.organizations import membership_set, organization_create, team_create
 from tests.api.conftest import basic
 
@@ -49,14 +50,17 @@ OPERATIONS = _operations()
 
 @pytest.fixture
 def owned(alice, bob):
-    """alice owns alice/app (with a mirror), the organization acme (bob a member, team `release`) and a token."""
+    """alice owns alice/app (with a mirror), the organization acme (bob a member, team `release`), a token and a
+    saved search."""
     repository = Repository.objects.create(namespace=Namespace.objects.get(name="alice"), name="app")
     mirror = Mirror.objects.create(repository=repository, upstream_registry="127.0.0.1:5000", upstream_repository="x")
     organization = organization_create(owner=alice, name="acme")
     membership_set(organization=organization, user=bob, role="member")
     team_create(organization=organization, name="release")
     token = access_token_create(user=alice, name="ci", scope="read")[0]
+    saved = saved_search_create(user=alice, name="apps", query="app")
     return {
+        "search_id": str(saved.pk),
         "namespace": "alice",
         "name": "app",
         "mirror_id": str(mirror.pk),

@@ -199,7 +199,7 @@ def test_session_needs_csrf(alice, shelf):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", ["repositories", "namespaces", "users", "access-tokens", "search", "orgs"])
+@pytest.mark.parametrize("name", ["repositories", "namespaces", "users", "access-tokens", "search", "orgs", "alerts"])
 def test_reserved_names(api, db, name):
     with pytest.raises(ValidationError):
         user_create(username=name, password="pw-123456789")

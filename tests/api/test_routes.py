@@ -34,6 +34,7 @@ SAMPLES = {
     "username": ["bob", *WORDS],
     "org": ["acme"],
     "team": ["release", *WORDS],
+    "search_id": ["4", "notices", *WORDS],
 }
 API_NAMESPACES = ("api", "api-alias")
 UNNAMESPACED_API = {"v1-search", "v1-ping", "api-schema", "api-docs", "api-redoc", "api-catalog-search"}

@@ -1,0 +1,51 @@
+"""Reads for the alert pages and the API: a user's saved searches, their notices and CVE alerts (only their own)."""
+
+from images.models import AlertMessage, CveAlertSubscription, CveNotice, SavedSearch, SearchNotice
+from images.services.authorization import may_manage_saved_search
+
+RECENT_NOTICES = 5
+
+
+def saved_searches_of(*, user) -> list[SavedSearch]:
+    """The user's saved searches, each with its `recent_notices` (what it told last, newest first)."""
+    searches = list(SavedSearch.objects.filter(user=user).order_by("name", "pk"))
+    for saved in searches:
+        saved.recent_notices = notices_of(saved=saved, limit=RECENT_NOTICES)
+    return searches
+
+
+def saved_search_of(*, user, search_id: int | None) -> SavedSearch | None:
+    """The saved search `search_id` if it is the user's; None otherwise (another's looks like a missing one)."""
+    if search_id is None:
+        return None
+    saved = SavedSearch.objects.filter(pk=search_id).select_related("user").first()
+    return saved if saved is not None and may_manage_saved_search(user, saved) else None
+
+
+def notices_of(*, saved: SavedSearch, limit: int | None = None):
+    """What the search told (or will tell in its digest), newest first; the baseline is not news."""
+    notices = (
+        SearchNotice.objects.filter(saved_search=saved)
+        .exclude(kind=SearchNotice.Kind.BASELINE)
+        .select_related("repository__namespace", "message")
+        .order_by("-notified_at", "-pk")
+    )
+    return list(notices[:limit]) if limit else notices
+
+
+def cve_subscription_of(*, user) -> CveAlertSubscription | None:
+    """The user's CVE alert settings, or None before they were first made (on, by default)."""
+    return CveAlertSubscription.objects.filter(user=user).first()
+
+
+def cve_notices_of(*, user, limit: int | None = None):
+    notices = (
+        CveNotice.objects.filter(subscription__user=user)
+        .select_related("repository__namespace", "vulnerability", "manifest")
+        .order_by("-notified_at", "-pk")
+    )
+    return list(notices[:limit]) if limit else notices
+
+
+def messages_of(*, user, limit: int = 20) -> list[AlertMessage]:
+    return list(AlertMessage.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])

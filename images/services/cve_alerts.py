@@ -1,0 +1,221 @@
+"""CVE alerts: a critical or high Finding created on an image (a tagged manifest, or a platform manifest of a
+tagged index) of a repository the user starred or that one of their organizations publishes, and that
+they may read, is told once per (user, manifest, vulnerability). On by default: a user's subscription
+is made (enabled) when first needed; it can be turned off on /settings/alerts, by the API or by the
+unsubscribe link of any CVE mail.
+
+Findings are recomputed (deleted and made again) when advisories change: their created_at is then new,
+and the notices, not the dates, keep a finding already told from being told again.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from images.models import (
+    AlertMessage,
+    CveAlertSubscription,
+    CveNotice,
+    Finding,
+    ManifestReference,
+    Membership,
+    Repository,
+    Star,
+    Tag,
+)
+from images.models.choices import Severity
+from images.services.alert_messages import (
+    absolute_url,
+    message_send,
+    repository_display,
+    repository_path,
+    unsubscribe_url,
+)
+from images.services.authorization import may_save_searches, readable_filter
+from images.services.webhooks import webhook_url_check
+
+# See images/services/alerts.py: how far each computation looks back before its last run.
+LOOKBACK = timedelta(hours=1)
+# CVE alerts never look further back than this (a subscription turned on again starts afresh).
+CVE_MAX_LOOKBACK = timedelta(days=2)
+ALERT_SEVERITIES = (Severity.CRITICAL, Severity.HIGH)
+
+
+def cve_subscription(*, user) -> CveAlertSubscription:
+    """The user's CVE alert settings (on by default: made on first read)."""
+    subscription, _ = CveAlertSubscription.objects.get_or_create(
+        user=user, defaults={"webhook_secret": secrets.token_urlsafe(32)}
+    )
+    return subscription
+
+
+@transaction.atomic
+def cve_subscription_update(*, user, **changes) -> CveAlertSubscription:
+    if not may_save_searches(user):
+        raise PermissionDenied("sign in to manage alerts")
+    subscription = cve_subscription(user=user)
+    if "enabled" in changes:
+        enabled = bool(changes["enabled"])
+        if enabled and not subscription.enabled:
+            subscription.last_checked_at = timezone.now()  # turned on again: from now on
+        subscription.enabled = enabled
+    if "email" in changes:
+        subscription.email = bool(changes["email"])
+    if "webhook_url" in changes:
+        url = (changes["webhook_url"] or "").strip()
+        try:
+            subscription.webhook_url = webhook_url_check(url) if url else ""
+        except ValidationError:
+            raise ValidationError({"webhook_url": "Enter an http:// or https:// URL."}) from None
+    subscription.save()
+    return subscription
+
+
+def cve_alerts_compute(*, now: datetime) -> int:
+    """Tell each follower of a repository of the critical and high findings its images gained since their last
+    check. Returns how many notices were recorded."""
+    subscriptions = CveAlertSubscription.objects.filter(enabled=True)
+    oldest = subscriptions.aggregate(oldest=Min(Coalesce("last_checked_at", "created_at")))["oldest"] or now
+    start = max(min(oldest, now) - LOOKBACK, now - CVE_MAX_LOOKBACK)
+    findings = Finding.objects.filter(created_at__gte=start, severity__in=ALERT_SEVERITIES)
+    repository_ids = set(findings.values_list("manifest__repository_id", flat=True).distinct())
+    if not repository_ids:
+        CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
+        return 0
+    namespaces = Repository.objects.filter(pk__in=repository_ids).values("namespace_id")
+    followers = set(Star.objects.filter(repository_id__in=repository_ids).values_list("user_id", flat=True))
+    followers |= set(Membership.objects.filter(organization_id__in=namespaces).values_list("user_id", flat=True))
+    recorded = 0
+    for user in get_user_model().objects.filter(pk__in=followers, is_active=True).order_by("pk"):
+        recorded += _cve_alerts_of(user, findings, repository_ids, now)
+    CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
+    return recorded
+
+
+def _cve_alerts_of(user, findings, repository_ids: set[int], now: datetime) -> int:
+    with transaction.atomic():
+        subscription = cve_subscription(user=user)
+        subscription = CveAlertSubscription.objects.select_for_update().get(pk=subscription.pk)
+        if not subscription.enabled:
+            return 0
+        since = (subscription.last_checked_at or subscription.created_at) - LOOKBACK
+        followed = Repository.objects.filter(readable_filter(user), pk__in=repository_ids).filter(
+            Q(stars__user=user) | Q(namespace__memberships__user=user)
+        )
+        new = list(
+            findings.filter(created_at__gte=since, manifest__repository__in=followed.values("pk"))
+            .exclude(
+                Exists(
+                    CveNotice.objects.filter(
+                        subscription=subscription,
+                        manifest_id=OuterRef("manifest_id"),
+                        vulnerability_id=OuterRef("vulnerability_id"),
+                    )
+                )
+            )
+            .select_related("manifest__repository__namespace", "vulnerability", "package")
+            .order_by("manifest__repository_id", "vulnerability__osv_id")
+        )
+        tags = _tags_of({f.manifest_id for f in new})
+        notices = [
+            CveNotice(
+                subscription=subscription,
+                repository=f.manifest.repository,
+                manifest=f.manifest,
+                vulnerability=f.vulnerability,
+                severity=f.severity,
+                package=f"{f.package.name} {f.package.version}"[:300],
+                tags=", ".join(tags[f.manifest_id])[:500],
+            )
+            for f in new
+            if tags.get(f.manifest_id)  # untagged images are history, not something anyone runs
+        ]
+        notices = _first_per_pair(notices)
+        if not notices:
+            return 0
+        CveNotice.objects.bulk_create(notices, ignore_conflicts=True)
+        _cve_send(subscription, notices)
+    return len(notices)
+
+
+def _tags_of(manifest_ids: set[int]) -> dict[int, list[str]]:
+    """The tags naming each manifest, directly or through an index that holds it."""
+    tags: dict[int, list[str]] = {}
+    for manifest_id, name in Tag.objects.filter(manifest_id__in=manifest_ids).values_list("manifest_id", "name"):
+        tags.setdefault(manifest_id, []).append(name)
+    parents = ManifestReference.objects.filter(child_id__in=manifest_ids).values_list("child_id", "parent_id")
+    parent_tags: dict[int, list[str]] = {}
+    by_parent = dict.fromkeys({parent for _, parent in parents})
+    for parent_id, name in Tag.objects.filter(manifest_id__in=by_parent).values_list("manifest_id", "name"):
+        parent_tags.setdefault(parent_id, []).append(name)
+    for child_id, parent_id in parents:
+        tags.setdefault(child_id, []).extend(parent_tags.get(parent_id, []))
+    return {pk: sorted(set(names)) for pk, names in tags.items() if names}
+
+
+def _first_per_pair(notices: list[CveNotice]) -> list[CveNotice]:
+    """One notice per (manifest, vulnerability): one advisory can hit two packages of an image."""
+    seen, kept = set(), []
+    for notice in notices:
+        key = (notice.manifest.pk, notice.vulnerability.pk)
+        if key not in seen:
+            seen.add(key)
+            kept.append(notice)
+    return kept
+
+
+def _cve_send(subscription: CveAlertSubscription, notices: list[CveNotice]) -> AlertMessage:
+    count = len(notices)
+    subject = (
+        f"[Hub] {count} new critical/high {'vulnerability' if count == 1 else 'vulnerabilities'} in images you follow"
+    )
+    lines = ["Images you starred, or that your organizations publish, gained critical or high findings:", ""]
+    for n in notices:
+        aliases = ", ".join(n.vulnerability.aliases or [])
+        known_as = f" ({aliases})" if aliases else ""
+        lines += [
+            f"{n.severity.upper()} {n.vulnerability.osv_id}{known_as} in {repository_display(n.repository)}",
+            f"  package {n.package}; tags {n.tags}",
+            f"  {absolute_url(repository_path(n.repository, n.tags.split(', ')[0]))}",
+            "",
+        ]
+    lines += [
+        f"Manage your alerts: {absolute_url('/settings/alerts')}",
+        f"Unsubscribe from CVE alerts: {unsubscribe_url('cve', subscription.user_id)}",
+    ]
+    payload = {
+        "event": "cve.findings",
+        "findings": [
+            {
+                "repository": repository_display(n.repository),
+                "tags": n.tags.split(", ") if n.tags else [],
+                "digest": n.manifest.digest,
+                "vulnerability": n.vulnerability.osv_id,
+                "aliases": list(n.vulnerability.aliases or []),
+                "severity": n.severity,
+                "package": n.package,
+                "url": absolute_url(repository_path(n.repository)),
+            }
+            for n in notices
+        ],
+    }
+    message = message_send(
+        user=subscription.user,
+        kind=AlertMessage.Kind.CVE,
+        saved=None,
+        subject=subject,
+        text="\n".join(lines) + "\n",
+        email=subscription.email,
+        webhook_url=subscription.webhook_url,
+        webhook_secret=subscription.webhook_secret,
+        payload=payload,
+    )
+    # The notices just recorded: every earlier one got its message in its own transaction.
+    CveNotice.objects.filter(subscription=subscription, message__isnull=True).update(message=message)
+    return message
