@@ -307,6 +307,34 @@ def _repository_row(rng, made: int, library, others, official_names, trusted_of,
         "pull_count": int(rng.paretovariate(1.2) * 100),
         "star_count": rng.randint(0, 500),
         "last_pushed_at": now - timedelta(minutes=rng.randint(0, 60 * 24 * 365)),
+        **_posture_row(made, now),
+    }
+
+
+def _posture_row(made: int, now) -> dict:
+    """Posture columns as images.services.posture keeps them: a tenth not scanned, most without critical, a
+    few hundred thousand scanned within the week. Drawn apart so the catalogue's other draws stay as they were."""
+    from images.models.catalogue import VULNS_RANK_UNSCANNED
+    from images.services.posture import vulns_rank
+
+    rng = random.Random(made * 7919 + 1)
+    if rng.random() < 0.1:
+        return {"vulns_rank": VULNS_RANK_UNSCANNED, "has_sbom": False}
+    critical = 0 if rng.random() < 0.7 else rng.randint(1, 5)
+    high = 0 if rng.random() < 0.5 else rng.randint(1, 20)
+    medium, low, unknown = rng.randint(0, 40), rng.randint(0, 30), rng.randint(0, 10)
+    total = critical + high + medium + low + unknown
+    return {
+        "vulns_critical": critical,
+        "vulns_high": high,
+        "vulns_medium": medium,
+        "vulns_low": low,
+        "vulns_unknown": unknown,
+        "vulns_fixable": rng.randint(0, critical + high),
+        "vulns_total": total,
+        "vulns_rank": vulns_rank(critical, high, total),
+        "last_scanned_at": now - timedelta(minutes=rng.randint(0, 60 * 24 * 30)),
+        "has_sbom": rng.random() < 0.95,
     }
 
 
@@ -608,6 +636,24 @@ def main(argv: list[str] | None = None) -> int:
                 "/search?" + urlencode({"q": "server", "category": "web-servers", "page": 3}),
             ),
             ("search: no query at all", "/search"),
+            # Posture (images/services/posture.py): the facets are counted on every search above; these filter
+            # and sort by them. Compare with the same searches without posture (nginx, web server, no query).
+            ("search: posture, no query, no critical/high", "/search?posture=no_critical_high"),
+            ("search: posture, nginx, no fixable", "/search?q=nginx&posture=no_fixable"),
+            (
+                "search: posture, web server, all four",
+                "/search?"
+                + urlencode(
+                    {"q": "web server", "posture": ["no_critical_high", "no_fixable", "recently_scanned", "sbom"]},
+                    doseq=True,
+                ),
+            ),
+            ("search: posture, fewest vulnerabilities", "/search?sort=vulns"),
+            ("search: posture, server, fewest vulnerabilities", "/search?q=server&sort=vulns"),
+            (
+                "search: posture, arm64 + scanned lately, fewest",
+                "/search?arch=arm64&posture=recently_scanned&sort=vulns",
+            ),
             ("search, signed in: exact name (nginx)", "/search?q=nginx", member_cookie),
             ("search, signed in: two words (web server)", "/search?q=web+server", member_cookie),
             ("search, signed in: no query, arm64", "/search?arch=arm64", member_cookie),
