@@ -45,7 +45,9 @@ def advisory(osv_id: str, ecosystem: str, name: str, severity: str, fixed: str =
         "id": osv_id,
         "modified": "2024-01-01T00:00:00Z",
         "database_specific": {"severity": severity},
-        "affected": [{"package": {"ecosystem": ecosystem, "name": name}, "ranges": [{"type": "ECOSYSTEM", "events": events}]}],
+        "affected": [
+            {"package": {"ecosystem": ecosystem, "name": name}, "ranges": [{"type": "ECOSYSTEM", "events": events}]}
+        ],
     }
 
 
@@ -148,7 +150,14 @@ def test_an_advisory_import_refreshes_only_the_repositories_it_touches(tmp_path)
     before = {r.pk: r.last_scanned_at for r in Repository.objects.all()}
 
     advisories_import(tmp_path)
-    assert posture(app) | {"fixable": None} == {**ZERO, "critical": 1, "high": 1, "medium": 1, "total": 3, "fixable": None}
+    assert posture(app) | {"fixable": None} == {
+        **ZERO,
+        "critical": 1,
+        "high": 1,
+        "medium": 1,
+        "total": 3,
+        "fixable": None,
+    }
     assert posture(app)["fixable"] == 1
     assert Repository.objects.get(pk=app.pk).last_scanned_at > before[app.pk]
     assert Repository.objects.get(pk=other.pk).last_scanned_at == before[other.pk]  # no package of it was touched
@@ -311,7 +320,12 @@ def test_catalog_api_filters_counts_and_sorts_by_posture(client, catalogue):
         "sbom": (3, True),
     }
     unfixed = body["results"][2]["posture"]
-    assert (unfixed["critical"], unfixed["high"], unfixed["fixable_critical_high"], unfixed["has_sbom"]) == (0, 1, 0, True)
+    assert (unfixed["critical"], unfixed["high"], unfixed["fixable_critical_high"], unfixed["has_sbom"]) == (
+        0,
+        1,
+        0,
+        True,
+    )
 
     everything = client.get("/v2/search/catalog/", {"sort": "fewest_vulnerabilities", "order": "asc"}).json()
     assert everything["results"][0]["id"] == "acme/unscanned"
