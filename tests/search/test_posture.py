@@ -1,10 +1,12 @@
 """Security posture: derived from real images indexed by the indexer, kept as findings change, and searched
 through the posture facets and the "fewest vulnerabilities" sort on the page and the catalog API."""
 
+import io
 import json
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from hub.accounts.services import user_create
@@ -224,6 +226,10 @@ def test_rebuilding_every_posture(tmp_path):
     Repository.objects.update(vulns_critical=None, vulns_total=None, has_sbom=False, vulns_rank=VULNS_RANK_UNSCANNED)
     assert repositories_posture_refresh() == 1
     assert posture(repository) == expected
+    Repository.objects.update(vulns_critical=None, has_sbom=False)
+    out = io.StringIO()
+    call_command("reindex", "--posture", stdout=out)
+    assert posture(repository) == expected and "posture refreshed for 1 repositories" in out.getvalue()
 
 
 # --- facets and sort -----------------------------------------------------------------------------------
