@@ -678,7 +678,52 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    if args.only in POSTURE_LABEL:
+        subprocess.run(
+            [sys.executable, __file__, "--posture-overhead", "--runs", str(args.runs)], env=env, cwd=ROOT, check=True
+        )
     return 0
+
+
+POSTURE_LABEL = "posture facets: search (in process), ms"
+POSTURE_QUERIES = [
+    ("no query at all", "", ()),
+    ("exact name (nginx)", "nginx", ()),
+    ("two words (web server)", "web server", ()),
+    ("rare word, arm (clickhouse)", "clickhouse", ("arm",)),
+]
+
+
+def posture_overhead(runs: int) -> None:
+    """What the posture facets add to a search: repository_search in this process, timed with the posture tests
+    counted (as shipped) and without them (images.search.facets._posture_conditions emptied), run after run in
+    turn so that both see the same load."""
+    import django
+
+    django.setup()
+    from images.search import facets
+    from images.search.facets import SearchFilters
+    from images.search.service import repository_search
+
+    with_posture = facets._posture_conditions
+    print(f"\n{POSTURE_LABEL:48} {'with p50':>9} {'without':>8} {'with p95':>9} {'without':>8}")
+    for label, query, architectures in POSTURE_QUERIES:
+        filters = SearchFilters(architectures=architectures)
+        timed: dict[bool, list[float]] = {True: [], False: []}
+        for run in range(runs + 1):
+            for counted in (True, False):
+                facets._posture_conditions = with_posture if counted else dict
+                started = time.perf_counter()
+                repository_search(user=None, query=query, filters=filters)
+                if run:  # the first run of each warms the caches
+                    timed[counted].append((time.perf_counter() - started) * 1000)
+        facets._posture_conditions = with_posture
+        on, off = timed[True], timed[False]
+        print(
+            f"{label:48} {statistics.median(on):9.1f} {statistics.median(off):8.1f}"
+            f" {percentile(on, 95):9.1f} {percentile(off, 95):8.1f}",
+            flush=True,
+        )
 
 
 _MEMBER_SESSION = """
@@ -730,5 +775,12 @@ if __name__ == "__main__":
         options.add_argument("--generate-only", action="store_true")
         options.add_argument("--repositories", type=int)
         generate(options.parse_args().repositories)
+        sys.exit(0)
+    if "--posture-overhead" in sys.argv:
+        sys.path.insert(0, str(ROOT))
+        options = argparse.ArgumentParser()
+        options.add_argument("--posture-overhead", action="store_true")
+        options.add_argument("--runs", type=int)
+        posture_overhead(options.parse_args().runs)
         sys.exit(0)
     sys.exit(main())

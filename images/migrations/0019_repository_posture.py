@@ -2,6 +2,47 @@
 
 from django.db import migrations, models
 
+# Security posture of each repository's latest tag (images/services/posture.py), for the posture facets and
+# the "fewest vulnerabilities" sort. Existing installations fill the columns with `manage.py reindex --posture`.
+#
+# On PostgreSQL the two covering indexes of search (the name prefix, 0012, and the best-match order, 0014)
+# also carry the columns the posture filters test, so a name tier or a broad walk with a posture filter
+# still reads index pages only. Without them, at a million repositories, "web server" with all four posture
+# filters walked the order index fetching a heap page per row tested: ~850 ms.
+POSTURE_COLUMNS = "vulns_critical, vulns_high, vulns_fixable, last_scanned_at, has_sbom"
+NAME_PREFIX = (
+    "CREATE INDEX repository_name_prefix ON images_repository (name varchar_pattern_ops)"
+    " INCLUDE (is_private, namespace_id, trusted_rank, pull_count, star_count, id,"
+    " trusted_content, facet_os, facet_architectures, facet_categories{posture})"
+)
+BEST_ORDER = (
+    "CREATE INDEX repository_best_order ON images_repository"
+    " (trusted_rank DESC, pull_count DESC, star_count DESC, id)"
+    " INCLUDE (is_private, namespace_id, name, trusted_content, facet_os, facet_architectures, facet_categories,"
+    " summary_vector{posture})"
+)
+
+
+def _covering(posture: str) -> list[str]:
+    return [
+        "DROP INDEX IF EXISTS repository_name_prefix",
+        NAME_PREFIX.format(posture=posture),
+        "DROP INDEX IF EXISTS repository_best_order",
+        BEST_ORDER.format(posture=posture),
+    ]
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in _covering(f", {POSTURE_COLUMNS}"):
+            schema_editor.execute(statement)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in _covering(""):
+            schema_editor.execute(statement)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -68,4 +109,5 @@ class Migration(migrations.Migration):
             model_name="repository",
             index=models.Index(fields=["vulns_rank", "-pull_count", "id"], name="repository_vulns_order"),
         ),
+        migrations.RunPython(forward, backward),
     ]
