@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 
 from images.models import Category
@@ -171,7 +171,7 @@ def search_counts(
     if not facets:
         total = _count_up_to(matching, cap + 1)
         return Counts(min(total, cap), total_is_approximate=total > cap)
-    rows, n = _facet_rows(base.order_by()[: cap + 1])
+    rows, n = _facet_rows(base.order_by()[: cap + 1], filters)
     counts = _count_rows(rows, filters, category_ids)
     if n <= cap:
         return counts
@@ -189,26 +189,29 @@ def _count_up_to(queryset: QuerySet, limit: int) -> int:
 _FACET_COLUMNS = ("trusted_content", "facet_os", "facet_architectures", "facet_categories")
 
 
-def _facet_rows(queryset: QuerySet) -> tuple[list[tuple], int]:
+def _facet_rows(queryset: QuerySet, filters: SearchFilters) -> tuple[list[tuple], int]:
     """What facets are counted from (see _count_rows): the distinct combinations of the four facet columns
-    and the posture tests (true, false or NULL each) among these rows, each with how many rows have it. The
-    database groups them: a few hundred rows to read instead of thousands."""
-    tests = {
-        f"posture_{value}": ExpressionWrapper(q, output_field=BooleanField())
-        for value, q in _posture_conditions().items()
-    }
+    among these rows, each with how many rows have it and how many of those pass each posture test. The
+    database groups them: a few hundred rows to read instead of thousands. The posture tests that are chosen
+    as filters group the rows too (the other groups count only rows that pass them); the others are only
+    summed, so an unfiltered search has no more groups than without posture."""
+    conditions = _posture_conditions()
+    keys = [value for value in POSTURE_KEYS if value in conditions]
+    chosen = [value for value in keys if value in filters.posture]
+    tests = {f"posture_{value}": Case(When(conditions[value], then=1), default=0) for value in keys}
     rows = queryset.annotate(**tests).values_list(*_FACET_COLUMNS, *tests)
     try:
         sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     except EmptyResultSet:
         return [], 0
-    width = len(_FACET_COLUMNS) + len(tests)
-    groups = ", ".join(str(i) for i in range(1, width + 1))
+    grouped_by = [*_FACET_COLUMNS, *(f"posture_{value}" for value in chosen)]
+    sums = "".join(f", SUM(posture_{value})" for value in keys)
+    columns = ", ".join(grouped_by)
     with connection.cursor() as cursor:
-        # `sql` is Django's compilation of the queryset, its values are in `params`.
-        cursor.execute(f"SELECT t.*, COUNT(*) FROM ({sql}) t GROUP BY {groups}", params)  # noqa: S608
+        # `sql` is Django's compilation of the queryset, its values are in `params`; the names are ours.
+        cursor.execute(f"SELECT {columns}, COUNT(*){sums} FROM ({sql}) t GROUP BY {columns}", params)  # noqa: S608
         grouped = cursor.fetchall()
-    return grouped, sum(row[width] for row in grouped)
+    return grouped, sum(row[len(grouped_by)] for row in grouped)
 
 
 def _count_rows(rows, filters: SearchFilters, wanted_categories: set[str]) -> Counts:
@@ -221,7 +224,7 @@ def _count_rows(rows, filters: SearchFilters, wanted_categories: set[str]) -> Co
     oses: defaultdict = defaultdict(int)
     architectures: defaultdict = defaultdict(int)
     posture: defaultdict = defaultdict(int)
-    wanted_posture = [POSTURE_KEYS.index(value) for value in filters.posture if value in POSTURE_KEYS]
+    chosen = sum(value in filters.posture for value in POSTURE_KEYS)  # the posture tests rows are grouped by
     parsed: dict[str, set[str]] = {}  # the same column values recur in many groups: split each once
 
     def values(column: str) -> set[str]:
@@ -229,7 +232,8 @@ def _count_rows(rows, filters: SearchFilters, wanted_categories: set[str]) -> Co
             parsed[column] = column_values(column)
         return parsed[column]
 
-    for trusted_content, os_column, architecture_column, category_column, *tests, n in rows:
+    for trusted_content, os_column, architecture_column, category_column, *rest in rows:
+        passed, n, passing = rest[:chosen], rest[chosen], rest[chosen + 1 :]
         os_values, architecture_values = values(os_column), values(architecture_column)
         category_values = values(category_column)
         in_trusted = not filters.trusted or trusted_content in filters.trusted
@@ -237,16 +241,15 @@ def _count_rows(rows, filters: SearchFilters, wanted_categories: set[str]) -> Co
         in_os = not filters.os or not os_values.isdisjoint(wanted_os)
         in_architectures = not filters.architectures or not architecture_values.isdisjoint(wanted_architectures)
         # Each posture filter is a group of one value: a row that has it meets it, so its count (every
-        # filter but its own) is of the rows that meet every filter.
-        in_posture = all(tests[i] for i in wanted_posture)
+        # filter but its own) is of the rows that meet every filter and pass its test.
+        in_posture = all(passed)
         if in_categories and in_os and in_architectures and in_posture:
             if trusted_content in TRUSTED_FILTERS:
                 trusted[trusted_content] += n
             if in_trusted:
                 total += n
-                for value, test in zip(POSTURE_KEYS, tests, strict=True):
-                    if test:
-                        posture[value] += n
+                for value, count in zip(POSTURE_KEYS, passing, strict=True):
+                    posture[value] += count or 0
         if in_trusted and in_os and in_architectures and in_posture:
             for value in category_values:
                 categories[int(value)] += n
