@@ -308,6 +308,9 @@ def test_search_page_filters_and_sorts_by_posture(client, catalogue):
     assert 'href="/r/acme/vulnerable"' not in html and 'href="/r/bob/secret"' not in html
     assert 'value="no_critical_high" checked' in html and "Has SBOM" in html
     assert '<option value="vulns" selected>Fewest vulnerabilities</option>' in html
+    everything = client.get("/search", {"sort": "vulns"}).content.decode()
+    vulnerable, unscanned = everything.index('href="/r/acme/vulnerable"'), everything.index('href="/r/acme/unscanned"')
+    assert "<dd>1 / 1</dd>" in everything[vulnerable:unscanned] and "not scanned" in everything[unscanned:]
     # An unknown posture value is ignored, like any unknown facet value of the page.
     assert client.get("/search", {"posture": "nonsense"}).status_code == 200
 
