@@ -307,6 +307,34 @@ def _repository_row(rng, made: int, library, others, official_names, trusted_of,
         "pull_count": int(rng.paretovariate(1.2) * 100),
         "star_count": rng.randint(0, 500),
         "last_pushed_at": now - timedelta(minutes=rng.randint(0, 60 * 24 * 365)),
+        **_posture_row(made, now),
+    }
+
+
+def _posture_row(made: int, now) -> dict:
+    """Posture columns as images.services.posture keeps them: a tenth not scanned, most without critical, a
+    few hundred thousand scanned within the week. Drawn apart so the catalogue's other draws stay as they were."""
+    from images.models.catalogue import VULNS_RANK_UNSCANNED
+    from images.services.posture import vulns_rank
+
+    rng = random.Random(made * 7919 + 1)
+    if rng.random() < 0.1:
+        return {"vulns_rank": VULNS_RANK_UNSCANNED, "has_sbom": False}
+    critical = 0 if rng.random() < 0.7 else rng.randint(1, 5)
+    high = 0 if rng.random() < 0.5 else rng.randint(1, 20)
+    medium, low, unknown = rng.randint(0, 40), rng.randint(0, 30), rng.randint(0, 10)
+    total = critical + high + medium + low + unknown
+    return {
+        "vulns_critical": critical,
+        "vulns_high": high,
+        "vulns_medium": medium,
+        "vulns_low": low,
+        "vulns_unknown": unknown,
+        "vulns_fixable": rng.randint(0, critical + high),
+        "vulns_total": total,
+        "vulns_rank": vulns_rank(critical, high, total),
+        "last_scanned_at": now - timedelta(minutes=rng.randint(0, 60 * 24 * 30)),
+        "has_sbom": rng.random() < 0.95,
     }
 
 
@@ -608,6 +636,24 @@ def main(argv: list[str] | None = None) -> int:
                 "/search?" + urlencode({"q": "server", "category": "web-servers", "page": 3}),
             ),
             ("search: no query at all", "/search"),
+            # Posture (images/services/posture.py): the facets are counted on every search above; these filter
+            # and sort by them. Compare with the same searches without posture (nginx, web server, no query).
+            ("search: posture, no query, no critical/high", "/search?posture=no_critical_high"),
+            ("search: posture, nginx, no fixable", "/search?q=nginx&posture=no_fixable"),
+            (
+                "search: posture, web server, all four",
+                "/search?"
+                + urlencode(
+                    {"q": "web server", "posture": ["no_critical_high", "no_fixable", "recently_scanned", "sbom"]},
+                    doseq=True,
+                ),
+            ),
+            ("search: posture, fewest vulnerabilities", "/search?sort=vulns"),
+            ("search: posture, server, fewest vulnerabilities", "/search?q=server&sort=vulns"),
+            (
+                "search: posture, arm64 + scanned lately, fewest",
+                "/search?arch=arm64&posture=recently_scanned&sort=vulns",
+            ),
             ("search, signed in: exact name (nginx)", "/search?q=nginx", member_cookie),
             ("search, signed in: two words (web server)", "/search?q=web+server", member_cookie),
             ("search, signed in: no query, arm64", "/search?arch=arm64", member_cookie),
@@ -632,7 +678,53 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    if args.only in POSTURE_LABEL:
+        subprocess.run(
+            [sys.executable, __file__, "--posture-overhead", "--runs", str(args.runs)], env=env, cwd=ROOT, check=True
+        )
     return 0
+
+
+POSTURE_LABEL = "posture facets: search (in process), ms"
+POSTURE_QUERIES = [
+    ("no query at all", "", ()),
+    ("exact name (nginx)", "nginx", ()),
+    ("two words (web server)", "web server", ()),
+    ("rare word, arm (clickhouse)", "clickhouse", ("arm",)),
+]
+
+
+def posture_overhead(runs: int) -> None:
+    """What the posture facets add to a search: repository_search in this process, timed with the posture tests
+    counted (as shipped) and without them (images.search.facets' posture tests emptied), run after run in
+    turn so that both see the same load."""
+    import django
+
+    django.setup()
+    from images.search import facets
+    from images.search.facets import SearchFilters
+    from images.search.service import repository_search
+
+    with_posture, keys = facets._posture_conditions, facets.POSTURE_KEYS
+    print(f"\n{POSTURE_LABEL:48} {'with p50':>9} {'without':>8} {'with p95':>9} {'without':>8}")
+    for label, query, architectures in POSTURE_QUERIES:
+        filters = SearchFilters(architectures=architectures)
+        timed: dict[bool, list[float]] = {True: [], False: []}
+        for run in range(runs + 1):
+            for counted in (True, False):
+                facets._posture_conditions = with_posture if counted else dict
+                facets.POSTURE_KEYS = keys if counted else []
+                started = time.perf_counter()
+                repository_search(user=None, query=query, filters=filters)
+                if run:  # the first run of each warms the caches
+                    timed[counted].append((time.perf_counter() - started) * 1000)
+        facets._posture_conditions, facets.POSTURE_KEYS = with_posture, keys
+        on, off = timed[True], timed[False]
+        print(
+            f"{label:48} {statistics.median(on):9.1f} {statistics.median(off):8.1f}"
+            f" {percentile(on, 95):9.1f} {percentile(off, 95):8.1f}",
+            flush=True,
+        )
 
 
 _MEMBER_SESSION = """
@@ -684,5 +776,12 @@ if __name__ == "__main__":
         options.add_argument("--generate-only", action="store_true")
         options.add_argument("--repositories", type=int)
         generate(options.parse_args().repositories)
+        sys.exit(0)
+    if "--posture-overhead" in sys.argv:
+        sys.path.insert(0, str(ROOT))
+        options = argparse.ArgumentParser()
+        options.add_argument("--posture-overhead", action="store_true")
+        options.add_argument("--runs", type=int)
+        posture_overhead(options.parse_args().runs)
         sys.exit(0)
     sys.exit(main())

@@ -235,6 +235,11 @@ def test_search(client, world, principal):
         assert api.status_code == 200
         names = {r["repo_name"] for r in api.json()["results"]}
         assert (repository in names) is visible, repository
+        # The posture sort and facets read the same visible rows (images/services/posture.py).
+        html = client.get("/search", {"q": word, "sort": "vulns", "posture": "sbom"}).content.decode()
+        assert f'href="/r/{repository}"' not in html  # not indexed here: no SBOM
+        catalog = client.get("/v2/search/catalog/", {"query": word, "sort": "fewest_vulnerabilities"}).json()
+        assert (repository in {r["id"] for r in catalog["results"]}) is visible, repository
 
 
 # --- organization access tokens ------------------------------------------------------------------

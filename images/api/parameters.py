@@ -8,7 +8,13 @@ from images.selectors.repositories import API_REPOSITORY_ORDERINGS
 from images.selectors.tags import API_TAG_ORDERINGS
 
 # The catalog search's `sort` values (Docker Hub's) and the search service's sort each means.
-CATALOG_SORTS = {"best_match": "best", "pull_count": "pulls", "star_count": "stars", "updated_at": "updated"}
+CATALOG_SORTS = {
+    "best_match": "best",
+    "pull_count": "pulls",
+    "star_count": "stars",
+    "updated_at": "updated",
+    "fewest_vulnerabilities": "vulns",
+}
 
 PAGE = [OpenApiParameter("page", int), OpenApiParameter("page_size", int)]
 
@@ -58,6 +64,12 @@ SEARCH_CATALOG = [
     OpenApiParameter("categories", str, description="Category slugs (comma-separated)."),
     OpenApiParameter("operating_systems", str, description="linux, windows ... (comma-separated)"),
     OpenApiParameter("architectures", str, description="amd64, arm64 ... (comma-separated)"),
+    OpenApiParameter(
+        "posture",
+        str,
+        description="Security posture of the latest tag, all must hold (comma-separated): "
+        "no_critical_high, no_fixable, recently_scanned (7 days), sbom.",
+    ),
     OpenApiParameter("sort", str, enum=sorted(CATALOG_SORTS), description="Default best_match."),
     OpenApiParameter("order", str, enum=["desc", "asc"], description="Default desc."),
     OpenApiParameter("from", int, description="Offset of the first result (default 0)."),

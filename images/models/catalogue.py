@@ -16,6 +16,8 @@ NAMESPACE_NAME_RE = NAME_RE  # every namespace is an account's (a user's or an o
 SHORT_DESCRIPTION_MAX = 100
 FULL_DESCRIPTION_MAX = 25_000
 MAX_CATEGORIES = 3
+# The vulns_rank of a repository whose latest images are not scanned: after every scanned one.
+VULNS_RANK_UNSCANNED = 10**18
 
 
 class Namespace(models.Model):
@@ -97,6 +99,20 @@ class Repository(models.Model):
     facet_os = models.CharField(max_length=255, blank=True, default="", editable=False)
     facet_architectures = models.CharField(max_length=255, blank=True, default="", editable=False)
     facet_categories = models.CharField(max_length=255, blank=True, default="", editable=False)
+    # Security posture of the latest tag's images, for the posture facets and the "fewest vulnerabilities"
+    # sort: distinct advisories by severity, fixable critical/high ones, the total. NULL counts: not
+    # scanned (no image of the latest tag has findings computed yet). Kept by images.services.posture.
+    vulns_critical = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    vulns_high = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    vulns_medium = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    vulns_low = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    vulns_unknown = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    vulns_fixable = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    vulns_total = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Critical, then high, then total as one number (posture.vulns_rank), unscanned last: one index walk.
+    vulns_rank = models.BigIntegerField(default=VULNS_RANK_UNSCANNED, editable=False)
+    last_scanned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    has_sbom = models.BooleanField(default=False, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["namespace", "name"], name="repository_unique_name")]
@@ -116,6 +132,7 @@ class Repository(models.Model):
             models.Index(fields=["-trusted_rank", "-pull_count", "-star_count", "id"], name="repository_best_order"),
             models.Index(fields=["-pull_count", "-trusted_rank", "id"], name="repository_pulls_order"),
             models.Index(fields=["-star_count", "-pull_count", "id"], name="repository_stars_order"),
+            models.Index(fields=["vulns_rank", "-pull_count", "id"], name="repository_vulns_order"),
             # Typo candidates: names of about the query's length (images.search.service._typo_names).
             models.Index(Length("name"), "name", name="repository_name_length"),
         ]

@@ -83,6 +83,8 @@ class Manifest(models.Model):
     # (the worker died) and may be taken over.
     index_heartbeat_at = models.DateTimeField(null=True, blank=True)
     indexed_at = models.DateTimeField(null=True, blank=True)
+    # When this image's findings were last computed (indexing, or an advisory import that touched its packages).
+    findings_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["repository", "digest"], name="manifest_unique_digest")]

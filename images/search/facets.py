@@ -3,15 +3,21 @@
 Facets are disjunctive: the counts of one group apply every selected filter except that group's
 own, so choosing "Official Image" still shows how many Verified Publisher results there are. They
 are read from the denormalised facet columns of the repository row (images/search/index.py).
+
+Posture filters (no critical or high, no fixable critical/high, scanned lately, has an SBOM) test the posture
+columns of the row (images/services/posture.py: the latest tag's findings). Each is a group of its own: chosen
+together they all apply, and each one's count is of the results that also meet it.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
+from django.utils import timezone
 
 from images.models import Category
 from images.models.catalogue import TrustedContent
@@ -38,16 +44,29 @@ ARCHITECTURE_LABELS = {
 }
 
 
+# Posture filters, by the value a URL carries. "Signed" joins them once signatures exist: a column the
+# signature service keeps on the repository row, a label here and its condition in _posture_conditions.
+POSTURE_FILTERS = {
+    "no_critical_high": "No critical or high",
+    "no_fixable": "No fixable critical/high",
+    "recently_scanned": "Scanned in the last 7 days",
+    "sbom": "Has SBOM",
+}
+POSTURE_KEYS = list(POSTURE_FILTERS)
+RECENT_SCAN = timedelta(days=7)
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     trusted: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # category slugs
     os: tuple[str, ...] = ()
     architectures: tuple[str, ...] = ()
+    posture: tuple[str, ...] = ()  # keys of POSTURE_FILTERS
 
     @property
     def any(self) -> bool:
-        return bool(self.trusted or self.categories or self.os or self.architectures)
+        return bool(self.trusted or self.categories or self.os or self.architectures or self.posture)
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,7 @@ class Counts:
     categories: dict[int, int] = field(default_factory=dict)
     os: dict[str, int] = field(default_factory=dict)
     architectures: dict[str, int] = field(default_factory=dict)
+    posture: dict[str, int] = field(default_factory=dict)
     # The total is the cap: more results match than were counted.
     total_is_approximate: bool = False
     # The facet counts are over the top `cap` matches only.
@@ -106,7 +126,22 @@ def filtered(queryset: QuerySet, filters: SearchFilters, category_ids: set[str])
         queryset = queryset.filter(_facet_q("facet_os", filters.os))
     if filters.architectures:
         queryset = queryset.filter(_facet_q("facet_architectures", filters.architectures))
+    conditions = _posture_conditions()
+    for value in filters.posture:
+        if value in conditions:
+            queryset = queryset.filter(conditions[value])
     return queryset
+
+
+def _posture_conditions() -> dict[str, Q]:
+    """What each posture filter asks of a repository row. Not scanned (NULL counts) meets none of the first two:
+    an image nobody scanned is not known to be clean."""
+    return {
+        "no_critical_high": Q(vulns_critical=0, vulns_high=0),
+        "no_fixable": Q(vulns_fixable=0),
+        "recently_scanned": Q(last_scanned_at__gte=timezone.now() - RECENT_SCAN),
+        "sbom": Q(has_sbom=True),
+    }
 
 
 def _facet_q(column: str, values) -> Q:
@@ -136,7 +171,7 @@ def search_counts(
     if not facets:
         total = _count_up_to(matching, cap + 1)
         return Counts(min(total, cap), total_is_approximate=total > cap)
-    rows, n = _facet_rows(base.order_by()[: cap + 1])
+    rows, n = _facet_rows(base.order_by()[: cap + 1], filters)
     counts = _count_rows(rows, filters, category_ids)
     if n <= cap:
         return counts
@@ -151,20 +186,32 @@ def _count_up_to(queryset: QuerySet, limit: int) -> int:
     return queryset.order_by().values("pk")[:limit].count()
 
 
-def _facet_rows(queryset: QuerySet) -> tuple[list[tuple], int]:
+_FACET_COLUMNS = ("trusted_content", "facet_os", "facet_architectures", "facet_categories")
+
+
+def _facet_rows(queryset: QuerySet, filters: SearchFilters) -> tuple[list[tuple], int]:
     """What facets are counted from (see _count_rows): the distinct combinations of the four facet columns
-    among these rows, each with how many rows have it. The database groups them: a few hundred rows to
-    read instead of thousands."""
-    rows = queryset.values_list("trusted_content", "facet_os", "facet_architectures", "facet_categories")
+    among these rows, each with how many rows have it and how many of those pass each posture test. The
+    database groups them: a few hundred rows to read instead of thousands. The posture tests that are chosen
+    as filters group the rows too (the other groups count only rows that pass them); the others are only
+    summed, so an unfiltered search has no more groups than without posture."""
+    conditions = _posture_conditions()
+    keys = [value for value in POSTURE_KEYS if value in conditions]
+    chosen = [value for value in keys if value in filters.posture]
+    tests = {f"posture_{value}": Case(When(conditions[value], then=1), default=0) for value in keys}
+    rows = queryset.annotate(**tests).values_list(*_FACET_COLUMNS, *tests)
     try:
         sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     except EmptyResultSet:
         return [], 0
+    grouped_by = [*_FACET_COLUMNS, *(f"posture_{value}" for value in chosen)]
+    sums = "".join(f", SUM(posture_{value})" for value in keys)
+    columns = ", ".join(grouped_by)
     with connection.cursor() as cursor:
-        # `sql` is Django's compilation of the queryset, its values are in `params`.
-        cursor.execute(f"SELECT t.*, COUNT(*) FROM ({sql}) t GROUP BY 1, 2, 3, 4", params)  # noqa: S608
+        # `sql` is Django's compilation of the queryset, its values are in `params`; the names are ours.
+        cursor.execute(f"SELECT {columns}, COUNT(*){sums} FROM ({sql}) t GROUP BY {columns}", params)  # noqa: S608
         grouped = cursor.fetchall()
-    return grouped, sum(row[4] for row in grouped)
+    return grouped, sum(row[len(grouped_by)] for row in grouped)
 
 
 def _count_rows(rows, filters: SearchFilters, wanted_categories: set[str]) -> Counts:
@@ -176,6 +223,8 @@ def _count_rows(rows, filters: SearchFilters, wanted_categories: set[str]) -> Co
     categories: defaultdict = defaultdict(int)
     oses: defaultdict = defaultdict(int)
     architectures: defaultdict = defaultdict(int)
+    posture: defaultdict = defaultdict(int)
+    chosen = sum(value in filters.posture for value in POSTURE_KEYS)  # the posture tests rows are grouped by
     parsed: dict[str, set[str]] = {}  # the same column values recur in many groups: split each once
 
     def values(column: str) -> set[str]:
@@ -183,28 +232,34 @@ def _count_rows(rows, filters: SearchFilters, wanted_categories: set[str]) -> Co
             parsed[column] = column_values(column)
         return parsed[column]
 
-    for trusted_content, os_column, architecture_column, category_column, n in rows:
+    for trusted_content, os_column, architecture_column, category_column, *rest in rows:
+        passed, n, passing = rest[:chosen], rest[chosen], rest[chosen + 1 :]
         os_values, architecture_values = values(os_column), values(architecture_column)
         category_values = values(category_column)
         in_trusted = not filters.trusted or trusted_content in filters.trusted
         in_categories = not filters.categories or not category_values.isdisjoint(wanted_categories)
         in_os = not filters.os or not os_values.isdisjoint(wanted_os)
         in_architectures = not filters.architectures or not architecture_values.isdisjoint(wanted_architectures)
-        if in_categories and in_os and in_architectures:
+        # Each posture filter is a group of one value: a row that has it meets it, so its count (every
+        # filter but its own) is of the rows that meet every filter and pass its test.
+        in_posture = all(passed)
+        if in_categories and in_os and in_architectures and in_posture:
             if trusted_content in TRUSTED_FILTERS:
                 trusted[trusted_content] += n
             if in_trusted:
                 total += n
-        if in_trusted and in_os and in_architectures:
+                for value, count in zip(POSTURE_KEYS, passing, strict=True):
+                    posture[value] += count or 0
+        if in_trusted and in_os and in_architectures and in_posture:
             for value in category_values:
                 categories[int(value)] += n
-        if in_trusted and in_categories and in_architectures:
+        if in_trusted and in_categories and in_architectures and in_posture:
             for value in os_values:
                 oses[value] += n
-        if in_trusted and in_categories and in_os:
+        if in_trusted and in_categories and in_os and in_posture:
             for value in architecture_values:
                 architectures[value] += n
-    return Counts(total, dict(trusted), dict(categories), dict(oses), dict(architectures))
+    return Counts(total, dict(trusted), dict(categories), dict(oses), dict(architectures), dict(posture))
 
 
 def facet_values(counts: Counts, filters: SearchFilters) -> dict[str, list[FacetValue]]:
@@ -223,6 +278,10 @@ def facet_values(counts: Counts, filters: SearchFilters) -> dict[str, list[Facet
         ),
         "os": _value_facet(counts.os, filters.os, OS_LABELS),
         "architectures": _value_facet(counts.architectures, filters.architectures, ARCHITECTURE_LABELS),
+        "posture": [
+            FacetValue(value, label, counts.posture.get(value, 0), value in filters.posture)
+            for value, label in POSTURE_FILTERS.items()
+        ],
     }
 
 

@@ -36,6 +36,7 @@ SORTS = {
     "pulls": "Most pulls",
     "stars": "Most stars",
     "updated": "Recently updated",
+    "vulns": "Fewest vulnerabilities",
 }
 
 TIER_EXACT, TIER_PREFIX, TIER_WORD, TIER_NAMESPACE, TIER_SUBSTRING, TIER_TYPO, TIER_SUMMARY, TIER_README = (
@@ -131,13 +132,21 @@ _ORDERS = {
     "pulls": [F("pull_count").desc(), F("trusted_rank").desc(), "id"],
     "stars": [F("star_count").desc(), F("pull_count").desc(), "id"],
     "updated": [F("last_pushed_at").desc(nulls_last=True), "id"],
+    # Critical, then high, then total count of the latest tag (images.services.posture); not scanned last.
+    "vulns": [F("vulns_rank").asc(), F("pull_count").desc(), "id"],
 }
 
 # Columns no result shows: not read for a page of results.
 _UNSHOWN = ("full_description", "logo")
 
-# The column each numeric order starts with (see _page: narrow).
-_SORT_KEYS = {"best": "trusted_rank", "pulls": "pull_count", "stars": "star_count"}
+# What each numeric order starts with for a narrow search: its column as an expression, no index order to walk
+# (see _page: narrow).
+_SORT_KEYS = {
+    "best": (F("trusted_rank") + 0).desc(),
+    "pulls": (F("pull_count") + 0).desc(),
+    "stars": (F("star_count") + 0).desc(),
+    "vulns": (F("vulns_rank") + 0).asc(),
+}
 
 
 def _page(
@@ -169,7 +178,7 @@ def _page(
     if sort != "best" or parsed.is_empty or not parsed.name:
         order = _ORDERS[sort]
         if narrow and sort in _SORT_KEYS:
-            order = [(F(_SORT_KEYS[sort]) + 0).desc(), *order[1:]]
+            order = [_SORT_KEYS[sort], *order[1:]]
         return _rows(list(matching.order_by(*order).values_list("id", flat=True)[offset : offset + limit]))
     # Best match: tier by tier, best tier first. Each tier is one query in the order of an index, so
     # a broad word never sorts all of its matches; tiers wholly before the page are only counted.

@@ -32,6 +32,7 @@ from images.models.security import LICENSE_SEPARATOR
 from images.oci.media_types import IMAGE_CONFIG_TYPES
 from images.services.alerts import alerts_compute_soon
 from images.services.jobs import MANIFEST_INDEX, job_enqueue, job_send
+from images.services.posture import repositories_posture_refresh
 from images.services.search_index import repository_platforms_refresh
 from images.services.vulns import advisory_key, findings_refresh
 from images.storage import blob_storage
@@ -162,11 +163,15 @@ def _finish(manifest_id: int, status: str, error: str = "", *, claimed_at: datet
     finished = Manifest.objects.filter(
         pk=manifest_id, index_status=IndexStatus.INDEXING, index_started_at=claimed_at
     ).update(index_status=status, index_error=error[:4000], index_progress=100, indexed_at=timezone.now())
-    if finished and status == IndexStatus.INDEXED:
+    if not finished:
+        return False
+    repository_id = Manifest.objects.values_list("repository_id", flat=True).get(pk=manifest_id)
+    if status == IndexStatus.INDEXED:
         # The platforms an image offers are known only now: refresh the repository's search facets.
-        repository_id = Manifest.objects.values_list("repository_id", flat=True).get(pk=manifest_id)
         repository_platforms_refresh(repository_id=repository_id)
-    return bool(finished)
+    # Its findings (or its failure) are known now: so is the posture of a repository whose latest tag names it.
+    repositories_posture_refresh(repository_ids=[repository_id])
+    return True
 
 
 def _index(manifest: Manifest, run: _Run) -> str:

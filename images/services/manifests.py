@@ -16,6 +16,7 @@ from images.oci.digests import digest_compute, digest_validate
 from images.oci.manifests import ImageIndex, ImageManifest, manifest_parse, manifest_size_check
 from images.services.authorization import DELETE, authorize
 from images.services.indexing import manifest_index_enqueue
+from images.services.posture import repository_posture_refresh
 from images.services.tags import TAG_RE, tag_delete, tag_set
 from images.services.webhooks import webhooks_on_push
 
@@ -148,6 +149,7 @@ def manifest_delete(*, actor, repository: Repository, reference: str) -> None:
     deleted, _ = Manifest.objects.filter(repository=repository, digest=reference).delete()
     if not deleted:
         raise ManifestUnknown(digest=reference)
+    repository_posture_refresh(repository)  # its tags went with it
 
 
 def referrer_list(*, repository: Repository, digest: str, artifact_type: str | None = None) -> list[dict]:

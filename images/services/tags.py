@@ -10,11 +10,19 @@ from images.errors import ManifestUnknown
 from images.models import Manifest, Repository, Tag
 from images.services.audit import repository_audit
 from images.services.authorization import DELETE, authorize
+from images.services.posture import repository_posture_refresh
 
 TAG_RE = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$")
 
 
 def tag_set(*, repository: Repository, name: str, manifest: Manifest, pushed_by=None) -> Tag:
+    tag = _tag_write(repository=repository, name=name, manifest=manifest, pushed_by=pushed_by)
+    # The latest tag may have moved: the repository's posture is that of its latest tag.
+    repository_posture_refresh(repository)
+    return tag
+
+
+def _tag_write(*, repository: Repository, name: str, manifest: Manifest, pushed_by=None) -> Tag:
     now = timezone.now()
     updated = Tag.objects.filter(repository=repository, name=name).update(
         manifest=manifest, pushed_at=now, pushed_by=pushed_by
@@ -55,3 +63,4 @@ def tag_delete(*, actor, repository: Repository, tag: str) -> None:
     before = {"digest": row.manifest.digest, "pushed_at": row.pushed_at.isoformat() if row.pushed_at else None}
     repository_audit(actor=actor, action="tag.delete", repository=repository, detail=f":{tag}", before=before)
     row.delete()
+    repository_posture_refresh(repository)

@@ -34,6 +34,7 @@ from images.indexing.vulns import (
 from images.models import AffectedPackage, Finding, Manifest, Package, Vulnerability
 from images.services.alerts import alerts_compute_soon
 from images.services.os_advisories import OsFeed, os_feed_changes, os_feed_read
+from images.services.posture import manifest_repository_ids, repositories_posture_refresh
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +223,7 @@ def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
     )  # fmt: skip
     count = 0
     last_pk = 0
+    recomputed: set[int] = set()  # the manifests whose findings were computed again
     while batch := list(packages.filter(pk__gt=last_pk)[:RECOMPUTE_BATCH]):
         last_pk = batch[-1].pk
         findings = []
@@ -237,7 +239,12 @@ def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
         with transaction.atomic():
             Finding.objects.filter(package_id__in=[package.pk for package in batch]).delete()
             Finding.objects.bulk_create(findings, batch_size=1000)
+            batch_manifests = {package.manifest_id for package in batch} - recomputed
+            Manifest.objects.filter(pk__in=batch_manifests).update(findings_at=timezone.now())
+            recomputed |= batch_manifests
         count += len(batch)
+    # Their repositories' posture (counts, last scanned) follows: only theirs can have changed.
+    repositories_posture_refresh(repository_ids=manifest_repository_ids(recomputed))
     return count
 
 
@@ -287,4 +294,5 @@ def findings_refresh(*, manifest: Manifest) -> int:
                     )
     Finding.objects.filter(manifest=manifest).delete()
     Finding.objects.bulk_create(findings.values(), batch_size=500)
+    Manifest.objects.filter(pk=manifest.pk).update(findings_at=timezone.now())
     return len(findings)

@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 RESULT_KEYS = {
     "id", "name", "slug", "type", "publisher", "created_at", "updated_at", "short_description", "badge",
-    "star_count", "pull_count", "operating_systems", "architectures", "categories",
+    "star_count", "pull_count", "operating_systems", "architectures", "categories", "posture",
 }  # fmt: skip
 
 
@@ -36,7 +36,12 @@ def test_catalog_shape(client, shelf):
 
 
 def test_same_order_as_the_service(client, shelf):
-    for sort, service_sort in (("best_match", "best"), ("pull_count", "pulls"), ("star_count", "stars")):
+    for sort, service_sort in (
+        ("best_match", "best"),
+        ("pull_count", "pulls"),
+        ("star_count", "stars"),
+        ("fewest_vulnerabilities", "vulns"),
+    ):
         expected = [r.full_name for r in repository_search(user=None, query="", sort=service_sort).items]
         assert names(client.get("/v2/search/catalog/", {"sort": sort}).json()) == expected
 

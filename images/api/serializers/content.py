@@ -181,6 +181,20 @@ class PublisherSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class PostureSerializer(serializers.Serializer):
+    """The latest tag's findings (distinct advisories); counts are null while none of its images is scanned."""
+
+    critical = serializers.IntegerField(allow_null=True)
+    high = serializers.IntegerField(allow_null=True)
+    medium = serializers.IntegerField(allow_null=True)
+    low = serializers.IntegerField(allow_null=True)
+    unknown = serializers.IntegerField(allow_null=True)
+    fixable_critical_high = serializers.IntegerField(allow_null=True)
+    total = serializers.IntegerField(allow_null=True)
+    last_scanned_at = serializers.DateTimeField(allow_null=True)
+    has_sbom = serializers.BooleanField()
+
+
 class CatalogResultSerializer(serializers.Serializer):
     """An item of GET /v2/search/catalog/ (Docker Hub's catalog search, api/search/v3)."""
 
@@ -198,6 +212,7 @@ class CatalogResultSerializer(serializers.Serializer):
     operating_systems = LabelledValueSerializer(many=True)
     architectures = LabelledValueSerializer(many=True)
     categories = CategorySerializer(many=True)
+    posture = PostureSerializer()
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -212,6 +227,7 @@ class FacetsSerializer(serializers.Serializer):
     categories = FacetValueSerializer(many=True)
     operating_systems = FacetValueSerializer(many=True)
     architectures = FacetValueSerializer(many=True)
+    posture = FacetValueSerializer(many=True)
 
 
 class CatalogSearchSerializer(serializers.Serializer):

@@ -3,7 +3,8 @@
 GET /v1/search                Docker's registry search, what `docker search` and `podman search` call
 GET /v2/search/repositories/  Docker Hub's classic search (paginated like every list)
 GET /v2/search/catalog/       Docker Hub's catalog search (api/search/v3): badges, categories,
-                              operating_systems, architectures, sort, order, from, size; `total`
+                              operating_systems, architectures, sort, order, from, size; `total`;
+                              Hub's own `posture` filters and facet, and each result's `posture`
 
 Counts are bounded (images.search.service.count_cap, 1,000 by default): past the cap, `total`,
 `count` and `num_results` are the cap, the catalog search says so in `total_is_approximate` and
@@ -25,7 +26,7 @@ from images.api.serializers.content import CatalogSearchSerializer, SearchReposi
 from images.api.views.base import ApiView
 from images.api.views.repositories import BADGES
 from images.models.catalogue import TrustedContent
-from images.search.facets import ARCHITECTURE_LABELS, OS_LABELS, SearchFilters
+from images.search.facets import ARCHITECTURE_LABELS, OS_LABELS, POSTURE_FILTERS, SearchFilters
 from images.search.service import repository_search
 from images.selectors.repositories import OFFICIAL_NAMESPACE
 
@@ -125,6 +126,21 @@ class SearchRepositoriesView(ApiView):
         )
 
 
+def _posture(repository) -> dict:
+    """The latest tag's findings (images/services/posture.py); counts are null while it is not scanned."""
+    return {
+        "critical": repository.vulns_critical,
+        "high": repository.vulns_high,
+        "medium": repository.vulns_medium,
+        "low": repository.vulns_low,
+        "unknown": repository.vulns_unknown,
+        "fixable_critical_high": repository.vulns_fixable,
+        "total": repository.vulns_total,
+        "last_scanned_at": repository.last_scanned_at,
+        "has_sbom": repository.has_sbom,
+    }
+
+
 def _labelled(values, labels: dict[str, str]) -> list[dict]:
     return [{"name": v, "label": labels.get(v, v)} for v in values]
 
@@ -140,6 +156,7 @@ class CatalogSearchView(ApiView):
             categories=query_list(request, "categories"),
             os=query_list(request, "operating_systems"),
             architectures=query_list(request, "architectures"),
+            posture=query_list(request, "posture", list(POSTURE_FILTERS)),
         )
         sort = query_choice(request, "sort", CATALOG_SORTS, "best_match")
         order = query_choice(request, "order", ("desc", "asc"), "desc")
@@ -163,6 +180,7 @@ class CatalogSearchView(ApiView):
             "categories": [f.__dict__ for f in result.facets.get("categories", [])],
             "operating_systems": [f.__dict__ for f in result.facets.get("os", [])],
             "architectures": [f.__dict__ for f in result.facets.get("architectures", [])],
+            "posture": [f.__dict__ for f in result.facets.get("posture", [])],
         }
         prefetch_related_objects(items, "categories")  # a web result shows none, so search leaves them
         rows = []
@@ -186,6 +204,7 @@ class CatalogSearchView(ApiView):
                         sorted({p.architecture for p in platforms if p.architecture}), ARCHITECTURE_LABELS
                     ),
                     "categories": [{"name": c.name, "slug": c.slug} for c in r.categories.all()],
+                    "posture": _posture(r),
                 }
             )
         data = {

@@ -2,16 +2,27 @@ from django.core.management.base import BaseCommand
 
 from images.selectors.images import manifest_ids_to_reindex
 from images.services.indexing import manifest_index
+from images.services.posture import repositories_posture_refresh
 
 
 class Command(BaseCommand):
-    help = "Index manifests again in this process (all, or those of one repository `ns/name`, or failed ones)."
+    help = (
+        "Index manifests again in this process (all, or those of one repository `ns/name`, or failed ones); "
+        "--posture only recomputes every repository's security posture from the stored findings."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("repository", nargs="?", help="namespace/name")
         parser.add_argument("--failed", action="store_true", help="only manifests whose indexing failed")
+        parser.add_argument(
+            "--posture", action="store_true", help="only rebuild the posture columns of every repository (no pulls)"
+        )
 
-    def handle(self, *args, repository, failed, **options):
+    def handle(self, *args, repository, failed, posture, **options):
+        if posture:
+            count = repositories_posture_refresh()
+            self.stdout.write(f"posture refreshed for {count} repositories")
+            return
         namespace, _, name = (repository or "").partition("/")
         for manifest_id, digest in manifest_ids_to_reindex(namespace=namespace, name=name, failed_only=failed):
             status = manifest_index(manifest_id=manifest_id, force=True)

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from images.search.facets import TRUSTED_FILTERS, SearchFilters
+from images.search.facets import POSTURE_FILTERS, TRUSTED_FILTERS, SearchFilters
 from images.search.service import SORTS, repository_search
 from images.selectors.repositories import category_names, home_sections
 from images.web import params
@@ -20,6 +20,7 @@ def search(request):
         categories=params.values(request, "category"),
         os=params.values(request, "os"),
         architectures=params.values(request, "arch"),
+        posture=params.values(request, "posture", allowed=POSTURE_FILTERS),
     )
     sort = request.GET.get("sort", "best")
     sort = sort if sort in SORTS else "best"
