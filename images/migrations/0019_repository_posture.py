@@ -46,7 +46,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("images", "0015_organizations_from_accounts"),
+        ("images", "0017_finding_distro_state"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("images", "0015_organizations_from_accounts"),
+        ("images", "0019_repository_posture"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
