@@ -15,6 +15,7 @@ on SQLite).
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -49,7 +50,9 @@ class ContentMatch:
     @property
     def query(self) -> str:
         """The image page's filter that shows this match (its package list or its finding)."""
-        return f"vuln={self.advisory}#vulnerabilities" if self.advisory else f"package={self.name}#packages"
+        if self.advisory:
+            return f"{urlencode({'vuln': self.advisory})}#vulnerabilities"
+        return f"{urlencode({'package': self.name, 'type': self.type})}#packages"
 
 
 @dataclass(frozen=True)

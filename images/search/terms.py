@@ -188,7 +188,7 @@ def package_term(value: str) -> PackageTerm:
     # The first operator splits name from conditions (past the first letter: npm scopes start with @).
     operator = _OPERATOR_RE.search(value, 1)
     head, constraints = (value[: operator.start()], value[operator.start() :]) if operator else (value, "")
-    if not head:
+    if not head or head[0] in "<>=!":
         raise QueryInvalid(f"{written}: a package name is missing, e.g. pkg:openssl or pkg:openssl<3.0.14")
     name, type_ = _name_and_type(head, written)
     bounds = tuple(_bound(part, written) for part in constraints.split(",")) if constraints else ()

@@ -3,7 +3,8 @@
 GET /v1/search                Docker's registry search, what `docker search` and `podman search` call
 GET /v2/search/repositories/  Docker Hub's classic search (paginated like every list)
 GET /v2/search/catalog/       Docker Hub's catalog search (api/search/v3): badges, categories,
-                              operating_systems, architectures, sort, order, from, size; `total`
+                              operating_systems, architectures, sort, order, from, size; `total`;
+                              per result, `matches`: what matched a pkg:/cve:/... term
 
 Counts are bounded (images.search.service.count_cap, 1,000 by default): past the cap, `total`,
 `count` and `num_results` are the cap, the catalog search says so in `total_is_approximate` and
@@ -28,6 +29,7 @@ from images.models.catalogue import TrustedContent
 from images.search.facets import ARCHITECTURE_LABELS, OS_LABELS, SearchFilters
 from images.search.service import repository_search
 from images.selectors.repositories import OFFICIAL_NAMESPACE
+from images.templatetags.images_ui import repo_url
 
 QUERY_MAX = 200
 V1_DEFAULT_N = 25
@@ -125,6 +127,14 @@ class SearchRepositoriesView(ApiView):
         )
 
 
+def _match(repository, match) -> dict:
+    return {
+        **{key: getattr(match, key) for key in ("tag", "digest", "type", "name", "version", "advisory", "severity")},
+        "fixed_version": match.fixed_version,
+        "url": f"{repo_url(repository, match.image_path)}?{match.query}",
+    }
+
+
 def _labelled(values, labels: dict[str, str]) -> list[dict]:
     return [{"name": v, "label": labels.get(v, v)} for v in values]
 
@@ -186,6 +196,7 @@ class CatalogSearchView(ApiView):
                         sorted({p.architecture for p in platforms if p.architecture}), ARCHITECTURE_LABELS
                     ),
                     "categories": [{"name": c.name, "slug": c.slug} for c in r.categories.all()],
+                    "matches": [_match(r, m) for m in getattr(r, "content_matches", ())],
                 }
             )
         data = {
