@@ -100,15 +100,16 @@ def generate(images: int) -> None:
         series = (
             f"generate_series(0, {PACKAGES_PER_IMAGE - 1}) AS s(i)"
             if postgres
-            else f"(WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {PACKAGES_PER_IMAGE - 1})"
+            else f"(WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {PACKAGES_PER_IMAGE - 1})"  # noqa: S608 (constants of this script only)
             " SELECT i FROM s) AS s"
         )
         letter = "chr((97 + m.n % 23)::int)" if postgres else "char(97 + m.n % 23)"
         with connection.cursor() as cursor:
+            indexes = _drop_indexes(cursor, "images_package") if postgres else []
             # Package i of image n: openssl for i = 0 (one of 39 versions), else name (n + 10 i) mod NAMES, distinct
             # within an image; a seventh of them PyPI packages.
             cursor.execute(
-                "INSERT INTO images_package (manifest_id, type, name, version, source_name, source_version, arch,"
+                "INSERT INTO images_package (manifest_id, type, name, version, source_name, source_version, arch,"  # noqa: S608 (constants of this script only)
                 " licenses, purl, path, advisory_key)"
                 " SELECT m.id, CASE WHEN s.i > 0 AND s.i % 7 = 0 THEN 'pypi' ELSE 'deb' END,"
                 f" CASE WHEN s.i = 0 THEN 'openssl' ELSE 'pkg' || ((m.n + s.i * 10) % {NAMES}) END,"
@@ -118,6 +119,8 @@ def generate(images: int) -> None:
                 " '', '', 'amd64', '', '', '', ''"
                 " FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM images_manifest) AS m, " + series
             )
+            for statement in indexes:
+                cursor.execute(statement)
             print(f"  packages: {time.perf_counter() - started:.1f} s", flush=True)
             aliases = (
                 "jsonb_build_array('CVE-2024-' || (10000 + v.n), 'GHSA-' || lpad(v.n::text, 4, '0') || '-bbbb-cccc')"
@@ -127,26 +130,25 @@ def generate(images: int) -> None:
             advisories = (
                 f"generate_series(1, {ADVISORIES}) AS v(n)"
                 if postgres
-                else f"(WITH RECURSIVE v(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM v WHERE n < {ADVISORIES})"
+                else f"(WITH RECURSIVE v(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM v WHERE n < {ADVISORIES})"  # noqa: S608 (constants of this script only)
                 " SELECT n FROM v) AS v"
             )
             empty = "'[]'::jsonb" if postgres else "'[]'"
             cursor.execute(
-                "INSERT INTO images_vulnerability (osv_id, summary, details, aliases, severity, cvss_vector,"
-                " \"references\", data)"
+                "INSERT INTO images_vulnerability (osv_id, summary, details, aliases, severity, cvss_vector,"  # noqa: S608 (constants of this script only)
+                ' "references", data)'
                 f" SELECT 'BENCH-' || v.n, 'A generated advisory', '', {aliases}, 'high', '', {empty}, '{{}}'"
                 f" FROM {advisories}"
             )
             cursor.execute("SELECT min(id) FROM images_vulnerability")
             first = cursor.fetchone()[0]
             cursor.execute(
-                "INSERT INTO images_finding (manifest_id, package_id, vulnerability_id, severity, fixed_version,"
+                "INSERT INTO images_finding (manifest_id, package_id, vulnerability_id, severity, fixed_version,"  # noqa: S608 (constants of this script only)
                 " created_at)"
                 f" SELECT p.manifest_id, p.id, {first} + (p.id / 15) % {ADVISORIES},"
                 " CASE p.id / 15 % 4 WHEN 0 THEN 'critical' WHEN 1 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END,"
-                " CASE WHEN p.id / 15 % 3 = 0 THEN '' ELSE '9.9.9' END, %s"
-                " FROM images_package p WHERE p.id % 15 = 0",
-                [now],
+                " CASE WHEN p.id / 15 % 3 = 0 THEN '' ELSE '9.9.9' END, CURRENT_TIMESTAMP"
+                " FROM images_package p WHERE p.id % 15 = 0"
             )
             print(f"  advisories and findings: {time.perf_counter() - started:.1f} s", flush=True)
     for repository in repositories:
@@ -154,6 +156,17 @@ def generate(images: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _drop_indexes(cursor, table: str) -> list[str]:
+    """Drop a table's indexes but its primary key, for a bulk insert; returns what re-creates them."""
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE '%%_pkey'", [table]
+    )
+    found = cursor.fetchall()
+    for name, _ in found:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _, definition in found]
 
 
 def percentile(values: list[float], p: float) -> float:
