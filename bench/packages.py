@@ -46,15 +46,42 @@ def generate(images: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from images.models import Manifest, Namespace, Repository, Tag
-    from images.models.content import tag_sort_key
+    from images.models import Finding, Package, Repository, Vulnerability
     from images.services.search_index import repository_platforms_refresh
 
-    if Repository.objects.filter(namespace__name__startswith="bench").exists():
-        return
     started = time.perf_counter()
     now = timezone.now()
     postgres = connection.vendor == "postgresql"
+    if Finding.objects.exists():
+        return
+    # Each stage commits: a run that stops half-way resumes at the first stage not done.
+    if not Repository.objects.filter(namespace__name__startswith="bench").exists():
+        _generate_images(images, now)
+        print(f"  {images:,} repositories, manifests, tags: {time.perf_counter() - started:.1f} s", flush=True)
+    if not Package.objects.exists():
+        with transaction.atomic(), connection.cursor() as cursor:
+            if postgres:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events before CREATE INDEX
+            _generate_packages(cursor, postgres)
+        print(f"  packages: {time.perf_counter() - started:.1f} s", flush=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not Vulnerability.objects.exists():
+            _generate_advisories(cursor, postgres)
+        _generate_findings(cursor)
+        print(f"  advisories and findings: {time.perf_counter() - started:.1f} s", flush=True)
+    for repository_id in Repository.objects.values_list("id", flat=True):
+        repository_platforms_refresh(repository_id=repository_id)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _generate_images(images: int, now) -> None:
+    from django.db import transaction
+
+    from images.models import Manifest, Namespace, Repository, Tag
+    from images.models.content import tag_sort_key
+
     with transaction.atomic():
         namespaces = Namespace.objects.bulk_create(
             [Namespace(name=f"bench{n}", kind=Namespace.Kind.ORGANIZATION) for n in range(100)]
@@ -96,66 +123,67 @@ def generate(images: int) -> None:
             ],
             batch_size=2_000,
         )
-        print(f"  {images:,} repositories, manifests, tags: {time.perf_counter() - started:.1f} s", flush=True)
-        series = (
-            f"generate_series(0, {PACKAGES_PER_IMAGE - 1}) AS s(i)"
-            if postgres
-            else f"(WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {PACKAGES_PER_IMAGE - 1})"  # noqa: S608 (constants of this script only)
-            " SELECT i FROM s) AS s"
-        )
-        letter = "chr((97 + m.n % 23)::int)" if postgres else "char(97 + m.n % 23)"
-        with connection.cursor() as cursor:
-            indexes = _drop_indexes(cursor, "images_package") if postgres else []
-            # Package i of image n: openssl for i = 0 (one of 39 versions), else name (n + 10 i) mod NAMES, distinct
-            # within an image; a seventh of them PyPI packages.
-            cursor.execute(
-                "INSERT INTO images_package (manifest_id, type, name, version, source_name, source_version, arch,"  # noqa: S608 (constants of this script only)
-                " licenses, purl, path, advisory_key)"
-                " SELECT m.id, CASE WHEN s.i > 0 AND s.i % 7 = 0 THEN 'pypi' ELSE 'deb' END,"
-                f" CASE WHEN s.i = 0 THEN 'openssl' ELSE 'pkg' || ((m.n + s.i * 10) % {NAMES}) END,"
-                " CASE WHEN s.i = 0 AND m.n % 2 = 0 THEN '3.0.' || (m.n / 2 % 16) || '-1~deb12u1'"
-                f" WHEN s.i = 0 THEN '1.1.1' || {letter} || '-0+deb11u1'"
-                " ELSE (1 + m.n % 5) || '.' || ((m.n + s.i) % 20) || '.' || (m.n % 7) END,"
-                " '', '', 'amd64', '', '', '', ''"
-                " FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM images_manifest) AS m, " + series
-            )
-            for statement in indexes:
-                cursor.execute(statement)
-            print(f"  packages: {time.perf_counter() - started:.1f} s", flush=True)
-            aliases = (
-                "jsonb_build_array('CVE-2024-' || (10000 + v.n), 'GHSA-' || lpad(v.n::text, 4, '0') || '-bbbb-cccc')"
-                if postgres
-                else "json_array('CVE-2024-' || (10000 + v.n), 'GHSA-' || substr('0000' || v.n, -4) || '-bbbb-cccc')"
-            )
-            advisories = (
-                f"generate_series(1, {ADVISORIES}) AS v(n)"
-                if postgres
-                else f"(WITH RECURSIVE v(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM v WHERE n < {ADVISORIES})"  # noqa: S608 (constants of this script only)
-                " SELECT n FROM v) AS v"
-            )
-            empty = "'[]'::jsonb" if postgres else "'[]'"
-            cursor.execute(
-                "INSERT INTO images_vulnerability (osv_id, summary, details, aliases, severity, cvss_vector,"  # noqa: S608 (constants of this script only)
-                ' "references", data)'
-                f" SELECT 'BENCH-' || v.n, 'A generated advisory', '', {aliases}, 'high', '', {empty}, '{{}}'"
-                f" FROM {advisories}"
-            )
-            cursor.execute("SELECT min(id) FROM images_vulnerability")
-            first = cursor.fetchone()[0]
-            cursor.execute(
-                "INSERT INTO images_finding (manifest_id, package_id, vulnerability_id, severity, fixed_version,"  # noqa: S608 (constants of this script only)
-                " created_at)"
-                f" SELECT p.manifest_id, p.id, {first} + (p.id / 15) % {ADVISORIES},"
-                " CASE p.id / 15 % 4 WHEN 0 THEN 'critical' WHEN 1 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END,"
-                " CASE WHEN p.id / 15 % 3 = 0 THEN '' ELSE '9.9.9' END, CURRENT_TIMESTAMP"
-                " FROM images_package p WHERE p.id % 15 = 0"
-            )
-            print(f"  advisories and findings: {time.perf_counter() - started:.1f} s", flush=True)
-    for repository in repositories:
-        repository_platforms_refresh(repository_id=repository.id)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _generate_packages(cursor, postgres: bool) -> None:
+    series = (
+        f"generate_series(0, {PACKAGES_PER_IMAGE - 1}) AS s(i)"
+        if postgres
+        else f"(WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {PACKAGES_PER_IMAGE - 1})"  # noqa: S608 (constants of this script only)
+        " SELECT i FROM s) AS s"
+    )
+    letter = "chr((97 + m.n % 23)::int)" if postgres else "char(97 + m.n % 23)"
+    indexes = _drop_indexes(cursor, "images_package") if postgres else []
+    # Package i of image n: openssl for i = 0 (one of 39 versions), else name (n + 10 i) mod NAMES, distinct
+    # within an image; a seventh of them PyPI packages.
+    cursor.execute(
+        "INSERT INTO images_package (manifest_id, type, name, version, source_name, source_version, arch,"  # noqa: S608 (constants of this script only)
+        " licenses, purl, path, advisory_key)"
+        " SELECT m.id, CASE WHEN s.i > 0 AND s.i % 7 = 0 THEN 'pypi' ELSE 'deb' END,"
+        f" CASE WHEN s.i = 0 THEN 'openssl' ELSE 'pkg' || ((m.n + s.i * 10) % {NAMES}) END,"
+        " CASE WHEN s.i = 0 AND m.n % 2 = 0 THEN '3.0.' || (m.n / 2 % 16) || '-1~deb12u1'"
+        f" WHEN s.i = 0 THEN '1.1.1' || {letter} || '-0+deb11u1'"
+        " ELSE (1 + m.n % 5) || '.' || ((m.n + s.i) % 20) || '.' || (m.n % 7) END,"
+        " '', '', 'amd64', '', '', '', ''"
+        " FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM images_manifest) AS m, " + series
+    )
+    for statement in indexes:
+        cursor.execute(statement)
+
+
+def _generate_advisories(cursor, postgres: bool) -> None:
+    aliases = (
+        "jsonb_build_array('CVE-2024-' || (10000 + v.n), 'GHSA-' || lpad(v.n::text, 4, '0') || '-bbbb-cccc')"
+        if postgres
+        else "json_array('CVE-2024-' || (10000 + v.n), 'GHSA-' || substr('0000' || v.n, -4) || '-bbbb-cccc')"
+    )
+    advisories = (
+        f"generate_series(1, {ADVISORIES}) AS v(n)"
+        if postgres
+        else f"(WITH RECURSIVE v(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM v WHERE n < {ADVISORIES})"  # noqa: S608 (constants of this script only)
+        " SELECT n FROM v) AS v"
+    )
+    empty = "'[]'::jsonb" if postgres else "'[]'"
+    cursor.execute(
+        "INSERT INTO images_vulnerability (osv_id, summary, details, aliases, severity, cvss_vector,"  # noqa: S608 (constants of this script only)
+        ' "references", data)'
+        f" SELECT 'BENCH-' || v.n, 'A generated advisory', '', {aliases}, 'high', '', {empty}, '{{}}'"
+        f" FROM {advisories}"
+    )
+
+
+def _generate_findings(cursor) -> None:
+    """One package in 15 has a finding: one of the advisories, a severity and a fix in turn."""
+    cursor.execute("SELECT min(id) FROM images_vulnerability")
+    first = cursor.fetchone()[0]
+    cursor.execute(
+        "INSERT INTO images_finding (manifest_id, package_id, vulnerability_id, severity, fixed_version,"  # noqa: S608 (constants of this script only)
+        " created_at)"
+        f" SELECT p.manifest_id, p.id, {first} + (p.id / 15) % {ADVISORIES},"
+        " CASE p.id / 15 % 4 WHEN 0 THEN 'critical' WHEN 1 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END,"
+        " CASE WHEN p.id / 15 % 3 = 0 THEN '' ELSE '9.9.9' END, CURRENT_TIMESTAMP"
+        " FROM images_package p WHERE p.id % 15 = 0"
+    )
 
 
 def _drop_indexes(cursor, table: str) -> list[str]:

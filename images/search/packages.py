@@ -128,13 +128,13 @@ def matches_attach(items, content: ContentFilter | None) -> None:
         item.content_matches, item.more_matches = matches[:MATCHES_SHOWN], max(0, len(matches) - MATCHES_SHOWN)
 
 
-def package_versions(matching: QuerySet, terms: Terms) -> list[PackageVersion]:
+def package_versions(matching: QuerySet, content: ContentFilter | None) -> list[PackageVersion]:
     """The versions of the packages the `pkg:` terms name among the repositories of `matching` (visible ones,
     meeting the whole query), each with how many repositories hold it: by name, newest version first."""
     holders: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     repository_ids = matching.order_by().values("pk")
-    for term in terms.packages:
-        packages = _packages().filter(_package_q(term))
+    for package_q in content.packages if content is not None else ():
+        packages = _packages().filter(package_q)
         for via in _TAG_PATHS:
             rows = (
                 packages.filter(**{f"{via}__repository_id__in": repository_ids})

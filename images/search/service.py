@@ -134,8 +134,8 @@ def repository_search(
     )
     if facets:
         result.facets = search_facets.facet_values(counts, filters)
-    if package_versions and parsed.terms.packages:
-        result.package_versions = packages.package_versions(matching, parsed.terms)
+    if package_versions:
+        result.package_versions = packages.package_versions(matching, content)
     return result
 
 
