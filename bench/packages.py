@@ -72,7 +72,7 @@ def generate(images: int) -> None:
     for repository_id in Repository.objects.values_list("id", flat=True):
         repository_platforms_refresh(repository_id=repository_id)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")  # index-only scans
     print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
 
 
