@@ -237,7 +237,7 @@ def measure(runs: int, only: str) -> None:
         ("word + pkg: (nginx pkg:openssl<3.0.14)", {"query": "nginx pkg:openssl<3.0.14"}),
         ("word + cve: (nginx cve:...)", {"query": f"nginx cve:{cve}"}),
         ("pkg:openssl<3.0.14 + arm64 facet", {"query": "pkg:openssl<3.0.14", "filters": arm}),
-        ("word + pkg: + facet, most pulls", {"query": "server pkg:pkg1234<3", "filters": arm, "sort": "pulls"}),
+        ("word + pkg: + facet, most pulls", {"query": "node pkg:pkg1234<9", "filters": arm, "sort": "pulls"}),
         ("Packages tab: pkg:openssl", {"query": "pkg:openssl", "package_versions": True}),
     ]
     client = Client()
