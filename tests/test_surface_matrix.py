@@ -8,6 +8,7 @@ checked by test_permission_matrix.py (token grants and every /v2/ call by action
 """
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,11 +30,15 @@ from images.services.authorization import (
     SCOPE_NEEDS,
 )
 from images.services.curation import verification_apply
+from images.services.demo import image_push
+from images.services.indexing import manifest_index
 from images.services.logos import repository_logo_set
 from images.services.mirrors import mirror_create
 from images.services.organizations import org_token_create
+from images.services.vulns import vulnerability_import
 from images.services.webhooks import webhook_create, webhook_test
 from tests.helpers.world import MATRIX, PRINCIPALS, REPOSITORIES, USERNAMES, expected, world_build
+from tests.search import indexed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -137,7 +142,7 @@ ROUTES = {
 NO_RULE = {
     "healthz": "the service's own health, no content in it",
     "web:home": "lists through readable_filter (test_permission_matrix: test_pages, test_search)",
-    "web:search": "the one search, through readable_filter (test_search)",
+    "web:search": "the one search, through readable_filter (test_search; package terms: test_package_search_...)",
     "web:publisher": "a namespace's visible repositories (test_pages)",
     "api:login": "signing in",
     "api:user-detail": "a public profile",
@@ -369,4 +374,54 @@ def test_every_api_route_for_every_credential(client, world, surfaces, token):
             status = _call(client, route, path, headers).status_code
             if status not in statuses:
                 wrong.append(f"{name} {route.method} {path}: {status}, expected {sorted(statuses)}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- package and advisory search: every search surface, for every person -----------------------
+
+CONTENT_QUERIES = ("pkg:openssl", "pkg:openssl<3.0.14", "pkg:pypi/jinja2@2.10", "cve:CVE-2019-10906", "severity:high")
+
+
+@pytest.fixture
+def content_world(world, tmp_path):
+    """The world, each of its repositories also holding an indexed image with openssl and a vulnerable Jinja2."""
+    (tmp_path / "PYSEC-2019-217.yaml").write_text(indexed.JINJA_ADVISORY)
+    vulnerability_import(source=str(tmp_path))
+    image = indexed.debian(indexed.DEBIAN_12, {"openssl": "3.0.11-1~deb12u2"}, {"Jinja2": "2.10"})
+    for name in REPOSITORIES:
+        namespace, repo = name.split("/")
+        manifest = image_push(
+            repository=Repository.objects.get(namespace__name=namespace, name=repo), image=image, tag="pkg"
+        )
+        manifest_index(manifest_id=manifest.pk)
+    return world
+
+
+def _found_on_every_surface(client, query: str) -> dict[str, set[str]]:
+    page = client.get("/search", {"q": query}).content.decode()
+    return {
+        "page": {f"{ns}/{name}" for ns, name in re.findall(r'class="repo-name"><a href="/r/([^/]+)/([^"]+)"', page)},
+        "catalog": {r["id"] for r in client.get("/v2/search/catalog/", {"query": query}).json()["results"]},
+        "classic": {r["repo_name"] for r in client.get("/v2/search/repositories/", {"query": query}).json()["results"]},
+        "v1": {r["name"] for r in client.get("/v1/search", {"q": query}).json()["results"]},
+    }
+
+
+@pytest.mark.parametrize("principal", PEOPLE)
+def test_package_search_on_every_surface_for_every_person(client, content_world, principal):
+    """Each surface finds exactly the repositories the person may pull, for each package and advisory query; the
+    Packages tab counts as many holders of the one version as the person may see."""
+    if principal != "anonymous":
+        client.force_login(content_world["users"][USERNAMES[principal]])
+    visible = {name for name in REPOSITORIES if PULL in person_actions(principal, ROUTES["web:repository"], name)}
+    wrong = []
+    for query in CONTENT_QUERIES:
+        for surface, found in _found_on_every_surface(client, query).items():
+            if found != visible:
+                wrong.append(f"{query} on {surface}: {sorted(found)}, expected {sorted(visible)}")
+        if query.startswith("pkg:"):
+            tab = client.get("/search", {"q": query, "tab": "packages"}).content.decode()
+            counts = [int(n) for n in re.findall(r"</a></td>\s*<td>(\d+)</td>", tab)]
+            if counts != ([len(visible)] if visible else []):
+                wrong.append(f"{query} on the Packages tab: {counts}, expected {len(visible)} holders")
     assert not wrong, "\n".join(wrong)

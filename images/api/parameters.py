@@ -53,13 +53,19 @@ V1_SEARCH = [
 
 
 SEARCH_REPOSITORIES = [
-    OpenApiParameter("query", str, description="The search terms."),
+    OpenApiParameter("query", str, description="The search terms (the web page's query language)."),
     *PAGE,
 ]
 
 
 SEARCH_CATALOG = [
-    OpenApiParameter("query", str, description="The search terms (the web page's query language)."),
+    OpenApiParameter(
+        "query",
+        str,
+        description="The search terms (the web page's query language), package and advisory terms included: "
+        "pkg:openssl<3.0.14, pkg:pypi/jinja2@2.10, cve:CVE-2024-3094, severity:high, fixable:yes. "
+        "A term that cannot be read is a 400.",
+    ),
     OpenApiParameter("badges", str, description="official, verified_publisher, open_source (comma-separated)"),
     OpenApiParameter("categories", str, description="Category slugs (comma-separated)."),
     OpenApiParameter("operating_systems", str, description="linux, windows ... (comma-separated)"),

@@ -1,6 +1,8 @@
 """What the indexer finds inside images: packages, and the known vulnerabilities that apply to them."""
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 
 from images.models.choices import FixState, Severity
 from images.models.content import Layer, Manifest
@@ -27,7 +29,12 @@ class Package(models.Model):
 
     class Meta:
         ordering = ["type", "name", "version"]
-        indexes = [models.Index(fields=["type", "name"], name="package_type_name")]
+        indexes = [
+            models.Index(fields=["type", "name"], name="package_type_name"),
+            # `pkg:` search (images/search/packages.py): names case-folded, read with their versions and images
+            # from the index alone.
+            models.Index(Lower("name"), F("type"), F("version"), F("manifest"), name="package_search"),
+        ]
 
     @property
     def license_list(self) -> tuple[str, ...]:

@@ -4,10 +4,13 @@ nginx                 words: every word must match (name, description or README)
 bitnami/redis         namespace/name: that publisher's repositories whose name matches `redis`
 library/nginx         the official image (also `_/nginx`)
 nginx:1.27            name:tag: repositories matching `nginx` that have the tag `1.27`
+pkg:openssl<3 cve:... package and advisory terms (images/search/terms.py), taken out before the rest is read
 """
 
 import re
 from dataclasses import dataclass, field
+
+from images.search.terms import Terms, split_terms
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
@@ -23,6 +26,8 @@ class ParsedQuery:
     tag: str = ""
     # Alphanumeric words of the text, for full-text matching.
     words: tuple[str, ...] = field(default_factory=tuple)
+    # pkg:, cve:, severity: ... terms: what the images of a result must hold.
+    terms: Terms = field(default_factory=Terms)
 
     @property
     def is_empty(self) -> bool:
@@ -30,8 +35,10 @@ class ParsedQuery:
 
 
 def parse_query(text: str) -> ParsedQuery:
+    """Raises images.search.terms.QueryInvalid for a package or advisory term that cannot be read."""
     # No name, word or tag holds a control character (nor can PostgreSQL take a NUL): they are dropped.
-    raw = "".join(c for c in " ".join((text or "").split()) if c.isprintable())[:200]
+    full = "".join(c for c in " ".join((text or "").split()) if c.isprintable())[:200]
+    terms, raw = split_terms(full)
     query = raw.lower()
     namespace = tag = ""
     if " " not in query:
@@ -54,7 +61,7 @@ def parse_query(text: str) -> ParsedQuery:
         name = "-".join(words)
     else:
         name = query if _NAME_RE.match(query) else "-".join(words)
-    return ParsedQuery(raw=raw, name=name, namespace=namespace, tag=tag, words=words)
+    return ParsedQuery(raw=full, name=name, namespace=namespace, tag=tag, words=words, terms=terms)
 
 
 def damerau_levenshtein(a: str, b: str, limit: int) -> int:

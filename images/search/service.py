@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 
 from images.models import Namespace, Repository, Tag
 from images.search import facets as search_facets
-from images.search import postgresql, sqlite
+from images.search import packages, postgresql, sqlite
 from images.search.facets import FacetValue, SearchFilters
 from images.search.query import ParsedQuery, damerau_levenshtein, parse_query, typo_budget
 from images.services.authorization import readable_filter
@@ -65,6 +65,8 @@ class SearchResult:
     facets_are_approximate: bool = False
     # True when some results are there only because their name is a typo away from the query.
     typo_matches: bool = False
+    # The Packages tab of a `pkg:` query (repository_search(package_versions=True)).
+    package_versions: list[packages.PackageVersion] = field(default_factory=list)
 
 
 def repository_search(
@@ -76,16 +78,24 @@ def repository_search(
     offset: int = 0,
     limit: int = 25,
     facets: bool = True,
+    package_versions: bool = False,
 ) -> SearchResult:
-    """Repositories `user` may see that match `query` and `filters`, one page of them, and facet counts."""
+    """Repositories `user` may see that match `query` and `filters`, one page of them, and facet counts.
+
+    Raises images.search.terms.QueryInvalid for a `pkg:`, `cve:` ... term that cannot be read. Each result
+    carries `content_matches` when the query has such terms (images/search/packages.py);
+    `package_versions`: also list the versions of the packages its `pkg:` terms name."""
     filters = filters or SearchFilters()
     parsed = parse_query(query)
+    content = packages.content_filter(parsed.terms)
     sort = sort if sort in SORTS else "best"
     typo_names = _typo_names(parsed)
     namespaces = _namespace_ids(parsed)
     named = backend().named_ids(parsed)
     category_ids = search_facets.category_ids(filters)
     visible = Repository.objects.filter(readable_filter(user))
+    if content is not None:
+        visible = visible.filter(packages.repository_q(content))
     base = _matches(visible, parsed, typo_names, namespaces, named)
     matching = search_facets.filtered(base, filters, category_ids)
     # Every tier but the last implies a match of the name or the text, so tiers need only the
@@ -114,6 +124,7 @@ def repository_search(
     for item in items:
         item.tier = _name_tier(parsed, typo_names, item)
     typo_matches = bool(typo_names) and any(item.tier == TIER_TYPO for item in items)
+    packages.matches_attach(items, content)
     result = SearchResult(
         total=counts.total,
         items=items,
@@ -124,6 +135,8 @@ def repository_search(
     )
     if facets:
         result.facets = search_facets.facet_values(counts, filters)
+    if package_versions:
+        result.package_versions = packages.package_versions(matching, content)
     return result
 
 

@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 RESULT_KEYS = {
     "id", "name", "slug", "type", "publisher", "created_at", "updated_at", "short_description", "badge",
     "star_count", "pull_count", "operating_systems", "architectures", "categories", "posture",
+    "matches",  # Hub's own: what matched a pkg:/cve: ... term (tests/search/test_packages.py)
 }  # fmt: skip
 
 

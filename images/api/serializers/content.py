@@ -195,6 +195,20 @@ class PostureSerializer(serializers.Serializer):
     has_sbom = serializers.BooleanField()
 
 
+class ContentMatchSerializer(serializers.Serializer):
+    """What made a result match a package or advisory term: a tag's image and the package (and finding) in it."""
+
+    tag = serializers.CharField()
+    digest = serializers.CharField(help_text="The platform image (manifest) that holds the package.")
+    type = serializers.CharField(help_text="purl type: deb, apk, rpm, pypi, npm, golang ...")
+    name = serializers.CharField()
+    version = serializers.CharField()
+    advisory = serializers.CharField(allow_blank=True, help_text="For cve:/ghsa:/osv:/severity:/fixable: terms.")
+    severity = serializers.CharField(allow_blank=True)
+    fixed_version = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(help_text="The image page, filtered to this package or finding.")
+
+
 class CatalogResultSerializer(serializers.Serializer):
     """An item of GET /v2/search/catalog/ (Docker Hub's catalog search, api/search/v3)."""
 
@@ -213,6 +227,9 @@ class CatalogResultSerializer(serializers.Serializer):
     architectures = LabelledValueSerializer(many=True)
     categories = CategorySerializer(many=True)
     posture = PostureSerializer()
+    matches = ContentMatchSerializer(
+        many=True, help_text="For a query with pkg:, cve: ... terms: what matched, by tag (at most 10)."
+    )
 
 
 class FacetValueSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ GET /v2/search/repositories/  Docker Hub's classic search (paginated like every 
 GET /v2/search/catalog/       Docker Hub's catalog search (api/search/v3): badges, categories,
                               operating_systems, architectures, sort, order, from, size; `total`;
                               Hub's own `posture` filters and facet, and each result's `posture`
+                              per result, `matches`: what matched a pkg:/cve:/... term
 
 Counts are bounded (images.search.service.count_cap, 1,000 by default): past the cap, `total`,
 `count` and `num_results` are the cap, the catalog search says so in `total_is_approximate` and
@@ -29,6 +30,7 @@ from images.models.catalogue import TrustedContent
 from images.search.facets import ARCHITECTURE_LABELS, OS_LABELS, POSTURE_FILTERS, SearchFilters
 from images.search.service import repository_search
 from images.selectors.repositories import OFFICIAL_NAMESPACE
+from images.templatetags.images_ui import repo_url
 
 QUERY_MAX = 200
 V1_DEFAULT_N = 25
@@ -141,6 +143,14 @@ def _posture(repository) -> dict:
     }
 
 
+def _match(repository, match) -> dict:
+    return {
+        **{key: getattr(match, key) for key in ("tag", "digest", "type", "name", "version", "advisory", "severity")},
+        "fixed_version": match.fixed_version,
+        "url": f"{repo_url(repository, match.image_path)}?{match.query}",
+    }
+
+
 def _labelled(values, labels: dict[str, str]) -> list[dict]:
     return [{"name": v, "label": labels.get(v, v)} for v in values]
 
@@ -205,6 +215,7 @@ class CatalogSearchView(ApiView):
                     ),
                     "categories": [{"name": c.name, "slug": c.slug} for c in r.categories.all()],
                     "posture": _posture(r),
+                    "matches": [_match(r, m) for m in getattr(r, "content_matches", ())],
                 }
             )
         data = {

@@ -1,7 +1,8 @@
 from django.shortcuts import render
 
 from images.search.facets import POSTURE_FILTERS, TRUSTED_FILTERS, SearchFilters
-from images.search.service import SORTS, repository_search
+from images.search.service import SORTS, SearchResult, repository_search
+from images.search.terms import QueryInvalid
 from images.selectors.repositories import category_names, home_sections
 from images.web import params
 
@@ -26,12 +27,26 @@ def search(request):
     sort = sort if sort in SORTS else "best"
     number = params.page_number(request)
     offset = (number - 1) * SEARCH_PAGE_SIZE
-    result = repository_search(
-        user=request.user, query=query, filters=filters, sort=sort, offset=offset, limit=SEARCH_PAGE_SIZE
-    )
+    # The Packages tab of a `pkg:` query: the versions found, instead of the repositories.
+    tab = "packages" if request.GET.get("tab") == "packages" else "repositories"
+    error = ""
+    try:
+        result = repository_search(
+            user=request.user,
+            query=query,
+            filters=filters,
+            sort=sort,
+            offset=offset,
+            limit=SEARCH_PAGE_SIZE,
+            package_versions=tab == "packages",
+        )
+    except QueryInvalid as invalid:
+        result, error = SearchResult(total=0, items=[]), invalid.message
     pages = params.Pages(number=number, per_page=SEARCH_PAGE_SIZE, total=result.total)
     context = {
         "q": query,
+        "error": error,
+        "tab": tab,
         "filters": filters,
         "sort": sort,
         "sorts": SORTS,

@@ -60,7 +60,8 @@ def image_detail(request, namespace: str, name: str, tag: str, digest: str):
     fixable = request.GET.get("fixable") == "1"
     severity = request.GET.get("severity", "")
     severity = severity if severity in Severity.values else ""
-    findings = finding_list(manifest=manifest, fixable_only=fixable, severity=severity)
+    vuln = params.text(request, "vuln", limit=100)  # an advisory id: what a `cve:` search result links to
+    findings = finding_list(manifest=manifest, fixable_only=fixable, severity=severity, search=vuln)
     finding_pages = params.Pages(
         number=params.page_number(request, "vulns_page"), per_page=FINDINGS_PAGE_SIZE, total=len(findings)
     )
@@ -82,6 +83,7 @@ def image_detail(request, namespace: str, name: str, tag: str, digest: str):
             "finding_pages": finding_pages,
             "fixable": fixable,
             "severity": severity,
+            "vuln": vuln,
             "severities": SEVERITY_ORDER,
             "image_url": repo_url(repository, f"tags/{tag}/images/{digest}"),
             "status_url": repo_url(repository, f"tags/{tag}/images/{digest}/status"),

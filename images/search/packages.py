@@ -1,0 +1,247 @@
+"""What the images of a search result must hold: the `pkg:`, `cve:`, `severity:` ... terms of a query
+(images/search/terms.py), as conditions on repositories, and what matched in each result.
+
+A repository matches a term when the platform image of one of its tags does: the manifest a tag points
+at, or a child of the index it points at. Versions are compared in Python in each ecosystem's order
+(images/indexing/versions.py, the matcher's): the database narrows the rows by name first (index
+package_search, migration 0018) and only the distinct versions it holds are compared, so a common
+package costs as many comparisons as it has versions, not images. The exact (type, name, versions)
+found are then asked for in SQL, as the rest of the search is.
+
+Advisory ids resolve through Vulnerability.osv_id and its aliases (a GIN index on PostgreSQL, json_each
+on SQLite).
+"""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+
+from images.indexing.versions import version_key
+from images.models import Finding, ManifestReference, Package, Tag, Vulnerability
+from images.search.terms import TYPE_ORDERING, FindingTerm, PackageTerm, Terms, package_query
+
+MATCHES_SHOWN = 10  # per result: the rest are counted (`more_matches`)
+
+
+@dataclass(frozen=True)
+class ContentMatch:
+    """One package (and, for a finding term, the advisory) that made a tag of a result match."""
+
+    tag: str
+    digest: str
+    type: str
+    name: str
+    version: str
+    advisory: str = ""
+    severity: str = ""
+    fixed_version: str = ""
+
+    @property
+    def image_path(self) -> str:
+        """The image page under the repository's URL (templatetags repo_url adds the repository)."""
+        return f"tags/{self.tag}/images/{self.digest}"
+
+    @property
+    def query(self) -> str:
+        """The image page's filter that shows this match (its package list or its finding)."""
+        if self.advisory:
+            return f"{urlencode({'vuln': self.advisory})}#vulnerabilities"
+        return f"{urlencode({'package': self.name, 'type': self.type})}#packages"
+
+
+@dataclass(frozen=True)
+class PackageVersion:
+    """A row of the Packages tab: a version of a matching package and how many results hold it."""
+
+    type: str
+    name: str
+    version: str
+    repositories: int
+
+    @property
+    def query(self) -> str:
+        return package_query(self.type, self.name, self.version)
+
+
+@dataclass
+class ContentFilter:
+    """The terms of a query turned into database conditions, once per search."""
+
+    terms: Terms
+    # Per `pkg:` term: the Package rows that meet it (over packages annotated with `lname`).
+    packages: list[Q] = field(default_factory=list)
+    # The Finding rows that meet the finding terms, or None when the query has none.
+    findings: Q | None = None
+
+
+def content_filter(terms: Terms) -> ContentFilter | None:
+    if not terms.any:
+        return None
+    found = ContentFilter(terms, packages=[_package_q(term) for term in terms.packages])
+    if terms.finding.any:
+        found.findings = _finding_q(terms.finding)
+    return found
+
+
+def repository_q(content: ContentFilter) -> Q:
+    """Repositories with a tag whose image meets each term."""
+    condition = Q()
+    for package_q in content.packages:
+        condition &= _reached(_packages().filter(package_q).values("manifest_id"))
+    if content.findings is not None:
+        condition &= _reached(Finding.objects.filter(content.findings).values("manifest_id"))
+    return condition
+
+
+def matches_attach(items, content: ContentFilter | None) -> None:
+    """Set `content_matches` (what matched, by tag, at most MATCHES_SHOWN) and `more_matches` on each result."""
+    if content is None:
+        return
+    ids = [item.pk for item in items]
+    by_repository: dict[int, set[ContentMatch]] = defaultdict(set)
+    package_columns = ["manifest__digest", "type", "name", "version"]
+    for package_q in content.packages:
+        for repository_id, tag, digest, *rest in _tag_rows(_packages().filter(package_q), ids, package_columns):
+            by_repository[repository_id].add(ContentMatch(tag, digest, *rest))
+    if content.findings is not None:
+        finding_columns = [
+            "manifest__digest",
+            "package__type",
+            "package__name",
+            "package__version",
+            "vulnerability__osv_id",
+            "severity",
+            "fixed_version",
+        ]
+        for repository_id, tag, digest, *rest in _tag_rows(
+            Finding.objects.filter(content.findings), ids, finding_columns
+        ):
+            by_repository[repository_id].add(ContentMatch(tag, digest, *rest))
+    for item in items:
+        matches = sorted(by_repository.get(item.pk, ()), key=_match_order)
+        item.content_matches, item.more_matches = matches[:MATCHES_SHOWN], max(0, len(matches) - MATCHES_SHOWN)
+
+
+def package_versions(matching: QuerySet, content: ContentFilter | None) -> list[PackageVersion]:
+    """The versions of the packages the `pkg:` terms name among the repositories of `matching` (visible ones,
+    meeting the whole query), each with how many repositories hold it: by name, newest version first."""
+    holders: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    repository_ids = matching.order_by().values("pk")
+    for package_q in content.packages if content is not None else ():
+        packages = _packages().filter(package_q)
+        for via in _TAG_PATHS:
+            rows = (
+                packages.filter(**{f"{via}__repository_id__in": repository_ids})
+                .order_by()
+                .values_list("type", "name", "version", f"{via}__repository_id")
+                .distinct()
+            )
+            for package_type, name, version, repository_id in rows:
+                holders[(package_type, name, version)].add(repository_id)
+    groups: dict[tuple[str, str], list[PackageVersion]] = defaultdict(list)
+    for (package_type, name, version), repositories in holders.items():
+        groups[(name.lower(), package_type)].append(PackageVersion(package_type, name, version, len(repositories)))
+    rows = []
+    for key in sorted(groups):
+        rows += _newest_first(groups[key])
+    return rows
+
+
+def _packages() -> QuerySet:
+    return Package.objects.annotate(lname=Lower("name"))
+
+
+def _package_q(term: PackageTerm) -> Q:
+    """The Package rows that meet `term`: the distinct (type, name, version) of the names it may mean are read
+    (an index-only scan of package_search) and compared here; the ones that qualify become the condition."""
+    candidates = _packages().filter(lname__in=term.name_variants())
+    if term.type:
+        candidates = candidates.filter(type=term.type)
+    versions: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for package_type, lname, version in candidates.order_by().values_list("type", "lname", "version").distinct():
+        if term.name_matches(package_type, lname) and term.version_matches(package_type, version):
+            versions[(package_type, lname)].add(version)
+    condition = Q(pk__in=[])
+    for (package_type, lname), found in versions.items():
+        qualifies = Q(lname=lname, type=package_type)
+        if term.bounds:
+            qualifies &= Q(version__in=sorted(found))
+        condition |= qualifies
+    return condition
+
+
+def _finding_q(term: FindingTerm) -> Q:
+    condition = Q()
+    if term.advisories:
+        condition &= Q(vulnerability_id__in=_vulnerability_ids(term.advisories))
+    if term.severities:
+        condition &= Q(severity__in=term.severities)
+    if term.fixable is True:
+        condition &= ~Q(fixed_version="")
+    elif term.fixable is False:
+        condition &= Q(fixed_version="")
+    return condition
+
+
+def _vulnerability_ids(advisories: tuple[str, ...]) -> list[int]:
+    """The stored records known by these ids: their own id, or one of their aliases."""
+    by_alias = Q(pk__in=[])
+    if connection.vendor == "postgresql":
+        for advisory in advisories:
+            by_alias |= Q(aliases__contains=[advisory])  # aliases @> '["..."]': the GIN index of migration 0018
+    else:
+        by_alias = Q(
+            pk__in=RawSQL(
+                "SELECT v.id FROM images_vulnerability v, json_each(v.aliases) a"
+                " WHERE json_valid(v.aliases) AND a.value IN (SELECT value FROM json_each(%s))",
+                [json.dumps(list(advisories))],
+            )
+        )
+    return list(Vulnerability.objects.filter(Q(osv_id__in=advisories) | by_alias).values_list("id", flat=True))
+
+
+def _reached(manifests: QuerySet) -> Q:
+    """Repositories with a tag on one of these manifests, or on an index holding one."""
+    direct = Tag.objects.filter(manifest_id__in=manifests).values("repository_id")
+    parents = ManifestReference.objects.filter(child_id__in=manifests).values("parent_id")
+    through_index = Tag.objects.filter(manifest_id__in=parents).values("repository_id")
+    return Q(pk__in=direct) | Q(pk__in=through_index)
+
+
+# From a package or finding row to the tags whose image holds it: a tag on its manifest, or on an index
+# holding its manifest.
+_TAG_PATHS = ("manifest__tags", "manifest__parent_links__parent__tags")
+_ROWS_READ = 2000  # per path, for one page of results
+
+
+def _tag_rows(rows: QuerySet, repository_ids: list[int], columns: list[str]):
+    """(repository id, tag name, *columns) of the tags of these repositories that reach one of `rows`."""
+    for via in _TAG_PATHS:
+        selected = rows.filter(**{f"{via}__repository_id__in": repository_ids}).order_by()
+        yield from selected.values_list(f"{via}__repository_id", f"{via}__name", *columns).distinct()[:_ROWS_READ]
+
+
+def _match_order(match: ContentMatch):
+    return (match.tag, match.name.lower(), match.advisory, match.digest)
+
+
+def _newest_first(rows: list[PackageVersion]) -> list[PackageVersion]:
+    """Versions of one package in its ecosystem's order, newest first; ones it cannot read last, as written."""
+    ecosystem = TYPE_ORDERING.get(rows[0].type, rows[0].type)
+    readable, unreadable = [], []
+    for row in rows:
+        try:
+            readable.append((version_key(ecosystem, row.version), row))
+        except (ValueError, TypeError):
+            unreadable.append(row)
+    try:
+        readable.sort(key=lambda pair: pair[0], reverse=True)
+    except TypeError:
+        readable.sort(key=lambda pair: pair[1].version, reverse=True)
+    return [row for _, row in readable] + sorted(unreadable, key=lambda row: row.version, reverse=True)
