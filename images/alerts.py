@@ -7,18 +7,23 @@ again, and the search page's query string (`q`, `trusted`, `category`, `os`, `ar
 a saved search and back.
 """
 
+import logging
 from dataclasses import asdict, fields
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from images.models import SavedSearch
 from images.search.facets import SearchFilters
 from images.search.service import SORTS, repository_search
+from images.search.terms import QueryInvalid
 from images.services import alerts, cve_alerts
+
+log = logging.getLogger(__name__)
 
 # The most repositories a saved search follows: what it finds beyond them (in its order) is not told.
 MATCH_LIMIT = 500
@@ -78,7 +83,26 @@ def search_url(saved: SavedSearch) -> str:
 
 def saved_search_matches(saved: SavedSearch) -> list[int]:
     """The ids of the repositories `saved` finds now, as its owner sees them (visibility applied by the search)."""
-    result = repository_search(
+    try:
+        result = _search(saved)
+    except QueryInvalid as invalid:
+        # Saving refuses such a query (_baseline): one stored before a change of the query language finds nothing.
+        log.warning("saved search %s: %s", saved.pk, invalid.message)
+        return []
+    return [repository.pk for repository in result.items]
+
+
+def _baseline(saved: SavedSearch) -> None:
+    """Record what `saved` finds now as told; a query the search cannot read is refused with its reason."""
+    try:
+        result = _search(saved)
+    except QueryInvalid as invalid:
+        raise ValidationError({"query": invalid.message}) from invalid
+    alerts.search_baseline_record(saved=saved, repository_ids=[repository.pk for repository in result.items])
+
+
+def _search(saved: SavedSearch):
+    return repository_search(
         user=saved.user,
         query=saved.query,
         filters=search_filters(saved.filters or {}),
@@ -86,14 +110,13 @@ def saved_search_matches(saved: SavedSearch) -> list[int]:
         limit=MATCH_LIMIT,
         facets=False,
     )
-    return [repository.pk for repository in result.items]
 
 
 @transaction.atomic
 def saved_search_save(*, user, **fields) -> SavedSearch:
     """Save a search; what it finds now is its baseline (told never: the user has seen it)."""
     saved = alerts.saved_search_create(user=user, **fields)
-    alerts.search_baseline_record(saved=saved, repository_ids=saved_search_matches(saved))
+    _baseline(saved)
     return saved
 
 
@@ -104,7 +127,7 @@ def saved_search_change(*, user, saved: SavedSearch, **changes) -> SavedSearch:
     before = SavedSearch(query=saved.query, filters=saved.filters, active=saved.active)
     saved = alerts.saved_search_update(user=user, saved=saved, **changes)
     if alerts.search_changed(before, saved) or (saved.active and not before.active):
-        alerts.search_baseline_record(saved=saved, repository_ids=saved_search_matches(saved))
+        _baseline(saved)
     return saved
 
 

@@ -23,7 +23,7 @@ def aliases_backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("images", "0015_organizations_from_accounts"),
+        ("images", "0017_finding_distro_state"),
     ]
 
     operations = [

@@ -46,7 +46,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("images", "0017_finding_distro_state"),
+        ("images", "0018_package_search"),
     ]
 
     operations = [
