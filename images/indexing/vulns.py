@@ -15,10 +15,11 @@ YAML, or with fields of the wrong type raises ``AdvisoryError`` naming the file,
 skips that record and lists it, as it does every record it cannot read.
 """
 
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,7 +29,6 @@ from cvss.exceptions import CVSSError
 
 from images.documents import DocumentError, load_json, load_yaml, size_text
 
-from .history import parse_created
 from .packages import Package
 from .versions import InvalidVersion, UnsupportedEcosystem, ecosystem_base, normalize_name, semver_key, version_key
 
@@ -139,6 +139,33 @@ def _severity(record: dict) -> tuple[str, float | None, str]:
     return "UNKNOWN", None, ""
 
 
+_TIME_FRACTION = re.compile(r"(\.\d{1,6})\d*")
+
+
+def parse_osv_time(value: object) -> datetime | None:
+    """An OSV timestamp as an aware datetime (UTC when the record names no zone), or None.
+
+    The schema asks for RFC 3339 strings, but YAML records written without quotes come decoded as
+    ``datetime`` (or ``date``) values; strings may carry ``Z``, an offset, a space or lowercase
+    ``t`` separator, and any number of fraction digits (Go writes nanoseconds).
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        text = text[:10] + "T" + text[11:] if len(text) > 10 and text[10] in " tT" else text
+        text = _TIME_FRACTION.sub(r"\1", text.upper().replace("Z", "+00:00"))
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _affected(entry: dict) -> Affected:
     package = entry.get("package") or {}
     ranges = []
@@ -185,9 +212,9 @@ def _advisory(record: dict) -> Advisory:
     rating, score, vector = _severity(record)
     return Advisory(
         id=str(record["id"]),
-        modified=parse_created(record.get("modified")),
-        published=parse_created(record.get("published")),
-        withdrawn=parse_created(record.get("withdrawn")),
+        modified=parse_osv_time(record.get("modified")),
+        published=parse_osv_time(record.get("published")),
+        withdrawn=parse_osv_time(record.get("withdrawn")),
         aliases=tuple(str(alias) for alias in record.get("aliases") or []),
         summary=str(record.get("summary") or ""),
         details=str(record.get("details") or ""),

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from images.models import Finding, Layer, Manifest, Namespace, Package
+from images.models import Finding, Layer, Manifest, Namespace, Package, Vulnerability
 from images.models.content import IndexStatus
 from images.oci.build import LayerSpec, image_build, index_build
 from images.services.authorization import SYSTEM
@@ -147,6 +147,24 @@ def test_findings_from_imported_advisories_and_recomputed_without_pulling(reposi
     fixed = image_push(repository=repository, image=app_image("2.10.1"), tag="1.1")
     manifest_index(manifest_id=fixed.pk)
     assert not Finding.objects.filter(manifest=fixed).exists()
+
+
+def test_a_withdrawn_version_of_a_stored_record_removes_it_and_its_findings(repository, tmp_path):
+    manifest = image_push(repository=repository, image=app_image("2.10"), tag="1.0")
+    manifest_index(manifest_id=manifest.pk)
+    record = tmp_path / "PYSEC-2019-217.yaml"
+    record.write_text(JINJA_ADVISORY)
+    vulnerability_import(source=str(tmp_path))
+    assert Finding.objects.filter(manifest=manifest).count() == 1
+    # Unquoted YAML timestamps, as PyPA writes some: read as datetimes, and still understood.
+    record.write_text(
+        JINJA_ADVISORY.replace('modified: "2021-01-01T00:00:00Z"', "modified: 2022-01-01T00:00:00Z")
+        + "withdrawn: 2022-01-01T00:00:00Z\n"
+    )
+    result = vulnerability_import(source=str(tmp_path))
+    assert (result.removed, result.created) == (1, 0)
+    assert not Vulnerability.objects.exists() and not Finding.objects.exists()
+    assert vulnerability_import(source=str(tmp_path)).created == 0  # and it does not come back
 
 
 def test_an_index_is_indexed_and_its_children_on_their_own(repository):
