@@ -78,6 +78,7 @@ class Advisory:
     severity: str = "UNKNOWN"  # CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN
     cvss_score: float | None = None
     cvss_vector: str = ""
+    severity_source: str = ""  # where the rating comes from ("CVSS 3.1 vector" ...), "" when UNKNOWN
     references: tuple[str, ...] = ()
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -117,8 +118,19 @@ _DATABASE_SEVERITY = {
 }
 
 
-def _severity(record: dict) -> tuple[str, float | None, str]:
-    """(rating, score, vector): the newest CVSS version wins; else the database's own label."""
+# Who writes a record's `database_specific.severity`, by the prefix of its id.
+_DATABASES = {"GHSA": "GitHub", "PYSEC": "PyPA", "GO": "Go", "RUSTSEC": "RustSec", "DSA": "Debian", "DLA": "Debian"}
+
+
+def cvss_source(kind: str, vector: str) -> str:
+    """``CVSS 3.1 vector``: the version the vector names (v2 vectors name none)."""
+    prefix = vector.split("/", 1)[0]
+    version = prefix.removeprefix("CVSS:") if prefix.startswith("CVSS:") else kind.removeprefix("CVSS_V") + ".0"
+    return f"CVSS {version} vector"
+
+
+def _severity(record: dict) -> tuple[str, float | None, str, str]:
+    """(rating, score, vector, source): the newest CVSS version wins; else the database's own label."""
     entries = list(record.get("severity") or [])
     for affected in record.get("affected") or []:
         entries.extend(affected.get("severity") or [])
@@ -129,14 +141,15 @@ def _severity(record: dict) -> tuple[str, float | None, str]:
                     score = float(_CVSS_CLASSES[kind](entry["score"]).base_score)
                 except (CVSSError, ValueError, KeyError):
                     continue
-                return severity_from_score(score), score, entry["score"]
+                return severity_from_score(score), score, entry["score"], cvss_source(kind, entry["score"])
     labels = [record.get("database_specific") or {}]
     labels += [affected.get("database_specific") or {} for affected in record.get("affected") or []]
     for label in labels:
         value = label.get("severity") if isinstance(label, dict) else None
         if isinstance(value, str) and value.upper() in _DATABASE_SEVERITY:
-            return _DATABASE_SEVERITY[value.upper()], None, ""
-    return "UNKNOWN", None, ""
+            prefix = str(record.get("id", "")).split("-", 1)[0]
+            return _DATABASE_SEVERITY[value.upper()], None, "", f"{_DATABASES.get(prefix, prefix)} database_specific"
+    return "UNKNOWN", None, "", ""
 
 
 _TIME_FRACTION = re.compile(r"(\.\d{1,6})\d*")
@@ -209,7 +222,7 @@ def parse_advisory(data: bytes | str | dict) -> Advisory:
 
 
 def _advisory(record: dict) -> Advisory:
-    rating, score, vector = _severity(record)
+    rating, score, vector, source = _severity(record)
     return Advisory(
         id=str(record["id"]),
         modified=parse_osv_time(record.get("modified")),
@@ -222,6 +235,7 @@ def _advisory(record: dict) -> Advisory:
         severity=rating,
         cvss_score=score,
         cvss_vector=vector,
+        severity_source=source,
         references=tuple(str(ref.get("url")) for ref in record.get("references") or [] if ref.get("url")),
         raw=record,
     )
