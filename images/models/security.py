@@ -59,6 +59,12 @@ class Vulnerability(models.Model):
     def __str__(self):
         return self.osv_id
 
+    @property
+    def known_aliases(self) -> list[str]:
+        """The aliases people look for next to the id: CVE ids first, then GitHub's GHSA ids."""
+        aliases = [str(alias) for alias in self.aliases or [] if str(alias).startswith(("CVE-", "GHSA-"))]
+        return sorted(set(aliases), key=lambda alias: (not alias.startswith("CVE-"), alias))
+
 
 class VulnerabilityAlias(models.Model):
     """One of a record's `aliases` (CVE-..., GHSA-...), indexed so a record is found by any of its names."""

@@ -201,7 +201,9 @@ def test_a_record_without_severity_takes_its_aliases_and_gives_it_back(repositor
     assert Vulnerability.objects.filter(alias_rows__alias="CVE-2019-10906").count() == 2
 
     withdrawn = ', "withdrawn": "2023-02-01T00:00:00Z"'
-    (github / "GHSA-462w-v97r-4m45.json").write_text(GHSA_RECORD.format(modified="2023-02-01T00:00:00Z", withdrawn=withdrawn))
+    (github / "GHSA-462w-v97r-4m45.json").write_text(
+        GHSA_RECORD.format(modified="2023-02-01T00:00:00Z", withdrawn=withdrawn)
+    )
     vulnerability_import(source=str(github))
     assert list(Vulnerability.objects.values_list("osv_id", "severity", "severity_source")) == [
         ("PYSEC-2019-217", "unknown", "")
