@@ -48,7 +48,7 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Vulnerability)
 class VulnerabilityAdmin(admin.ModelAdmin):
-    list_display = ["osv_id", "severity", "modified"]
+    list_display = ["osv_id", "severity", "severity_source", "modified"]
     search_fields = ["osv_id", "aliases"]
 
 

@@ -91,3 +91,43 @@ def test_the_demo_debian_image_shows_spdx_licences():
     assert all(spdx_expression(expression) == expression for expression in licensed.values())
     if "zlib1g" in licensed:
         assert licensed["zlib1g"] == "Zlib"
+
+
+def test_the_demo_webapp_shows_cve_ids_and_the_severities_its_records_give(client, tmp_path):
+    """The demo's acme/webapp against the bundled PyPA records of its packages: every finding names
+    its CVE id beside the PYSEC id, links to Hub's own advisory page, and is Unknown only where the
+    record (and no stored alias) gives a severity."""
+    import shutil
+
+    from images.indexing.vulns import parse_advisory
+    from images.models import Finding
+    from images.services.demo import DPKG_STATUS, demo_vulndb
+    from images.services.vulns import vulnerability_import
+    from tests.helpers.integration import require_vulndb
+
+    require_path(DPKG_STATUS, "without it the demo leaves the Debian images out")
+    require_vulndb()
+    demo_seed()
+    webapp = Repository.objects.get(namespace__name="acme", name="webapp")
+    image = webapp.tags.get(name="1.9").manifest
+    manifest_index(manifest_id=image.pk)
+    for package in ("jinja2", "requests", "urllib3", "pyyaml"):
+        shutil.copytree(demo_vulndb() / "pypa" / "vulns" / package, tmp_path / package)
+    assert not vulnerability_import(source=str(tmp_path)).failed
+
+    findings = list(Finding.objects.filter(manifest=image).select_related("vulnerability"))
+    assert len(findings) == 13
+    html = client.get(f"/r/acme/webapp/tags/1.9/images/{image.digest}").content.decode()
+    rated = 0
+    for finding in findings:
+        vulnerability = finding.vulnerability
+        cve = [alias for alias in vulnerability.aliases if alias.startswith("CVE-")]
+        assert cve and f'<span class="alias">{cve[0]}</span>' in html, vulnerability.osv_id
+        assert f'href="/advisories/{vulnerability.osv_id}"' in html
+        own = parse_advisory(vulnerability.data)
+        assert finding.severity == own.severity.lower(), vulnerability.osv_id
+        if own.severity != "UNKNOWN":
+            rated += 1
+            assert vulnerability.severity_source.startswith("CVSS 3.1 vector")
+    assert rated == 3  # the bundled PyPA records of these packages carry three CVSS vectors
+    assert html.count("CVSS 3.1 vector") == 3 and "osv.dev" not in html

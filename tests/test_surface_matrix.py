@@ -180,6 +180,8 @@ NO_RULE = {
     "alerts:edit": "the user's own saved search, 404 for another's (tests/alerts/test_pages)",
     "alerts:delete": "the user's own saved search, 404 for another's (tests/alerts/test_pages)",
     "alerts:unsubscribe": "a signed token naming one subscription; shows only its name (tests/alerts/test_pages)",
+    "web:advisory": "an advisory is public; the images it lists go through readable_filter (test below)",
+    "api:advisory-detail": "an advisory is public; the images it lists go through readable_filter (test below)",
 }
 ACCOUNT_PAGES = "accounts:"  # the signed-in person's own settings, password and tokens; sign-up
 ADMIN = "admin:"  # Django's admin: staff, with the model permissions Django checks
@@ -425,3 +427,30 @@ def test_package_search_on_every_surface_for_every_person(client, content_world,
             if counts != ([len(visible)] if visible else []):
                 wrong.append(f"{query} on the Packages tab: {counts}, expected {len(visible)} holders")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("principal", PEOPLE)
+def test_an_advisory_lists_only_the_images_each_person_may_pull(client, world, principal):
+    """One advisory found in every repository of the world: its page and its API answer name exactly
+    the repositories the table lets the person pull."""
+    from images.models import Manifest
+    from tests.search.catalogue import image_contents
+
+    for name in REPOSITORIES:
+        manifest = Manifest.objects.get(digest=world["digests"][name], repository__name=name.split("/")[1])
+        image_contents(
+            manifest,
+            layers=[("ADD rootfs /", 100)],
+            packages=[("openssl", "3.0.11-1", 0)],
+            findings=[("DSA-0000-1", "openssl", "high", "3.0.13-1")],
+        )
+    if principal != "anonymous":
+        client.force_login(world["users"][USERNAMES[principal]])
+    visible = {name for name in REPOSITORIES if PULL in person_actions(principal, ROUTES["web:repository"], name)}
+    page = client.get("/advisories/DSA-0000-1")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert {name for name in REPOSITORIES if f'href="/r/{name}"' in html} == visible
+    answer = client.get("/v2/advisories/DSA-0000-1/")
+    assert answer.status_code == 200
+    assert {row["repository"] for row in answer.json()["images"]} == visible

@@ -16,7 +16,9 @@ NAME_RULE = f"{NAME_MIN} to {NAME_MAX} lowercase letters and digits, with single
 # The first path component of the Hub API's /v2/ paths (/v2/repositories/..., /v2/users/login ...).
 # `/v2/` is also the registry's prefix, so none of these may be a namespace nor a one-component
 # (`library/`) repository name: the API would shadow it.
-API_PATH_NAMES = frozenset({"repositories", "namespaces", "users", "access-tokens", "search", "orgs", "alerts"})
+API_PATH_NAMES = frozenset(
+    {"repositories", "namespaces", "users", "access-tokens", "search", "orgs", "alerts", "advisories"}
+)
 # The official namespace, and names that would read as the site itself in `docker login -u` and URLs.
 SITE_PATH_NAMES = frozenset(
     {"library", "_", "api", "v1", "v2", "token", "login", "logout", "signup", "settings", "static", "media"}

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.exceptions import NotFound
 
 from hub.accounts.names import API_PATH_NAMES
-from images.api.views import accounts, alerts, groups, hooks, images, orgs, repositories, search
+from images.api.views import accounts, advisories, alerts, groups, hooks, images, orgs, repositories, search
 from images.api.views.base import ApiView
 
 
@@ -71,6 +71,7 @@ v2_urlpatterns = [
     *_routes("alerts/cve", alerts.CveAlertSettingsView.as_view(), "cve-alert-settings"),
     *_routes("search/repositories", search.SearchRepositoriesView.as_view(), "search-repositories"),
     *_routes("search/catalog", search.CatalogSearchView.as_view(), "search-catalog"),
+    *_routes("advisories/<str:advisory_id>", advisories.AdvisoryDetailView.as_view(), "advisory-detail"),
     path("repositories/", repositories.RepositoryCreateView.as_view(), name="repository-create"),
     *_prefixed("repositories/", _repository_routes, ""),
     *_routes("repositories/<str:namespace>", repositories.RepositoryListView.as_view(), "repository-list"),

@@ -15,10 +15,11 @@ YAML, or with fields of the wrong type raises ``AdvisoryError`` naming the file,
 skips that record and lists it, as it does every record it cannot read.
 """
 
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,7 +29,6 @@ from cvss.exceptions import CVSSError
 
 from images.documents import DocumentError, load_json, load_yaml, size_text
 
-from .history import parse_created
 from .packages import Package
 from .versions import InvalidVersion, UnsupportedEcosystem, ecosystem_base, normalize_name, semver_key, version_key
 
@@ -78,6 +78,7 @@ class Advisory:
     severity: str = "UNKNOWN"  # CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN
     cvss_score: float | None = None
     cvss_vector: str = ""
+    severity_source: str = ""  # where the rating comes from ("CVSS 3.1 vector" ...), "" when UNKNOWN
     references: tuple[str, ...] = ()
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -117,8 +118,19 @@ _DATABASE_SEVERITY = {
 }
 
 
-def _severity(record: dict) -> tuple[str, float | None, str]:
-    """(rating, score, vector): the newest CVSS version wins; else the database's own label."""
+# Who writes a record's `database_specific.severity`, by the prefix of its id.
+_DATABASES = {"GHSA": "GitHub", "PYSEC": "PyPA", "GO": "Go", "RUSTSEC": "RustSec", "DSA": "Debian", "DLA": "Debian"}
+
+
+def cvss_source(kind: str, vector: str) -> str:
+    """``CVSS 3.1 vector``: the version the vector names (v2 vectors name none)."""
+    prefix = vector.split("/", 1)[0]
+    version = prefix.removeprefix("CVSS:") if prefix.startswith("CVSS:") else kind.removeprefix("CVSS_V") + ".0"
+    return f"CVSS {version} vector"
+
+
+def _severity(record: dict) -> tuple[str, float | None, str, str]:
+    """(rating, score, vector, source): the newest CVSS version wins; else the database's own label."""
     entries = list(record.get("severity") or [])
     for affected in record.get("affected") or []:
         entries.extend(affected.get("severity") or [])
@@ -129,14 +141,42 @@ def _severity(record: dict) -> tuple[str, float | None, str]:
                     score = float(_CVSS_CLASSES[kind](entry["score"]).base_score)
                 except (CVSSError, ValueError, KeyError):
                     continue
-                return severity_from_score(score), score, entry["score"]
+                return severity_from_score(score), score, entry["score"], cvss_source(kind, entry["score"])
     labels = [record.get("database_specific") or {}]
     labels += [affected.get("database_specific") or {} for affected in record.get("affected") or []]
     for label in labels:
         value = label.get("severity") if isinstance(label, dict) else None
         if isinstance(value, str) and value.upper() in _DATABASE_SEVERITY:
-            return _DATABASE_SEVERITY[value.upper()], None, ""
-    return "UNKNOWN", None, ""
+            prefix = str(record.get("id", "")).split("-", 1)[0]
+            return _DATABASE_SEVERITY[value.upper()], None, "", f"{_DATABASES.get(prefix, prefix)} database_specific"
+    return "UNKNOWN", None, "", ""
+
+
+_TIME_FRACTION = re.compile(r"(\.\d{1,6})\d*")
+
+
+def parse_osv_time(value: object) -> datetime | None:
+    """An OSV timestamp as an aware datetime (UTC when the record names no zone), or None.
+
+    The schema asks for RFC 3339 strings, but YAML records written without quotes come decoded as
+    ``datetime`` (or ``date``) values; strings may carry ``Z``, an offset, a space or lowercase
+    ``t`` separator, and any number of fraction digits (Go writes nanoseconds).
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        text = text[:10] + "T" + text[11:] if len(text) > 10 and text[10] in " tT" else text
+        text = _TIME_FRACTION.sub(r"\1", text.upper().replace("Z", "+00:00"))
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _affected(entry: dict) -> Affected:
@@ -182,12 +222,12 @@ def parse_advisory(data: bytes | str | dict) -> Advisory:
 
 
 def _advisory(record: dict) -> Advisory:
-    rating, score, vector = _severity(record)
+    rating, score, vector, source = _severity(record)
     return Advisory(
         id=str(record["id"]),
-        modified=parse_created(record.get("modified")),
-        published=parse_created(record.get("published")),
-        withdrawn=parse_created(record.get("withdrawn")),
+        modified=parse_osv_time(record.get("modified")),
+        published=parse_osv_time(record.get("published")),
+        withdrawn=parse_osv_time(record.get("withdrawn")),
         aliases=tuple(str(alias) for alias in record.get("aliases") or []),
         summary=str(record.get("summary") or ""),
         details=str(record.get("details") or ""),
@@ -195,6 +235,7 @@ def _advisory(record: dict) -> Advisory:
         severity=rating,
         cvss_score=score,
         cvss_vector=vector,
+        severity_source=source,
         references=tuple(str(ref.get("url")) for ref in record.get("references") or [] if ref.get("url")),
         raw=record,
     )

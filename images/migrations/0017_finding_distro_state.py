@@ -12,7 +12,7 @@ def _fixed_findings(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("images", "0015_organizations_from_accounts"),
+        ("images", "0016_vulnerability_severity_source"),
     ]
 
     operations = [

@@ -22,7 +22,7 @@ from images.models.organizations import (
     TeamPermission,
     TeamRepositoryPermission,
 )
-from images.models.security import AffectedPackage, Finding, Package, Vulnerability
+from images.models.security import AffectedPackage, Finding, Package, Vulnerability, VulnerabilityAlias
 from images.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "Upload",
     "VerificationRequest",
     "Vulnerability",
+    "VulnerabilityAlias",
     "Webhook",
     "WebhookDelivery",
 ]

@@ -52,6 +52,8 @@ class Vulnerability(models.Model):
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.UNKNOWN)
     cvss_score = models.FloatField(null=True, blank=True)
     cvss_vector = models.CharField(max_length=255, blank=True)
+    # Where `severity` comes from: "CVSS 3.1 vector", "GitHub database_specific", "via alias GHSA-... (...)".
+    severity_source = models.CharField(max_length=200, blank=True)
     published = models.DateTimeField(null=True, blank=True)
     modified = models.DateTimeField(null=True, blank=True)
     withdrawn = models.DateTimeField(null=True, blank=True)
@@ -65,6 +67,22 @@ class Vulnerability(models.Model):
 
     def __str__(self):
         return self.osv_id
+
+    @property
+    def known_aliases(self) -> list[str]:
+        """The aliases people look for next to the id: CVE ids first, then GitHub's GHSA ids."""
+        aliases = [str(alias) for alias in self.aliases or [] if str(alias).startswith(("CVE-", "GHSA-"))]
+        return sorted(set(aliases), key=lambda alias: (not alias.startswith("CVE-"), alias))
+
+
+class VulnerabilityAlias(models.Model):
+    """One of a record's `aliases` (CVE-..., GHSA-...), indexed so a record is found by any of its names."""
+
+    vulnerability = models.ForeignKey(Vulnerability, on_delete=models.CASCADE, related_name="alias_rows")
+    alias = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vulnerability", "alias"], name="vulnerability_alias_once")]
 
 
 class AffectedPackage(models.Model):

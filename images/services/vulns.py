@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from images.indexing.distro import fix_state
@@ -31,7 +32,8 @@ from images.indexing.vulns import (
     package_ecosystem,
     parse_advisory,
 )
-from images.models import AffectedPackage, Finding, Manifest, Package, Vulnerability
+from images.models import AffectedPackage, Finding, Manifest, Package, Vulnerability, VulnerabilityAlias
+from images.models.choices import Severity
 from images.services.alerts import alerts_compute_soon
 from images.services.os_advisories import OsFeed, os_feed_changes, os_feed_read
 from images.services.posture import manifest_repository_ids, repositories_posture_refresh
@@ -48,6 +50,9 @@ class ImportResult:
     failed: list[str] = field(default_factory=list)
     # (ecosystem base, normalised name) of every package whose advisories changed.
     touched: set[tuple[str, str]] = field(default_factory=set)
+    # Ids and aliases of the records stored, changed or removed: records sharing one may take (or
+    # lose) their severity from each other.
+    names: set[str] = field(default_factory=set)
 
     def __str__(self) -> str:
         return (
@@ -90,7 +95,8 @@ def vulnerability_store(advisory: Advisory, result: ImportResult) -> None:
     if advisory.withdrawn is not None:
         if existing:
             result.touched |= _affected_keys(parse_advisory(existing.data))
-            existing.delete()
+            result.names |= {existing.osv_id, *map(str, existing.aliases or [])}
+            existing.delete()  # its findings and alias rows go with it
             result.removed += 1
         return
     if existing and existing.modified and advisory.modified and existing.modified >= advisory.modified:
@@ -103,6 +109,7 @@ def vulnerability_store(advisory: Advisory, result: ImportResult) -> None:
         "severity": advisory.severity.lower(),
         "cvss_score": advisory.cvss_score,
         "cvss_vector": advisory.cvss_vector[:255],
+        "severity_source": advisory.severity_source[:200],
         "published": advisory.published,
         "modified": advisory.modified,
         "withdrawn": None,
@@ -111,18 +118,110 @@ def vulnerability_store(advisory: Advisory, result: ImportResult) -> None:
     }
     if existing:
         result.touched |= _affected_keys(parse_advisory(existing.data))
+        result.names |= set(map(str, existing.aliases or []))
         Vulnerability.objects.filter(pk=existing.pk).update(**fields)
         vulnerability = existing
         vulnerability.affected.all().delete()
+        vulnerability.alias_rows.all().delete()
         result.updated += 1
     else:
         vulnerability = Vulnerability.objects.create(osv_id=advisory.id, **fields)
         result.created += 1
     keys = _affected_keys(advisory)
     result.touched |= keys
+    result.names |= {advisory.id, *advisory.aliases}
     AffectedPackage.objects.bulk_create(
         [AffectedPackage(vulnerability=vulnerability, ecosystem=base, name=name[:255]) for base, name in keys]
     )
+    aliases = {alias[:100] for alias in advisory.aliases if alias and alias != advisory.id}
+    VulnerabilityAlias.objects.bulk_create(
+        [VulnerabilityAlias(vulnerability=vulnerability, alias=alias) for alias in sorted(aliases)]
+    )
+
+
+# Which own source an alias's severity is best taken from: a vector before a database's label.
+ALIAS_PREFIX = "via alias "
+NAMES_BATCH = 500
+
+
+def _source_rank(source: str) -> int:
+    return 0 if source.startswith("CVSS") else 1
+
+
+def severities_from_aliases(*, names: set[str], result: ImportResult) -> int:
+    """Give each record without a severity of its own the best one among its aliases' records
+    (records it names, that name it, or that share an alias such as a CVE id); take it back when
+    that record goes. Records among `names` (or aliased by them) are the ones looked at.
+    Returns how many records changed; their packages join `result.touched`.
+
+    A few queries per batch of names, whatever the number of records: the whole snapshot passes here.
+    """
+    needy_ids: set[int] = set()
+    own_or_none = Q(severity_source="") | Q(severity_source__startswith=ALIAS_PREFIX)
+    for batch in _batches(names):
+        needy_ids |= set(Vulnerability.objects.filter(own_or_none, osv_id__in=batch).values_list("pk", flat=True))
+        needy_ids |= set(
+            VulnerabilityAlias.objects.filter(alias__in=batch)
+            .filter(Q(vulnerability__severity_source="") | Q(vulnerability__severity_source__startswith=ALIAS_PREFIX))
+            .values_list("vulnerability_id", flat=True)
+        )
+    fields = ("pk", "osv_id", "aliases", "severity", "cvss_score", "cvss_vector", "severity_source")
+    needy = [
+        row for batch in _batches(needy_ids) for row in Vulnerability.objects.filter(pk__in=batch).values_list(*fields)
+    ]
+    donors = _donors({name for row in needy for name in _names(row)})
+    changed = 0
+    for pk, *current in needy:
+        candidates = {donor for name in _names((pk, *current)) for donor in donors.get(name, ()) if donor[0] != pk}
+        best = _best(candidates)
+        if best != (current[2], current[3], current[4], current[5]):
+            severity, score, vector, source = best
+            Vulnerability.objects.filter(pk=pk).update(
+                severity=severity, cvss_score=score, cvss_vector=vector, severity_source=source
+            )
+            result.touched |= set(AffectedPackage.objects.filter(vulnerability_id=pk).values_list("ecosystem", "name"))
+            changed += 1
+    return changed
+
+
+def _batches(values) -> Iterable[list]:
+    ordered = sorted(values)
+    return (ordered[start : start + NAMES_BATCH] for start in range(0, len(ordered), NAMES_BATCH))
+
+
+def _names(row) -> set[str]:
+    """A record's id and aliases, from a (pk, osv_id, aliases, ...) row."""
+    return {row[1], *map(str, row[2] or [])}
+
+
+def _donors(names: set[str]) -> dict[str, set[tuple]]:
+    """name -> records with a severity of their own that carry that name, as id or alias."""
+    own = Vulnerability.objects.exclude(severity=Severity.UNKNOWN).exclude(severity_source="")
+    own = own.exclude(severity_source__startswith=ALIAS_PREFIX)
+    fields = ("pk", "osv_id", "aliases", "severity", "cvss_score", "cvss_vector", "severity_source")
+    rows = set()
+    for batch in _batches(names):
+        for row in own.filter(
+            pk__in=VulnerabilityAlias.objects.filter(alias__in=batch).values("vulnerability_id")
+        ).values_list(*fields):
+            rows.add(row[:2] + (tuple(row[2] or ()),) + row[3:])
+        for row in own.filter(osv_id__in=batch).values_list(*fields):
+            rows.add(row[:2] + (tuple(row[2] or ()),) + row[3:])
+    donors: dict[str, set[tuple]] = defaultdict(set)
+    for row in rows:
+        for name in _names(row):
+            donors[name].add(row)
+    return donors
+
+
+def _best(candidates: set[tuple]) -> tuple[str, float | None, str, str]:
+    """The donor whose rating comes from a vector before one from a label, then by id."""
+    if not candidates:
+        return Severity.UNKNOWN, None, "", ""
+    _pk, osv_id, _aliases, severity, score, vector, source = min(
+        candidates, key=lambda row: (_source_rank(row[6]), row[1])
+    )
+    return severity, score, vector, f"{ALIAS_PREFIX}{osv_id} ({source})"[:200]
 
 
 def _local_copy(source: str) -> tuple[Path, Callable[[], None]]:
@@ -171,6 +270,8 @@ def vulnerability_import(
             vulnerability_store(advisory, result)
     finally:
         cleanup()
+    if result.names:
+        severities_from_aliases(names=result.names, result=result)
     if result.touched:
         findings_recompute(keys=result.touched)
         alerts_compute_soon()  # images may have gained critical or high findings
@@ -207,12 +308,12 @@ def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
     not per image), and never pulls an image again.
     """
     wanted_keys = [f"{base}/{name}" for base, name in keys]
-    advisories: dict[str, list[tuple[int, Advisory]]] = defaultdict(list)
-    for base, name, vulnerability_id, modified in AffectedPackage.objects.filter(
+    advisories: dict[str, list[tuple[int, str, Advisory]]] = defaultdict(list)
+    for base, name, vulnerability_id, modified, severity in AffectedPackage.objects.filter(
         ecosystem__in={base for base, _ in keys}, name__in={name for _, name in keys}
-    ).values_list("ecosystem", "name", "vulnerability_id", "vulnerability__modified"):
+    ).values_list("ecosystem", "name", "vulnerability_id", "vulnerability__modified", "vulnerability__severity"):
         advisories[f"{base}/{name}"].append(
-            (vulnerability_id, _advisory(vulnerability_id, modified.isoformat() if modified else ""))
+            (vulnerability_id, severity, _advisory(vulnerability_id, modified.isoformat() if modified else ""))
         )
     packages = (
         Package.objects.filter(advisory_key__in=wanted_keys)
@@ -232,10 +333,12 @@ def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
             if not found:
                 continue
             _, ecosystem, name, version = found
-            for vulnerability_id, advisory in advisories.get(package.advisory_key, []):
+            for vulnerability_id, severity, advisory in advisories.get(package.advisory_key, []):
                 match = affected_by(advisory, ecosystem, name, version)
                 if match is not None:
-                    findings.append(_finding(package.manifest_id, package.pk, vulnerability_id, match, advisory))
+                    findings.append(
+                        _finding(package.manifest_id, package.pk, vulnerability_id, match, advisory, severity)
+                    )
         with transaction.atomic():
             Finding.objects.filter(package_id__in=[package.pk for package in batch]).delete()
             Finding.objects.bulk_create(findings, batch_size=1000)
@@ -248,12 +351,15 @@ def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
     return count
 
 
-def _finding(manifest_id: int, package_id: int, vulnerability_id: int, match, advisory: Advisory) -> Finding:
+def _finding(
+    manifest_id: int, package_id: int, vulnerability_id: int, match, advisory: Advisory, severity: str
+) -> Finding:
+    """`severity` is the stored record's, which may come from an alias's record; `advisory` says the fix state."""
     return Finding(
         manifest_id=manifest_id,
         package_id=package_id,
         vulnerability_id=vulnerability_id,
-        severity=match.severity.lower(),
+        severity=severity,
         fixed_version=match.fixed_in[:255],
         fix_state=fix_state(advisory, match.ecosystem, match.name, match.fixed_in),
     )
@@ -282,15 +388,15 @@ def findings_refresh(*, manifest: Manifest) -> int:
         bases = {base for base, _ in wanted}
         names = {name for _, name in wanted}
         candidates = AffectedPackage.objects.filter(ecosystem__in=bases, name__in=names).values_list(
-            "ecosystem", "name", "vulnerability_id", "vulnerability__modified"
+            "ecosystem", "name", "vulnerability_id", "vulnerability__modified", "vulnerability__severity"
         )
-        for base, name, vulnerability_id, modified in candidates:
+        for base, name, vulnerability_id, modified, severity in candidates:
             advisory = _advisory(vulnerability_id, modified.isoformat() if modified else "")
             for package, ecosystem, match_name, version in wanted.get((base, name), []):
                 match = affected_by(advisory, ecosystem, match_name, version)
                 if match is not None:
                     findings[(package.pk, vulnerability_id)] = _finding(
-                        manifest.pk, package.pk, vulnerability_id, match, advisory
+                        manifest.pk, package.pk, vulnerability_id, match, advisory, severity
                     )
     Finding.objects.filter(manifest=manifest).delete()
     Finding.objects.bulk_create(findings.values(), batch_size=500)

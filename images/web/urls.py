@@ -5,7 +5,7 @@ Official images (namespace `library`) are also served under /_/<name>.
 
 from django.urls import path
 
-from images.web.views import catalogue, image, publisher, repository, sbom
+from images.web.views import advisory, catalogue, image, publisher, repository, sbom
 
 
 def repository_routes(prefix: str, suffix: str, **kwargs) -> list:
@@ -27,6 +27,7 @@ urlpatterns = [
     path("", catalogue.home, name="home"),
     path("search", catalogue.search, name="search"),
     path("u/<str:namespace>", publisher.publisher_detail, name="publisher"),
+    path("advisories/<str:advisory_id>", advisory.advisory_detail, name="advisory"),
     *repository_routes("r/<str:namespace>/<path:name>", ""),
     *repository_routes("_/<path:name>", "-official", namespace="library"),
 ]

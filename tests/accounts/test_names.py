@@ -87,6 +87,15 @@ def test_names_reserved(name):
 
 
 def test_reserved_names_are_the_api_paths_and_the_sites():
-    assert API_PATH_NAMES == {"repositories", "namespaces", "users", "access-tokens", "search", "orgs", "alerts"}
+    assert API_PATH_NAMES == {
+        "repositories",
+        "namespaces",
+        "users",
+        "access-tokens",
+        "search",
+        "orgs",
+        "alerts",
+        "advisories",
+    }
     assert {"library", "_", "v2", "token", "login", "settings"} <= SITE_PATH_NAMES
     assert RESERVED_NAMES == API_PATH_NAMES | SITE_PATH_NAMES

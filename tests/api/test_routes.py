@@ -35,6 +35,7 @@ SAMPLES = {
     "org": ["acme"],
     "team": ["release", *WORDS],
     "search_id": ["4", "notices", *WORDS],
+    "advisory_id": ["PYSEC-2021-108", "CVE-2021-33503", "GHSA-q2q7-5pp4-w6pg", *WORDS],
 }
 API_NAMESPACES = ("api", "api-alias")
 UNNAMESPACED_API = {"v1-search", "v1-ping", "api-schema", "api-docs", "api-redoc", "api-catalog-search"}

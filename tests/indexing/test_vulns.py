@@ -1,6 +1,8 @@
 import json
+import re
 import zipfile
 from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -417,3 +419,98 @@ def test_a_broken_record_names_its_file(tmp_path):
     (tmp_path / "BAD.json").write_text("{broken")
     with pytest.raises(vulns.AdvisoryError, match="BAD.json"):
         list(vulns.iter_advisories(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-01-02T03:04:05Z", datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        ("2024-01-02T03:04:05.123456789Z", datetime(2024, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)),
+        ("2024-01-02T03:04:05.5Z", datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=UTC)),
+        ("2024-01-02T05:04:05+02:00", datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        ("2024-01-02 03:04:05z", datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        ("2024-01-02", datetime(2024, 1, 2, tzinfo=UTC)),
+        (datetime(2024, 1, 2, 3, 4, 5), datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        (datetime(2024, 1, 2, 5, 4, 5, tzinfo=timezone(timedelta(hours=2))), datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+        (date(2024, 1, 2), datetime(2024, 1, 2, tzinfo=UTC)),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+        (20240102, None),
+    ],
+)
+def test_osv_times_in_every_form_the_schema_and_yaml_give(value, expected):
+    parsed = vulns.parse_osv_time(value)
+    assert parsed == expected
+    assert parsed is None or parsed.tzinfo is not None
+
+
+def test_unquoted_yaml_timestamps_keep_their_dates():
+    advisory = vulns.parse_advisory(
+        "id: PYSEC-0000-1\nmodified: 2023-08-17T03:22:31.453589Z\npublished: 2022-11-12T20:15:00Z\n"
+        "withdrawn: 2023-08-22\n"
+    )
+    assert advisory.modified == datetime(2023, 8, 17, 3, 22, 31, 453589, tzinfo=UTC)
+    assert advisory.published == datetime(2022, 11, 12, 20, 15, tzinfo=UTC)
+    assert advisory.withdrawn == datetime(2023, 8, 22, tzinfo=UTC)
+
+
+_RAW_TIME = re.compile(r"^(published|modified|withdrawn):\s*['\"]?([^'\"\s]+)['\"]?\s*$", re.MULTILINE)
+
+
+def raw_times(name: str, data: bytes) -> dict[str, str]:
+    """The record's own date strings, read from its text (not through YAML, which decodes them)."""
+    if name.endswith(".json"):
+        record = json.loads(data)
+        return {key: record[key] for key in ("published", "modified", "withdrawn") if key in record}
+    return dict(_RAW_TIME.findall(data.decode()))
+
+
+def expected_time(text: str) -> datetime:
+    # Every record in the snapshot writes UTC with "Z", with or without a fraction.
+    whole, _, fraction = text.removesuffix("Z").partition(".")
+    moment = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    return moment.replace(microsecond=int(fraction[:6].ljust(6, "0"))) if fraction else moment
+
+
+@pytest.mark.usefixtures("needs_vulndb")
+def test_every_record_of_the_snapshot_keeps_its_dates():
+    checked = withdrawn = published = 0
+    for source, _ecosystem, _lowest in SOURCES:
+        for record_file in vulns.advisory_files(source):
+            data = record_file.read()
+            advisory = vulns.parse_advisory(data)
+            raw = raw_times(record_file.name, data)
+            assert "modified" in raw, record_file.name  # the one date the schema requires
+            for key in ("published", "modified", "withdrawn"):
+                parsed = getattr(advisory, key)
+                assert parsed == (expected_time(raw[key]) if key in raw else None), (record_file.name, key)
+            checked += 1
+            withdrawn += advisory.withdrawn is not None
+            published += advisory.published is not None
+    assert (checked, withdrawn) == (2661 + 4291, 10 + 17)
+    assert published == 2652 + 4291  # the 267 records the issue found without a date now have theirs
+
+
+V31 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+V40 = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
+V20 = "AV:N/AC:L/Au:N/C:P/I:P/A:P"
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"id": "PYSEC-1", "severity": [{"type": "CVSS_V3", "score": V31}]}, ("CRITICAL", "CVSS 3.1 vector")),
+        ({"id": "X-1", "severity": [{"type": "CVSS_V4", "score": V40}]}, ("CRITICAL", "CVSS 4.0 vector")),
+        (
+            {"id": "X-1", "severity": [{"type": "CVSS_V2", "score": "AV:N/AC:L/Au:N/C:P/I:P/A:P"}]},
+            ("HIGH", "CVSS 2.0 vector"),
+        ),
+        ({"id": "GHSA-1", "database_specific": {"severity": "MODERATE"}}, ("MEDIUM", "GitHub database_specific")),
+        ({"id": "OSV-2024-1", "database_specific": {"severity": "high"}}, ("HIGH", "OSV database_specific")),
+        ({"id": "PYSEC-1", "database_specific": {"severity": "whatever"}}, ("UNKNOWN", "")),
+    ],
+)
+def test_severity_names_its_source(fields, expected):
+    advisory = record([], **fields)
+    assert (advisory.severity, advisory.severity_source) == expected

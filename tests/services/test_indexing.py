@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from images.models import Finding, Layer, Manifest, Namespace, Package
+from images.models import Finding, Layer, Manifest, Namespace, Package, Vulnerability
 from images.models.content import IndexStatus
 from images.oci.build import LayerSpec, image_build, index_build
 from images.services.authorization import SYSTEM
@@ -147,6 +147,68 @@ def test_findings_from_imported_advisories_and_recomputed_without_pulling(reposi
     fixed = image_push(repository=repository, image=app_image("2.10.1"), tag="1.1")
     manifest_index(manifest_id=fixed.pk)
     assert not Finding.objects.filter(manifest=fixed).exists()
+
+
+def test_a_withdrawn_version_of_a_stored_record_removes_it_and_its_findings(repository, tmp_path):
+    manifest = image_push(repository=repository, image=app_image("2.10"), tag="1.0")
+    manifest_index(manifest_id=manifest.pk)
+    record = tmp_path / "PYSEC-2019-217.yaml"
+    record.write_text(JINJA_ADVISORY)
+    vulnerability_import(source=str(tmp_path))
+    assert Finding.objects.filter(manifest=manifest).count() == 1
+    # Unquoted YAML timestamps, as PyPA writes some: read as datetimes, and still understood.
+    record.write_text(
+        JINJA_ADVISORY.replace('modified: "2021-01-01T00:00:00Z"', "modified: 2022-01-01T00:00:00Z")
+        + "withdrawn: 2022-01-01T00:00:00Z\n"
+    )
+    result = vulnerability_import(source=str(tmp_path))
+    assert (result.removed, result.created) == (1, 0)
+    assert not Vulnerability.objects.exists() and not Finding.objects.exists()
+    assert vulnerability_import(source=str(tmp_path)).created == 0  # and it does not come back
+
+
+GHSA_RECORD = """{{"id": "GHSA-462w-v97r-4m45", "modified": "{modified}", "aliases": ["CVE-2019-10906"],
+ "database_specific": {{"severity": "HIGH"}}{withdrawn},
+ "affected": [{{"package": {{"ecosystem": "PyPI", "name": "jinja2"}},
+   "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}, {{"fixed": "2.10.1"}}]}}]}}]}}
+"""
+
+
+def test_a_record_without_severity_takes_its_aliases_and_gives_it_back(repository, tmp_path):
+    manifest = image_push(repository=repository, image=app_image("2.10"), tag="1.0")
+    manifest_index(manifest_id=manifest.pk)
+    pysec = tmp_path / "pypa"
+    pysec.mkdir()
+    (pysec / "PYSEC-2019-217.yaml").write_text(JINJA_ADVISORY + "aliases: [CVE-2019-10906, GHSA-462w-v97r-4m45]\n")
+    vulnerability_import(source=str(pysec))
+    assert Finding.objects.get().severity == "unknown"
+    assert Vulnerability.objects.get().severity_source == ""
+
+    github = tmp_path / "github"
+    github.mkdir()
+    (github / "GHSA-462w-v97r-4m45.json").write_text(GHSA_RECORD.format(modified="2023-01-01T00:00:00Z", withdrawn=""))
+    vulnerability_import(source=str(github))
+    sources = dict(Vulnerability.objects.values_list("osv_id", "severity_source"))
+    assert sources == {
+        "PYSEC-2019-217": "via alias GHSA-462w-v97r-4m45 (GitHub database_specific)",
+        "GHSA-462w-v97r-4m45": "GitHub database_specific",
+    }
+    assert dict(Finding.objects.values_list("vulnerability__osv_id", "severity")) == {
+        "PYSEC-2019-217": "high",
+        "GHSA-462w-v97r-4m45": "high",
+    }
+    # Found by a shared CVE id too, whichever direction names the other.
+    assert Vulnerability.objects.filter(alias_rows__alias="CVE-2019-10906").count() == 2
+
+    withdrawn = ', "withdrawn": "2023-02-01T00:00:00Z"'
+    (github / "GHSA-462w-v97r-4m45.json").write_text(
+        GHSA_RECORD.format(modified="2023-02-01T00:00:00Z", withdrawn=withdrawn)
+    )
+    vulnerability_import(source=str(github))
+    assert list(Vulnerability.objects.values_list("osv_id", "severity", "severity_source")) == [
+        ("PYSEC-2019-217", "unknown", "")
+    ]
+    assert Finding.objects.get().severity == "unknown"
 
 
 def test_an_index_is_indexed_and_its_children_on_their_own(repository):

@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 
+from images.indexing.vulns import advisory_files, parse_advisory
 from images.models import AffectedPackage, Vulnerability
 from images.services.vulns import vulnerability_import
 from tests.helpers.integration import require_vulndb
@@ -77,3 +78,21 @@ def test_import_from_a_url(tmp_path):
 def test_a_missing_source_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such file"):
         vulnerability_import(source=str(tmp_path / "nope"))
+
+
+def test_the_whole_snapshot_lands_with_its_dates_and_without_withdrawn_records():
+    source = require_vulndb()
+    records = {}
+    for record_file in advisory_files(source):
+        advisory = parse_advisory(record_file.read())
+        records[advisory.id] = advisory
+    result = vulnerability_import(source=str(source))
+    live = {osv_id: advisory for osv_id, advisory in records.items() if advisory.withdrawn is None}
+    assert (result.created, result.failed) == (len(live), [])
+    stored = {row[0]: row[1:] for row in Vulnerability.objects.values_list("osv_id", "published", "modified")}
+    assert stored.keys() == live.keys()
+    assert "PYSEC-2022-43055" not in stored  # withdrawn in the snapshot
+    for osv_id, (published, modified) in stored.items():
+        assert (published, modified) == (live[osv_id].published, live[osv_id].modified), osv_id
+    assert not Vulnerability.objects.filter(published=None).exclude(osv_id__startswith="PYSEC").exists()
+    assert Vulnerability.objects.filter(published=None).count() == 9  # PyPA records that give none

@@ -260,3 +260,49 @@ def test_publisher_and_indexing_pages(browser, live_server, catalogue_data):
     page.get_by_text("Indexing this image").wait_for(state="detached", timeout=15_000)
     assert page.locator(".layer-command").count() == 4
     visit.close()
+
+
+def test_a_finding_opens_hubs_advisory_page_readable_at_390px(browser, live_server, catalogue_data):
+    from images.models import Vulnerability
+
+    Vulnerability.objects.filter(osv_id="CVE-2024-5535").update(
+        aliases=["GHSA-4mvw-gq3m-7c4x"],
+        summary="SSL_select_next_proto buffer overread",
+        details="Calling the OpenSSL API function `SSL_select_next_proto` with an empty supported client "
+        "protocols buffer may cause a crash or memory contents to be sent to the peer.",
+        severity_source="Debian database_specific",
+        data={
+            "id": "CVE-2024-5535",
+            "affected": [
+                {
+                    "package": {"ecosystem": "Debian:12", "name": "openssl"},
+                    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.0.14-1~deb12u1"}]}],
+                }
+            ],
+            "references": [{"type": "ADVISORY", "url": "https://www.openssl.org/news/secadv/20240627.txt"}],
+        },
+    )
+    visit = Visit(browser, live_server.url)
+    page = visit.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + f"/_/nginx/tags/latest/images/{catalogue_data['image'].digest}#vulnerabilities")
+    assert page.get_by_text("GHSA-4mvw-gq3m-7c4x").is_visible()
+    page.get_by_role("link", name="CVE-2024-5535").click()
+    expect(page.get_by_role("heading", level=1, name="CVE-2024-5535")).to_be_visible()
+    assert page.get_by_text("from Debian database_specific").is_visible()
+    assert page.get_by_role("link", name="nginx").first.is_visible()
+    # Nothing wider than the phone: the page does not scroll sideways.
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('main *')]"
+        ".filter(e => e.getBoundingClientRect().right > 391 && !e.children.length)"
+        ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)"
+    )
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, wide
+    visit.check("advisory-390")
+    page.goto(live_server.url + "/advisories/CVE-1999-0000")
+    expect(page.get_by_role("heading", level=1)).to_have_text("No advisory CVE-1999-0000 here")
+    visit.check("advisory-missing")
+    # Chromium reports the page's own 404 status as a console error: that one is expected.
+    assert visit.errors == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
+    visit.errors.clear()
+    visit.close()

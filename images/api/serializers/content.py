@@ -126,8 +126,13 @@ class FindingPackageSerializer(serializers.Serializer):
 class VulnerabilitySerializer(serializers.Serializer):
     id = serializers.CharField()
     aliases = serializers.ListField(child=serializers.CharField())
+    known_aliases = serializers.ListField(child=serializers.CharField(), help_text="the CVE and GHSA ids among aliases")
     summary = serializers.CharField(allow_blank=True)
     severity = serializers.CharField()
+    severity_source = serializers.CharField(
+        allow_blank=True,
+        help_text='where severity comes from: "CVSS 3.1 vector", "GitHub database_specific", "via alias ..."',
+    )
     cvss_score = serializers.FloatField(allow_null=True)
     cvss_vector = serializers.CharField(allow_blank=True)
     fixed_version = serializers.CharField(allow_blank=True)

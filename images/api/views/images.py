@@ -179,8 +179,10 @@ def finding_data(f) -> dict:
     return {
         "id": vulnerability.osv_id,
         "aliases": [str(a) for a in (vulnerability.aliases or [])],
+        "known_aliases": vulnerability.known_aliases,
         "summary": vulnerability.summary,
         "severity": f.severity,
+        "severity_source": vulnerability.severity_source,
         "cvss_score": vulnerability.cvss_score,
         "cvss_vector": vulnerability.cvss_vector,
         "fixed_version": f.fixed_version,
