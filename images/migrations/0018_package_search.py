@@ -3,23 +3,6 @@
 import django.db.models.functions.text
 from django.db import migrations, models
 
-# `cve:`/`ghsa:`/`osv:` search finds a record by any of its aliases (images/search/packages.py): on
-# PostgreSQL `aliases @> '["CVE-..."]'` through a GIN index; SQLite reads the aliases with json_each.
-POSTGRES_FORWARD = (
-    "CREATE INDEX IF NOT EXISTS vulnerability_aliases ON images_vulnerability USING gin (aliases jsonb_path_ops)"
-)
-POSTGRES_BACKWARD = "DROP INDEX IF EXISTS vulnerability_aliases"
-
-
-def aliases_forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
-
-
-def aliases_backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_BACKWARD)
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -37,5 +20,4 @@ class Migration(migrations.Migration):
                 name="package_search",
             ),
         ),
-        migrations.RunPython(aliases_forward, aliases_backward),
     ]

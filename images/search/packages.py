@@ -8,22 +8,18 @@ package_search, migration 0018) and only the distinct versions it holds are comp
 package costs as many comparisons as it has versions, not images. The exact (type, name, versions)
 found are then asked for in SQL, as the rest of the search is.
 
-Advisory ids resolve through Vulnerability.osv_id and its aliases (a GIN index on PostgreSQL, json_each
-on SQLite).
+Advisory ids resolve through Vulnerability.osv_id and its aliases (the indexed VulnerabilityAlias rows).
 """
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from images.indexing.versions import version_key
-from images.models import Finding, ManifestReference, Package, Tag, Vulnerability
+from images.models import Finding, ManifestReference, Package, Tag, Vulnerability, VulnerabilityAlias
 from images.search.terms import TYPE_ORDERING, FindingTerm, PackageTerm, Terms, package_query
 
 MATCHES_SHOWN = 10  # per result: the rest are counted (`more_matches`)
@@ -190,20 +186,11 @@ def _finding_q(term: FindingTerm) -> Q:
 
 
 def _vulnerability_ids(advisories: tuple[str, ...]) -> list[int]:
-    """The stored records known by these ids: their own id, or one of their aliases."""
-    by_alias = Q(pk__in=[])
-    if connection.vendor == "postgresql":
-        for advisory in advisories:
-            by_alias |= Q(aliases__contains=[advisory])  # aliases @> '["..."]': the GIN index of migration 0018
-    else:
-        by_alias = Q(
-            pk__in=RawSQL(
-                "SELECT v.id FROM images_vulnerability v, json_each(v.aliases) a"
-                " WHERE json_valid(v.aliases) AND a.value IN (SELECT value FROM json_each(%s))",
-                [json.dumps(list(advisories))],
-            )
-        )
-    return list(Vulnerability.objects.filter(Q(osv_id__in=advisories) | by_alias).values_list("id", flat=True))
+    """The stored records known by these ids: their own id, or one of their aliases (VulnerabilityAlias)."""
+    by_alias = VulnerabilityAlias.objects.filter(alias__in=advisories).values("vulnerability_id")
+    return list(
+        Vulnerability.objects.filter(Q(osv_id__in=advisories) | Q(pk__in=by_alias)).values_list("id", flat=True)
+    )
 
 
 def _reached(manifests: QuerySet) -> Q:
