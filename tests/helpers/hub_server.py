@@ -1,9 +1,11 @@
 """Hub itself under gunicorn on a free loopback port, with its own data dir: what real clients talk to."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,4 +88,38 @@ def hub_server(workdir: Path, *, workers: int = 2, extra_env: dict | None = None
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+
+
+@contextmanager
+def celery_worker(server: HubServer, workdir: Path, name: str):
+    """A Celery worker process on every queue, beside `server` (its settings, database and broker); its log is
+    `server.worker_log`. Waits until the worker is ready; stopped (the whole process group) on exit."""
+    log_path = workdir / "worker.log"
+    log = open(log_path, "w")
+    celery = os.path.join(os.path.dirname(sys.executable), "celery")
+    command = [
+        celery, "-A", "hub", "worker", "--queues", "default,index,mirror,vulns,maintenance", "--concurrency", "2",
+        "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h",
+    ]  # fmt: skip
+    worker = subprocess.Popen(
+        command, cwd=ROOT, env=server.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    server.worker_log = log_path
+    try:
+        for _ in range(600):
+            if "ready." in log_path.read_text():
+                break
+            if worker.poll() is not None:
+                raise RuntimeError(f"the worker exited: {log_path.read_text()}")
+            time.sleep(0.1)
+        else:
+            raise RuntimeError(f"the worker did not start: {log_path.read_text()}")
+        yield worker
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
         log.close()

@@ -14,13 +14,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
-import uuid
 
 import pytest
 
-from tests.helpers.hub_server import ROOT, hub_server
+from tests.helpers.hub_server import ROOT, celery_worker, hub_server
 from tests.helpers.images import debian_image, layout_write
 from tests.helpers.integration import require, require_binary
 from tests.webhooks.receiver import Receiver
@@ -64,33 +62,7 @@ def hub(tmp_path_factory):
     require(os.path.exists(CHROMIUM) or shutil.which("chromium") is not None, "Chromium is not installed")
     workdir = tmp_path_factory.mktemp("publisher")
     with hub_server(workdir, extra_env={"HUB_WEBHOOK_RETRY_BASE_SECONDS": "1"}) as server:
-        log = open(workdir / "worker.log", "w")
-        worker = subprocess.Popen(
-            [
-                os.path.join(os.path.dirname(sys.executable), "celery"),
-                "-A",
-                "hub",
-                "worker",
-                "--queues",
-                "default,index,mirror,vulns,maintenance",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--hostname",
-                f"console-test-{uuid.uuid4().hex[:6]}@%h",
-            ],  # fmt: skip
-            cwd=ROOT,
-            env=server.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        server.worker_log = workdir / "worker.log"
-        try:
-            wait_for("the worker", lambda: "ready." in server.worker_log.read_text(), timeout=60)
+        with celery_worker(server, workdir, "console-test"):
             code = (
                 "from django.contrib.auth.models import Group\n"
                 "from hub.accounts.services import user_create\n"
@@ -100,13 +72,6 @@ def hub(tmp_path_factory):
             )
             server.manage("shell", "-c", code)
             yield server
-        finally:
-            os.killpg(worker.pid, 15)
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, 9)
-            log.close()
 
 
 @pytest.fixture
