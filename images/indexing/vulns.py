@@ -9,32 +9,27 @@ image does not record, so they are ignored.
 Debian, Ubuntu and Alpine advisories name source packages, so callers match OS packages by
 ``source_name``/``source_version`` (see ``match_name_and_version``).
 
-Bounds: a record is read up to ``MAX_RECORD_BYTES`` (from a file or a zip member alike) and decoded
-with ``documents`` (nesting and YAML aliases bounded); a record too large, too deep, not JSON or
-YAML, or with fields of the wrong type raises ``AdvisoryError`` naming the file, and the import
-skips that record and lists it, as it does every record it cannot read.
+Records are decoded with ``documents`` (size up to ``MAX_RECORD_BYTES``, nesting and YAML aliases
+bounded); a record too large, too deep, not JSON or YAML, or with fields of the wrong type raises
+``AdvisoryError``. Reading them from directories and zips is ``osv_files``.
 """
 
 import re
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from functools import partial
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from cvss import CVSS2, CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 
-from images.documents import DocumentError, load_json, load_yaml, size_text
+from images.documents import DocumentError, load_json, load_yaml
 
 from .packages import Package
 from .versions import InvalidVersion, UnsupportedEcosystem, ecosystem_base, normalize_name, semver_key, version_key
 
-SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN")
-RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 MAX_RECORD_BYTES = 8 << 20  # osv.dev's largest records (long version lists) are a few hundred KiB
+SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN")
 # Ecosystems whose advisories are written against source packages.
 SOURCE_PACKAGE_ECOSYSTEMS = frozenset({"Debian", "Ubuntu", "Alpine"})
 
@@ -363,50 +358,3 @@ def package_ecosystem(package: Package, os_ecosystem: str | None) -> str | None:
     if package.type in {"deb", "apk", "rpm"}:
         return os_ecosystem
     return PURL_TYPE_ECOSYSTEMS.get(package.type)
-
-
-@dataclass(frozen=True)
-class AdvisoryFile:
-    """One record in a directory, zip or single file, read only when asked (for progress bars)."""
-
-    name: str
-    read: Callable[[], bytes] = field(repr=False, compare=False)
-
-
-def _read_record(open_record: Callable[[], BinaryIO]) -> bytes:
-    """A record's bytes, reading no more than one past ``MAX_RECORD_BYTES`` (a zip member's bytes
-    inflate, whatever its header claims)."""
-    with open_record() as stream:
-        data = stream.read(MAX_RECORD_BYTES + 1)
-    if len(data) > MAX_RECORD_BYTES:
-        raise AdvisoryError(f"the record is more than the {size_text(MAX_RECORD_BYTES)} a record may be")
-    return data
-
-
-def advisory_files(source: str | Path) -> list[AdvisoryFile]:
-    """Every ``.json``/``.yaml``/``.yml`` record under a directory, inside a zip (as osv.dev's
-    ``all.zip`` downloads), or the single file given; sorted by name."""
-    source = Path(source)
-    if source.is_dir():
-        return [
-            AdvisoryFile(str(path.relative_to(source)), partial(_read_record, partial(path.open, "rb")))
-            for path in sorted(source.rglob("*"))
-            if path.suffix in RECORD_SUFFIXES and path.is_file()
-        ]
-    if zipfile.is_zipfile(source):
-        # One open archive serves every read: reopening would parse the central directory of
-        # osv.dev's all.zip (hundreds of thousands of entries) once per record.
-        archive = zipfile.ZipFile(source)
-        names = sorted(name for name in archive.namelist() if name.endswith(RECORD_SUFFIXES))
-        return [AdvisoryFile(name, partial(_read_record, partial(archive.open, name))) for name in names]
-    return [AdvisoryFile(source.name, partial(_read_record, partial(source.open, "rb")))]
-
-
-def iter_advisories(source: str | Path) -> Iterator[Advisory]:
-    """Parse every record of ``source``; a record that is not valid OSV raises ``AdvisoryError``
-    naming the file."""
-    for record_file in advisory_files(source):
-        try:
-            yield parse_advisory(record_file.read())
-        except AdvisoryError as error:
-            raise AdvisoryError(f"{record_file.name}: {error}") from error

@@ -6,27 +6,22 @@ packages, so new advisories apply to every image without pulling any of them aga
 
 import json
 import logging
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from urllib.parse import urlsplit
 
-import requests
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from images.indexing.distro import fix_state
+from images.indexing.osv_files import advisory_files
 from images.indexing.versions import ecosystem_base, normalize_name
 from images.indexing.vulns import (
     Advisory,
     AdvisoryError,
-    advisory_files,
     affected_by,
     match_name_and_version,
     package_ecosystem,
@@ -34,6 +29,7 @@ from images.indexing.vulns import (
 )
 from images.models import AffectedPackage, Finding, Manifest, Package, Vulnerability, VulnerabilityAlias
 from images.models.choices import Severity
+from images.services.advisory_sources import local_copy
 from images.services.alerts import alerts_compute_soon
 from images.services.os_advisories import OsFeed, os_feed_changes, os_feed_read
 from images.services.posture import manifest_repository_ids, repositories_posture_refresh
@@ -224,23 +220,6 @@ def _best(candidates: set[tuple]) -> tuple[str, float | None, str, str]:
     return severity, score, vector, f"{ALIAS_PREFIX}{osv_id} ({source})"[:200]
 
 
-def _local_copy(source: str) -> tuple[Path, Callable[[], None]]:
-    """A path for `source`; a URL is downloaded (streamed) to a temporary file first."""
-    if urlsplit(source).scheme not in ("http", "https"):
-        path = Path(source)
-        if not path.exists():
-            raise FileNotFoundError(f"{source}: no such file or directory")
-        return path, lambda: None
-    directory = Path(tempfile.mkdtemp(prefix="hub-osv-"))
-    name = Path(urlsplit(source).path).name or "advisories.zip"
-    target = directory / name
-    with requests.get(source, stream=True, timeout=(10, 300)) as response:
-        response.raise_for_status()
-        with open(target, "wb") as out:
-            shutil.copyfileobj(response.raw, out, 1 << 20)
-    return target, lambda: shutil.rmtree(directory, ignore_errors=True)
-
-
 def vulnerabilities_refresh() -> list[str]:
     """Re-import every configured advisory source (HUB_VULN_SOURCES); what each one brought."""
     return [f"{source}: {vulnerability_import(source=source)}" for source in settings.HUB_VULN_SOURCES]
@@ -255,7 +234,7 @@ def vulnerability_import(
 
     A record that cannot be read is listed in `failed` and skipped; the others still land.
     """
-    path, cleanup = _local_copy(source)
+    path, cleanup = local_copy(source)
     result = ImportResult()
     try:
         feed = os_feed_read(path, feed_format)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from images.indexing import vulns
+from images.indexing import osv_files, vulns
 from images.indexing.packages import Package
 from tests.helpers.integration import VULNDB, require_vulndb
 
@@ -38,7 +38,7 @@ LISTED_OUTSIDE_RANGES = {
 
 @pytest.fixture(scope="module")
 def all_advisories():
-    return [(ecosystem, lowest, list(vulns.iter_advisories(source))) for source, ecosystem, lowest in SOURCES]
+    return [(ecosystem, lowest, list(osv_files.iter_advisories(source))) for source, ecosystem, lowest in SOURCES]
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_versions_outside_every_range_do_not_match(advisories):
 
 @pytest.mark.usefixtures("needs_vulndb")
 def test_real_go_advisory_reports_the_fix():
-    (advisory,) = vulns.iter_advisories(VULNDB / "go" / "data" / "osv" / "GO-2020-0001.json")
+    (advisory,) = osv_files.iter_advisories(VULNDB / "go" / "data" / "osv" / "GO-2020-0001.json")
     assert advisory.aliases == ("CVE-2020-36567", "GHSA-6vm3-jj99-7229")
     match = vulns.affected_by(advisory, "Go", "github.com/gin-gonic/gin", "v1.5.0")
     assert (match.fixed_in, match.severity) == ("1.6.0", "UNKNOWN")
@@ -123,7 +123,7 @@ def test_real_go_advisory_reports_the_fix():
 
 @pytest.mark.usefixtures("needs_vulndb")
 def test_real_pypa_advisory_with_cvss_and_pep503_names():
-    (advisory,) = vulns.iter_advisories(VULNDB / "pypa" / "vulns" / "accesscontrol" / "PYSEC-2021-335.yaml")
+    (advisory,) = osv_files.iter_advisories(VULNDB / "pypa" / "vulns" / "accesscontrol" / "PYSEC-2021-335.yaml")
     match = vulns.affected_by(advisory, "PyPI", "AccessControl", "5.1")
     assert match.fixed_in == "5.2"
     assert vulns.affected_by(advisory, "PyPI", "Access_Control", "4.3") is None
@@ -368,7 +368,7 @@ YAML_ALIAS_BOMB = "id: BOMB\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         pytest.param("id: DEEP\nx: " + "[" * 100_000 + "]" * 100_000, "the record is nested deeper", id="yaml-deep"),
         pytest.param(YAML_ALIAS_BOMB, "the record holds more than 1000000 values (YAML aliases", id="yaml-aliases"),
         pytest.param(
-            '{"id": "X", "x": "' + "y" * vulns.MAX_RECORD_BYTES + '"}',
+            '{"id": "X", "x": "' + "y" * osv_files.MAX_RECORD_BYTES + '"}',
             "the record is 8388628 bytes, more than the 8 MiB allowed",
             id="big",
         ),
@@ -391,9 +391,9 @@ def test_hostile_records_say_why(text, reason):
 
 def test_a_record_is_read_from_a_zip_only_up_to_its_limit(tmp_path):
     with zipfile.ZipFile(tmp_path / "all.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("BOMB.json", b" " * (vulns.MAX_RECORD_BYTES + 1))
+        archive.writestr("BOMB.json", b" " * (osv_files.MAX_RECORD_BYTES + 1))
         archive.writestr("OK.json", json.dumps({"id": "OK"}))
-    bomb, ok = vulns.advisory_files(tmp_path / "all.zip")
+    bomb, ok = osv_files.advisory_files(tmp_path / "all.zip")
     with pytest.raises(vulns.AdvisoryError, match="the record is more than the 8 MiB a record may be"):
         bomb.read()
     assert vulns.parse_advisory(ok.read()).id == "OK"
@@ -409,16 +409,16 @@ def test_reading_a_zip_a_directory_and_a_file(tmp_path):
         archive.writestr("TEST-1.json", json.dumps(first))
         archive.writestr("TEST-2.yaml", "id: TEST-2\n")
 
-    assert [a.id for a in vulns.iter_advisories(tmp_path / "dir")] == ["TEST-2", "TEST-1"]
-    assert [f.name for f in vulns.advisory_files(tmp_path / "all.zip")] == ["TEST-1.json", "TEST-2.yaml"]
-    (single,) = vulns.iter_advisories(tmp_path / "dir" / "sub" / "TEST-1.json")
+    assert [a.id for a in osv_files.iter_advisories(tmp_path / "dir")] == ["TEST-2", "TEST-1"]
+    assert [f.name for f in osv_files.advisory_files(tmp_path / "all.zip")] == ["TEST-1.json", "TEST-2.yaml"]
+    (single,) = osv_files.iter_advisories(tmp_path / "dir" / "sub" / "TEST-1.json")
     assert single.modified.isoformat() == "2024-05-06T07:08:09.123456+00:00"
 
 
 def test_a_broken_record_names_its_file(tmp_path):
     (tmp_path / "BAD.json").write_text("{broken")
     with pytest.raises(vulns.AdvisoryError, match="BAD.json"):
-        list(vulns.iter_advisories(tmp_path))
+        list(osv_files.iter_advisories(tmp_path))
 
 
 @pytest.mark.parametrize(
@@ -477,7 +477,7 @@ def expected_time(text: str) -> datetime:
 def test_every_record_of_the_snapshot_keeps_its_dates():
     checked = withdrawn = published = 0
     for source, _ecosystem, _lowest in SOURCES:
-        for record_file in vulns.advisory_files(source):
+        for record_file in osv_files.advisory_files(source):
             data = record_file.read()
             advisory = vulns.parse_advisory(data)
             raw = raw_times(record_file.name, data)

@@ -5,7 +5,8 @@ import zipfile
 
 import pytest
 
-from images.indexing.vulns import advisory_files, parse_advisory
+from images.indexing.osv_files import advisory_files
+from images.indexing.vulns import parse_advisory
 from images.models import AffectedPackage, Vulnerability
 from images.services.vulns import vulnerability_import
 from tests.helpers.integration import require_vulndb
