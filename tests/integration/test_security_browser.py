@@ -8,8 +8,11 @@ that matched; the posture filter "No fixable critical/high" leaves it out; the s
 pat's organization publishes, came as a CVE alert before. Screenshots go to test-artifacts/console/.
 """
 
+import json
 import re
 import shutil
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -83,6 +86,15 @@ def mails(directory) -> list[str]:
     return [path.read_text() for path in sorted(directory.glob("*.log"))] if directory.exists() else []
 
 
+def api_names(hub, query: str) -> dict[str, set[str]]:
+    """What the catalog API and /v1/search (docker and podman search) find for `query`, anonymously."""
+    found = {}
+    for surface, path, key in (("catalog", "/v2/search/catalog/?query=", "id"), ("v1", "/v1/search?q=", "name")):
+        with urllib.request.urlopen(hub.url + path + urllib.parse.quote(query), timeout=30) as response:
+            found[surface] = {row[key] for row in json.load(response)["results"]}
+    return found
+
+
 def results(page) -> list[str]:
     return [name.strip() for name in page.locator(".repo-name").all_inner_texts()]
 
@@ -103,6 +115,10 @@ def test_search_by_package_filter_by_posture_save_and_be_told(hub, browser, tmp_
     match = page.locator(".content-matches a").first
     assert digest in match.get_attribute("href") and "urllib3" in page.locator(".content-matches").inner_text()
     session.check("package-search")
+    # Each query form finds the image the worker indexed, on the APIs too.
+    for query in ("pkg:urllib3<1.26.5", "pkg:pypi/jinja2@2.10", "cve:CVE-2099-0007", "osv:PYSEC-2099-7",
+                  "severity:critical", "fixable:yes", "webapp pkg:urllib3>=1.24,<1.25"):  # fmt: skip
+        assert api_names(hub, query) == {"catalog": {"acme/webapp"}, "v1": {"acme/webapp"}}, query
 
     # The Packages tab: the version, with how many images hold it.
     page.locator("nav.tabs").get_by_role("link", name="Packages").click()
