@@ -11,7 +11,8 @@ LICENSE_SEPARATOR = ", "
 
 
 class Package(models.Model):
-    manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="packages")
+    # Indexed by package_in_manifest, which starts with it.
+    manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="packages", db_index=False)
     # The layer that introduced it (null when the package database could not be attributed).
     layer = models.ForeignKey(Layer, null=True, blank=True, on_delete=models.SET_NULL, related_name="packages")
     type = models.CharField(max_length=32)  # purl type: deb, apk, rpm, pypi, npm, golang, maven, gem
@@ -34,6 +35,9 @@ class Package(models.Model):
             # `pkg:` search (images/search/packages.py): names case-folded, read with their versions and images
             # from the index alone.
             models.Index(Lower("name"), F("type"), F("version"), F("manifest"), name="package_search"),
+            # Whether one image holds a package (a result's matches, a tag tested in the order of a page): one
+            # probe instead of a read of each of the image's packages (migration 0021).
+            models.Index(F("manifest"), Lower("name"), F("type"), F("version"), name="package_in_manifest"),
         ]
 
     @property
@@ -108,4 +112,6 @@ class Finding(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["package", "vulnerability"], name="finding_once")]
-        indexes = [models.Index(fields=["manifest", "severity"], name="finding_manifest_severity")]
+        # An image's findings by severity, with whether each is fixable, from the index alone (`severity:`,
+        # `fixable:` search, migration 0021).
+        indexes = [models.Index(fields=["manifest", "severity", "fixed_version"], name="finding_manifest_fix")]

@@ -15,7 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from images.indexing.versions import version_key
@@ -95,6 +97,19 @@ def repository_q(content: ContentFilter) -> Q:
     return condition
 
 
+def repository_probe_q(content: ContentFilter) -> Q:
+    """The same repositories as repository_q, tested one row at a time: for a page of a broad query, which walks
+    the index of its order and stops after a page. Each tag path is a correlated EXISTS that PostgreSQL must
+    run per row (see _Probe): a probe of the repository's tags and of package_in_manifest or
+    finding_manifest_fix, instead of gathering every matching repository first."""
+    condition = Q()
+    for package_q in content.packages:
+        condition &= _probed(_packages().filter(package_q))
+    if content.findings is not None:
+        condition &= _probed(Finding.objects.filter(content.findings))
+    return condition
+
+
 def matches_attach(items, content: ContentFilter | None) -> None:
     """Set `content_matches` (what matched, by tag, at most MATCHES_SHOWN) and `more_matches` on each result."""
     if content is None:
@@ -126,23 +141,41 @@ def matches_attach(items, content: ContentFilter | None) -> None:
 
 def package_versions(matching: QuerySet, content: ContentFilter | None) -> list[PackageVersion]:
     """The versions of the packages the `pkg:` terms name among the repositories of `matching` (visible ones,
-    meeting the whole query), each with how many repositories hold it: by name, newest version first."""
-    holders: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    meeting the whole query), each with how many repositories hold it: by name, newest version first.
+
+    The database counts (one row per version, not one per version and repository): the rows of every term and
+    tag path are read in one UNION ALL and each repository counted once (COUNT DISTINCT), held one way or both."""
     repository_ids = matching.order_by().values("pk")
+    selects, params = [], []
     for package_q in content.packages if content is not None else ():
         packages = _packages().filter(package_q)
         for via in _TAG_PATHS:
             rows = (
                 packages.filter(**{f"{via}__repository_id__in": repository_ids})
                 .order_by()
-                .values_list("type", "name", "version", f"{via}__repository_id")
-                .distinct()
+                .annotate(holder=F(f"{via}__repository_id"))
+                .values_list("type", "name", "version", "holder")
             )
-            for package_type, name, version, repository_id in rows:
-                holders[(package_type, name, version)].add(repository_id)
+            try:
+                sql, values = rows.query.get_compiler(using=rows.db).as_sql()
+            except EmptyResultSet:
+                continue
+            selects.append(sql)
+            params += values
+    if not selects:
+        return []
+    with connection.cursor() as cursor:
+        # Django's compilations of the querysets above (their values in `params`), the column names ours.
+        cursor.execute(
+            "SELECT type, name, version, COUNT(DISTINCT holder)"  # noqa: S608
+            f" FROM ({' UNION ALL '.join(selects)}) AS holders"
+            " GROUP BY type, name, version",
+            params,
+        )
+        counted = cursor.fetchall()
     groups: dict[tuple[str, str], list[PackageVersion]] = defaultdict(list)
-    for (package_type, name, version), repositories in holders.items():
-        groups[(name.lower(), package_type)].append(PackageVersion(package_type, name, version, len(repositories)))
+    for package_type, name, version, repositories in counted:
+        groups[(name.lower(), package_type)].append(PackageVersion(package_type, name, version, repositories))
     rows = []
     for key in sorted(groups):
         rows += _newest_first(groups[key])
@@ -199,6 +232,19 @@ def _reached(manifests: QuerySet) -> Q:
     parents = ManifestReference.objects.filter(child_id__in=manifests).values("parent_id")
     through_index = Tag.objects.filter(manifest_id__in=parents).values("repository_id")
     return Q(pk__in=direct) | Q(pk__in=through_index)
+
+
+class _Probe(Exists):
+    """EXISTS (... OFFSET 0): an OFFSET keeps PostgreSQL from turning the subquery into a hashed set of every
+    match, which it prefers whenever it counts on testing every row, not the few a page needs."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+def _probed(rows: QuerySet) -> Q:
+    """Whether a tag of the outer repository reaches one of `rows` (package or finding rows), by either path."""
+    direct, through_index = (Q(_Probe(rows.filter(**{f"{via}__repository_id": OuterRef("pk")}))) for via in _TAG_PATHS)
+    return direct | through_index
 
 
 # From a package or finding row to the tags whose image holds it: a tag on its manifest, or on an index

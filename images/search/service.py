@@ -103,14 +103,18 @@ def repository_search(
     scope = search_facets.filtered(visible.filter(_scope_q(parsed, namespaces)), filters, category_ids)
     counts = search_facets.search_counts(base, matching, filters, category_ids, facets=facets)
     narrow = not counts.total_is_approximate
-    if named is not None and not narrow:
+    shown = matching
+    if not narrow and (named is not None or content is not None):
         # A broad query's page walks an order index and tests rows as it goes: there a name test per row
-        # costs less than what SQLite does with the id list (gather every id and every text match, then sort).
-        matching = search_facets.filtered(
-            _matches(visible, parsed, typo_names, namespaces, None), filters, category_ids
-        )
+        # costs less than what SQLite does with the id list (gather every id and every text match, then sort),
+        # and a probe of the row's images less than gathering every repository that holds a package.
+        walked = Repository.objects.filter(readable_filter(user))
+        if content is not None:
+            walked = walked.filter(packages.repository_probe_q(content))
+            scope = search_facets.filtered(walked.filter(_scope_q(parsed, namespaces)), filters, category_ids)
+        shown = search_facets.filtered(_matches(walked, parsed, typo_names, namespaces, None), filters, category_ids)
     items = _page(
-        matching,
+        shown,
         scope,
         parsed,
         typo_names,

@@ -82,6 +82,24 @@ def test_each_query_form(images):
     assert not wrong, "\n".join(wrong)
 
 
+def test_past_the_count_cap_the_same_results(images, settings):
+    """Past the count cap a page tests each row of its order as it goes (packages.repository_probe_q) instead of
+    gathering every match: the same results in the same order, with the same matches."""
+    broad = [query for query, expected in QUERIES if len(expected) > 1]
+    expected = {query: (names(r := repository_search(user=None, query=query)), matched(r)) for query in broad}
+    settings.HUB_SEARCH_COUNT_CAP = 1
+    for query in broad:
+        result = repository_search(user=None, query=query)
+        assert result.total_is_approximate, query
+        assert (names(result), matched(result)) == expected[query], query
+    arm = SearchFilters(architectures=("amd64",))
+    capped = repository_search(user=None, query="pkg:openssl", filters=arm, sort="pulls", limit=1, offset=1)
+    settings.HUB_SEARCH_COUNT_CAP = 1_000
+    assert names(capped) == names(
+        repository_search(user=None, query="pkg:openssl", filters=arm, sort="pulls", limit=1, offset=1)
+    )
+
+
 def test_each_result_says_which_tag_and_version_matched(images):
     result = repository_search(user=None, query="pkg:openssl<3.0.14")
     assert matched(result) == {
