@@ -166,9 +166,15 @@ def _generate_advisories(cursor, postgres: bool) -> None:
     empty = "'[]'::jsonb" if postgres else "'[]'"
     cursor.execute(
         "INSERT INTO images_vulnerability (osv_id, summary, details, aliases, severity, cvss_vector,"  # noqa: S608 (constants of this script only)
-        ' "references", data)'
-        f" SELECT 'BENCH-' || v.n, 'A generated advisory', '', {aliases}, 'high', '', {empty}, '{{}}'"
+        ' severity_source, source, "references", data)'
+        f" SELECT 'BENCH-' || v.n, 'A generated advisory', '', {aliases}, 'high', '', '', '', {empty}, '{{}}'"
         f" FROM {advisories}"
+    )
+    # The alias table the cve:/ghsa: terms look in (images.services.vulns keeps it for imported records).
+    cursor.execute(
+        "INSERT INTO images_vulnerabilityalias (vulnerability_id, alias)"
+        " SELECT id, 'CVE-2024-' || (10000 + CAST(substr(osv_id, 7) AS integer)) FROM images_vulnerability"
+        " WHERE osv_id LIKE 'BENCH-%'"
     )
 
 
@@ -178,10 +184,11 @@ def _generate_findings(cursor) -> None:
     first = cursor.fetchone()[0]
     cursor.execute(
         "INSERT INTO images_finding (manifest_id, package_id, vulnerability_id, severity, fixed_version,"  # noqa: S608 (constants of this script only)
-        " created_at)"
+        " fix_state, created_at)"
         f" SELECT p.manifest_id, p.id, {first} + (p.id / 15) % {ADVISORIES},"
         " CASE p.id / 15 % 4 WHEN 0 THEN 'critical' WHEN 1 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END,"
-        " CASE WHEN p.id / 15 % 3 = 0 THEN '' ELSE '9.9.9' END, CURRENT_TIMESTAMP"
+        " CASE WHEN p.id / 15 % 3 = 0 THEN '' ELSE '9.9.9' END,"
+        " CASE WHEN p.id / 15 % 3 = 0 THEN 'unfixed' ELSE 'fixed' END, CURRENT_TIMESTAMP"
         " FROM images_package p WHERE p.id % 15 = 0"
     )
 
