@@ -125,7 +125,10 @@ def _generate_people() -> None:
     User = get_user_model()
     with transaction.atomic():
         users = User.objects.bulk_create(
-            [User(username=f"bench{n}", email=f"bench{n}@example.test", password="!") for n in range(USERS)],
+            [
+                User(username=f"bench{n}", email=f"bench{n}@example.test", password="!")  # noqa: S106 (unusable)
+                for n in range(USERS)
+            ],
             batch_size=1_000,
         )
         repositories = list(Repository.objects.order_by("pk").values_list("pk", flat=True))
@@ -145,7 +148,7 @@ def _generate_people() -> None:
             batch_size=1_000,
         )
         CveAlertSubscription.objects.bulk_create(
-            [CveAlertSubscription(user=user, webhook_secret="bench") for user in users], batch_size=1_000
+            [CveAlertSubscription(user=user, webhook_secret=f"bench{user.pk}") for user in users], batch_size=1_000
         )
 
 
