@@ -110,7 +110,10 @@ def cve_alerts_compute(*, now: datetime) -> int:
     if not findings:
         CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
         return 0
-    repository_ids = {f.manifest.repository_id for f in findings}
+    of_repository: dict[int, list[Finding]] = {}  # in the order above
+    for finding in findings:
+        of_repository.setdefault(finding.manifest.repository_id, []).append(finding)
+    repository_ids = set(of_repository)
     followed = _followed_by(repository_ids)
     users = list(get_user_model().objects.filter(pk__in=followed, is_active=True).order_by("pk"))
     _subscriptions_ensure(users)
@@ -134,10 +137,9 @@ def cve_alerts_compute(*, now: datetime) -> int:
             repositories = public & repositories | _readable(user, repositories - public)
         new = [
             f
-            for f in findings
-            if f.manifest.repository_id in repositories
-            and f.created_at >= since
-            and (subscription.pk, f.manifest_id, f.vulnerability_id) not in told
+            for repository_id in sorted(repositories)
+            for f in of_repository[repository_id]
+            if f.created_at >= since and (subscription.pk, f.manifest_id, f.vulnerability_id) not in told
         ]
         if new:
             recorded += _cve_alerts_of(user, new, tags, now)
