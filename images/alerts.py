@@ -89,7 +89,7 @@ def saved_search_matches(saved: SavedSearch) -> list[int]:
         # Saving refuses such a query (_baseline): one stored before a change of the query language finds nothing.
         log.warning("saved search %s: %s", saved.pk, invalid.message)
         return []
-    return [repository.pk for repository in result.items]
+    return result.ids
 
 
 def _baseline(saved: SavedSearch) -> None:
@@ -98,7 +98,7 @@ def _baseline(saved: SavedSearch) -> None:
         result = _search(saved)
     except QueryInvalid as invalid:
         raise ValidationError({"query": invalid.message}) from invalid
-    alerts.search_baseline_record(saved=saved, repository_ids=[repository.pk for repository in result.items])
+    alerts.search_baseline_record(saved=saved, repository_ids=result.ids)
 
 
 def _search(saved: SavedSearch):
@@ -109,6 +109,7 @@ def _search(saved: SavedSearch):
         sort=saved.sort if saved.sort in SORTS else "best",
         limit=MATCH_LIMIT,
         facets=False,
+        ids_only=True,
     )
 
 

@@ -67,6 +67,8 @@ class SearchResult:
     typo_matches: bool = False
     # The Packages tab of a `pkg:` query (repository_search(package_versions=True)).
     package_versions: list[packages.PackageVersion] = field(default_factory=list)
+    # The ids of `items`, in order (repository_search(ids_only=True) fills only these).
+    ids: list[int] = field(default_factory=list)
 
 
 def repository_search(
@@ -79,12 +81,14 @@ def repository_search(
     limit: int = 25,
     facets: bool = True,
     package_versions: bool = False,
+    ids_only: bool = False,
 ) -> SearchResult:
     """Repositories `user` may see that match `query` and `filters`, one page of them, and facet counts.
 
     Raises images.search.terms.QueryInvalid for a `pkg:`, `cve:` ... term that cannot be read. Each result
     carries `content_matches` when the query has such terms (images/search/packages.py);
-    `package_versions`: also list the versions of the packages its `pkg:` terms name."""
+    `package_versions`: also list the versions of the packages its `pkg:` terms name. `ids_only`: no rows, only
+    `ids` (in order) and `total` (what saved searches need: images/alerts.py)."""
     filters = filters or SearchFilters()
     parsed = parse_query(query)
     content = packages.content_filter(parsed.terms)
@@ -113,7 +117,7 @@ def repository_search(
             walked = walked.filter(packages.repository_probe_q(content))
             scope = search_facets.filtered(walked.filter(_scope_q(parsed, namespaces)), filters, category_ids)
         shown = search_facets.filtered(_matches(walked, parsed, typo_names, namespaces, None), filters, category_ids)
-    items = _page(
+    ids = _page(
         shown,
         scope,
         parsed,
@@ -125,6 +129,9 @@ def repository_search(
         limit=max(0, limit),
         narrow=narrow,
     )
+    if ids_only:
+        return SearchResult(total=counts.total, items=[], ids=ids, query=parsed)
+    items = _rows(ids)
     for item in items:
         item.tier = _name_tier(parsed, typo_names, item)
     typo_matches = bool(typo_names) and any(item.tier == TIER_TYPO for item in items)
@@ -132,6 +139,7 @@ def repository_search(
     result = SearchResult(
         total=counts.total,
         items=items,
+        ids=ids,
         query=parsed,
         typo_matches=typo_matches,
         total_is_approximate=counts.total_is_approximate,
@@ -179,7 +187,7 @@ def _page(
     limit: int,
     narrow: bool,
 ):
-    """One page of results in the order of `sort`.
+    """The ids of one page of results in the order of `sort`.
 
     The page's ids are found first and its rows read once by id afterwards (_rows): the queries that find ids
     need only the columns of the order, the visibility and the facets, which the name index holds
@@ -196,7 +204,7 @@ def _page(
         order = _ORDERS[sort]
         if narrow and sort in _SORT_KEYS:
             order = [_SORT_KEYS[sort], *order[1:]]
-        return _rows(list(matching.order_by(*order).values_list("id", flat=True)[offset : offset + limit]))
+        return list(matching.order_by(*order).values_list("id", flat=True)[offset : offset + limit])
     # Best match: tier by tier, best tier first. Each tier is one query in the order of an index, so
     # a broad word never sorts all of its matches; tiers wholly before the page are only counted.
     ids: list[int] = []
@@ -221,7 +229,7 @@ def _page(
         offset = 0
         if len(ids) >= limit:
             break
-    return _rows(ids)
+    return ids
 
 
 def _rows(ids: list[int]) -> list[Repository]:

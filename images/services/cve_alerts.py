@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,52 +77,118 @@ def cve_subscription_update(*, user, **changes) -> CveAlertSubscription:
     return subscription
 
 
+# What a notice and its message need of a finding (not the manifest's content nor the record's data).
+_FINDING_FIELDS = (
+    "manifest__digest",
+    "manifest__repository__name",
+    "manifest__repository__namespace__name",
+    "manifest__repository__namespace__kind",
+    "vulnerability__osv_id",
+    "vulnerability__aliases",
+    "package__name",
+    "package__version",
+    "severity",
+    "created_at",
+)
+
+
 def cve_alerts_compute(*, now: datetime) -> int:
     """Tell each follower of a repository of the critical and high findings its images gained since their last
-    check. Returns how many notices were recorded."""
+    check. Returns how many notices were recorded.
+
+    The candidates (findings, their tags, who follows which repository, what was told) are read once for
+    every follower, a few queries in all; each follower then costs a transaction only when there is news."""
     subscriptions = CveAlertSubscription.objects.filter(enabled=True)
     oldest = subscriptions.aggregate(oldest=Min(Coalesce("last_checked_at", "created_at")))["oldest"] or now
     start = max(min(oldest, now) - LOOKBACK, now - CVE_MAX_LOOKBACK)
-    findings = Finding.objects.filter(created_at__gte=start, severity__in=ALERT_SEVERITIES)
-    repository_ids = set(findings.values_list("manifest__repository_id", flat=True).distinct())
-    if not repository_ids:
+    findings = list(
+        Finding.objects.filter(created_at__gte=start, severity__in=ALERT_SEVERITIES)
+        .select_related("manifest__repository__namespace", "vulnerability", "package")
+        .only(*_FINDING_FIELDS)
+        .order_by("manifest__repository_id", "vulnerability__osv_id", "pk")
+    )
+    if not findings:
         CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
         return 0
-    namespaces = Repository.objects.filter(pk__in=repository_ids).values("namespace_id")
-    followers = set(Star.objects.filter(repository_id__in=repository_ids).values_list("user_id", flat=True))
-    followers |= set(Membership.objects.filter(organization_id__in=namespaces).values_list("user_id", flat=True))
+    of_repository: dict[int, list[Finding]] = {}  # in the order above
+    for finding in findings:
+        of_repository.setdefault(finding.manifest.repository_id, []).append(finding)
+    repository_ids = set(of_repository)
+    followed = _followed_by(repository_ids)
+    users = list(get_user_model().objects.filter(pk__in=followed, is_active=True).order_by("pk"))
+    _subscriptions_ensure(users)
+    by_user = {s.user_id: s for s in CveAlertSubscription.objects.filter(user__in=users)}
+    told = set(
+        CveNotice.objects.filter(
+            subscription_id__in=[s.pk for s in by_user.values()],
+            vulnerability_id__in={f.vulnerability_id for f in findings},
+        ).values_list("subscription_id", "manifest_id", "vulnerability_id")
+    )
+    tags = _tags_of({f.manifest_id for f in findings})
+    public = set(Repository.objects.filter(readable_filter(None), pk__in=repository_ids).values_list("pk", flat=True))
     recorded = 0
-    for user in get_user_model().objects.filter(pk__in=followers, is_active=True).order_by("pk"):
-        recorded += _cve_alerts_of(user, findings, repository_ids, now)
+    for user in users:
+        subscription = by_user[user.pk]
+        if not subscription.enabled:
+            continue
+        since = (subscription.last_checked_at or subscription.created_at) - LOOKBACK
+        repositories = followed[user.pk]
+        if not repositories <= public:  # a private one: may they still read it?
+            repositories = public & repositories | _readable(user, repositories - public)
+        new = [
+            f
+            for repository_id in sorted(repositories)
+            for f in of_repository[repository_id]
+            if f.created_at >= since and (subscription.pk, f.manifest_id, f.vulnerability_id) not in told
+        ]
+        if new:
+            recorded += _cve_alerts_of(user, new, tags, now)
     CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
     return recorded
 
 
-def _cve_alerts_of(user, findings, repository_ids: set[int], now: datetime) -> int:
+def _followed_by(repository_ids: set[int]) -> dict[int, set[int]]:
+    """The repositories among `repository_ids` each user starred or that one of their organizations publishes."""
+    followed: dict[int, set[int]] = {}
+    for user_id, repository_id in Star.objects.filter(repository_id__in=repository_ids).values_list(
+        "user_id", "repository_id"
+    ):
+        followed.setdefault(user_id, set()).add(repository_id)
+    of_namespace: dict[int, set[int]] = {}
+    for pk, namespace_id in Repository.objects.filter(pk__in=repository_ids).values_list("pk", "namespace_id"):
+        of_namespace.setdefault(namespace_id, set()).add(pk)
+    for user_id, namespace_id in Membership.objects.filter(organization_id__in=of_namespace).values_list(
+        "user_id", "organization_id"
+    ):
+        followed.setdefault(user_id, set()).update(of_namespace[namespace_id])
+    return followed
+
+
+def _subscriptions_ensure(users) -> None:
+    """A follower's subscription is made (on, by default) when first needed."""
+    having = set(CveAlertSubscription.objects.filter(user__in=users).values_list("user_id", flat=True))
+    for user in users:
+        if user.pk not in having:
+            cve_subscription(user=user)
+
+
+def _readable(user, repository_ids: set[int]) -> set[int]:
+    return set(Repository.objects.filter(readable_filter(user), pk__in=repository_ids).values_list("pk", flat=True))
+
+
+def _cve_alerts_of(user, findings: list[Finding], tags: dict[int, list[str]], now: datetime) -> int:
+    """Record and tell `findings` (new to `user`, in their order) unless the subscription was turned off or
+    they were told in the meantime."""
     with transaction.atomic():
-        subscription = cve_subscription(user=user)
-        subscription = CveAlertSubscription.objects.select_for_update().get(pk=subscription.pk)
+        subscription = CveAlertSubscription.objects.select_for_update().get(user=user)
         if not subscription.enabled:
             return 0
-        since = (subscription.last_checked_at or subscription.created_at) - LOOKBACK
-        followed = Repository.objects.filter(readable_filter(user), pk__in=repository_ids).filter(
-            Q(stars__user=user) | Q(namespace__memberships__user=user)
+        subscription.user = user  # the message's addressee, not fetched again
+        told = set(
+            CveNotice.objects.filter(
+                subscription=subscription, vulnerability_id__in={f.vulnerability_id for f in findings}
+            ).values_list("manifest_id", "vulnerability_id")
         )
-        new = list(
-            findings.filter(created_at__gte=since, manifest__repository__in=followed.values("pk"))
-            .exclude(
-                Exists(
-                    CveNotice.objects.filter(
-                        subscription=subscription,
-                        manifest_id=OuterRef("manifest_id"),
-                        vulnerability_id=OuterRef("vulnerability_id"),
-                    )
-                )
-            )
-            .select_related("manifest__repository__namespace", "vulnerability", "package")
-            .order_by("manifest__repository_id", "vulnerability__osv_id")
-        )
-        tags = _tags_of({f.manifest_id for f in new})
         notices = [
             CveNotice(
                 subscription=subscription,
@@ -133,8 +199,9 @@ def _cve_alerts_of(user, findings, repository_ids: set[int], now: datetime) -> i
                 package=f"{f.package.name} {f.package.version}"[:300],
                 tags=", ".join(tags[f.manifest_id])[:500],
             )
-            for f in new
+            for f in findings
             if tags.get(f.manifest_id)  # untagged images are history, not something anyone runs
+            and (f.manifest_id, f.vulnerability_id) not in told
         ]
         notices = _first_per_pair(notices)
         if not notices:
