@@ -8,6 +8,7 @@ a saved search and back.
 """
 
 import logging
+from collections.abc import Collection
 from dataclasses import asdict, fields
 from datetime import datetime
 from urllib.parse import urlencode
@@ -21,6 +22,7 @@ from images.models import SavedSearch
 from images.search.facets import SearchFilters
 from images.search.service import SORTS, repository_search
 from images.search.terms import QueryInvalid
+from images.selectors.alerts import repositories_changed_since
 from images.services import alerts, cve_alerts
 
 log = logging.getLogger(__name__)
@@ -81,10 +83,11 @@ def search_url(saved: SavedSearch) -> str:
     return f"{settings.PUBLIC_URL}{search_path(saved)}"
 
 
-def saved_search_matches(saved: SavedSearch) -> list[int]:
-    """The ids of the repositories `saved` finds now, as its owner sees them (visibility applied by the search)."""
+def saved_search_matches(saved: SavedSearch, within: Collection[int] | None = None) -> list[int]:
+    """The ids of the repositories `saved` finds now, as its owner sees them (visibility applied by the search);
+    `within`: among these only."""
     try:
-        result = _search(saved)
+        result = _search(saved, within)
     except QueryInvalid as invalid:
         # Saving refuses such a query (_baseline): one stored before a change of the query language finds nothing.
         log.warning("saved search %s: %s", saved.pk, invalid.message)
@@ -101,7 +104,7 @@ def _baseline(saved: SavedSearch) -> None:
     alerts.search_baseline_record(saved=saved, repository_ids=result.ids)
 
 
-def _search(saved: SavedSearch):
+def _search(saved: SavedSearch, within: Collection[int] | None = None):
     return repository_search(
         user=saved.user,
         query=saved.query,
@@ -110,6 +113,7 @@ def _search(saved: SavedSearch):
         limit=MATCH_LIMIT,
         facets=False,
         ids_only=True,
+        within=within,
     )
 
 
@@ -134,14 +138,31 @@ def saved_search_change(*, user, saved: SavedSearch, **changes) -> SavedSearch:
 
 def alerts_compute(*, now: datetime | None = None) -> dict:
     """Every active saved search and every CVE subscription, from stored data. Safe to run twice: what
-    was told is recorded, so a second run tells nothing."""
+    was told is recorded, so a second run tells nothing.
+
+    A search is run again over the repositories changed since it last ran (selectors.alerts.
+    repositories_changed_since, with a margin for transactions that commit late): only those can start
+    matching. A search none of them could concern is only marked as checked."""
     alerts.alerts_compute_started()
     now = now or timezone.now()
     searches = 0
+    changed_since: dict[datetime, set[int]] = {}
+    unchanged = []
     for saved in SavedSearch.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk"):
+        since = alerts.search_window_start(saved)
+        if since not in changed_since:
+            changed_since[since] = repositories_changed_since(since)
+        candidates = changed_since[since]
+        if not candidates:
+            unchanged.append(saved.pk)
+            continue
         searches += alerts.search_notices_record(
-            saved=saved, repository_ids=saved_search_matches(saved), now=now, search_url=search_url(saved)
+            saved=saved,
+            repository_ids=saved_search_matches(saved, within=candidates),
+            now=now,
+            search_url=search_url(saved),
         )
+    alerts.searches_checked(search_ids=unchanged, now=now)
     cve = cve_alerts.cve_alerts_compute(now=now)
     return {"search_notices": searches, "cve_notices": cve}
 

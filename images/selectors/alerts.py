@@ -1,6 +1,17 @@
 """Reads for the alert pages and the API: a user's saved searches, their notices and CVE alerts (only their own)."""
 
-from images.models import AlertMessage, CveAlertSubscription, CveNotice, SavedSearch, SearchNotice
+from django.db.models import Q
+
+from images.models import (
+    AlertMessage,
+    CveAlertSubscription,
+    CveNotice,
+    Manifest,
+    Repository,
+    SavedSearch,
+    SearchNotice,
+    Tag,
+)
 from images.services.authorization import may_manage_saved_search
 
 RECENT_NOTICES = 5
@@ -49,3 +60,21 @@ def cve_notices_of(*, user, limit: int | None = None):
 
 def messages_of(*, user, limit: int = 20) -> list[AlertMessage]:
     return list(AlertMessage.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])
+
+
+def repositories_changed_since(since) -> set[int]:
+    """The repositories whose match with a search may have changed since `since`: pushed to (a tag moved), an
+    image of theirs indexed or its findings computed again, their posture refreshed, or their listing saved
+    (description, visibility ...). Only these can start matching a saved search (images/alerts.py)."""
+    changed = set(
+        Repository.objects.filter(
+            Q(updated_at__gte=since) | Q(last_pushed_at__gte=since) | Q(last_scanned_at__gte=since)
+        ).values_list("pk", flat=True)
+    )
+    changed |= set(Tag.objects.filter(pushed_at__gte=since).values_list("repository_id", flat=True))
+    changed |= set(
+        Manifest.objects.filter(Q(indexed_at__gte=since) | Q(findings_at__gte=since)).values_list(
+            "repository_id", flat=True
+        )
+    )
+    return changed

@@ -180,6 +180,16 @@ def search_baseline_record(*, saved: SavedSearch, repository_ids: list[int]) -> 
     return len(SearchNotice.objects.bulk_create(notices, ignore_conflicts=True))
 
 
+def search_window_start(saved: SavedSearch) -> datetime:
+    """Since when a search's news is looked for: its last run, less a margin for transactions that commit late."""
+    return max(saved.created_at, (saved.last_checked_at or saved.created_at) - LOOKBACK)
+
+
+def searches_checked(*, search_ids: list[int], now: datetime) -> None:
+    """Searches that nothing changed could concern were checked too."""
+    SavedSearch.objects.filter(pk__in=search_ids, active=True).update(last_checked_at=now)
+
+
 def search_notices_record(*, saved: SavedSearch, repository_ids: list[int], now: datetime, search_url: str) -> int:
     """Record what is new among `repository_ids` (what the search finds now), and tell it when the search is
     immediate. Returns how many notices were recorded."""
@@ -193,7 +203,7 @@ def search_notices_record(*, saved: SavedSearch, repository_ids: list[int], now:
             )
         )
         new_repositories = [pk for pk in repository_ids if pk not in known]
-        since = max(saved.created_at, (saved.last_checked_at or saved.created_at) - LOOKBACK)
+        since = search_window_start(saved)
         tags = Tag.objects.filter(repository_id__in=repository_ids, pushed_at__gt=saved.created_at).filter(
             Q(repository_id__in=new_repositories) | Q(pushed_at__gte=since)
         )

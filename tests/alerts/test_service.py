@@ -211,3 +211,22 @@ def test_webhook_gets_the_matches_signed(alice, acme, settings):
     payload = json.loads(body)
     assert payload["event"] == "saved_search.matches"
     assert [m["repository"] for m in payload["matches"]] == ["acme/webapp"]
+
+
+def test_only_what_changed_since_the_last_run_is_searched_again_and_a_listing_edit_counts(alice, acme):
+    """A search runs again over the repositories changed since it last ran: a repository that starts to match
+    because its description was edited is told; one that matched all along, unchanged, is never news."""
+    push_indexed("acme", "tool", "1.0")
+    push_indexed("acme", "gadget", "1.0")
+    saved = saved_search_save(user=alice, name="scanners", query="scanner")
+    assert alerts_compute()["search_notices"] == 0
+    tool = acme.repositories.get(name="tool")
+    repository_update(actor=alice, repository=tool, short_description="A container scanner")
+    alerts_compute()
+    [told] = mail.outbox
+    assert "New repository acme/tool" in told.body and "gadget" not in told.body
+    saved.refresh_from_db()
+    checked = saved.last_checked_at
+    assert alerts_compute() == {"search_notices": 0, "cve_notices": 0}  # nothing changed: only marked as checked
+    saved.refresh_from_db()
+    assert saved.last_checked_at > checked and len(mail.outbox) == 1
