@@ -8,7 +8,6 @@ a saved search and back.
 """
 
 import logging
-from collections.abc import Collection
 from dataclasses import asdict, fields
 from datetime import datetime
 from urllib.parse import urlencode
@@ -83,11 +82,10 @@ def search_url(saved: SavedSearch) -> str:
     return f"{settings.PUBLIC_URL}{search_path(saved)}"
 
 
-def saved_search_matches(saved: SavedSearch, within: Collection[int] | None = None) -> list[int]:
-    """The ids of the repositories `saved` finds now, as its owner sees them (visibility applied by the search);
-    `within`: among these only."""
+def saved_search_matches(saved: SavedSearch) -> list[int]:
+    """The ids of the repositories `saved` finds now, as its owner sees them (visibility applied by the search)."""
     try:
-        result = _search(saved, within)
+        result = _search(saved)
     except QueryInvalid as invalid:
         # Saving refuses such a query (_baseline): one stored before a change of the query language finds nothing.
         log.warning("saved search %s: %s", saved.pk, invalid.message)
@@ -104,7 +102,7 @@ def _baseline(saved: SavedSearch) -> None:
     alerts.search_baseline_record(saved=saved, repository_ids=result.ids)
 
 
-def _search(saved: SavedSearch, within: Collection[int] | None = None):
+def _search(saved: SavedSearch):
     return repository_search(
         user=saved.user,
         query=saved.query,
@@ -113,7 +111,6 @@ def _search(saved: SavedSearch, within: Collection[int] | None = None):
         limit=MATCH_LIMIT,
         facets=False,
         ids_only=True,
-        within=within,
     )
 
 
@@ -140,9 +137,11 @@ def alerts_compute(*, now: datetime | None = None) -> dict:
     """Every active saved search and every CVE subscription, from stored data. Safe to run twice: what
     was told is recorded, so a second run tells nothing.
 
-    A search is run again over the repositories changed since it last ran (selectors.alerts.
-    repositories_changed_since, with a margin for transactions that commit late): only those can start
-    matching. A search none of them could concern is only marked as checked."""
+    A search runs again only when some repository changed since it last ran (selectors.alerts.
+    repositories_changed_since, with a margin for transactions that commit late): nothing else can make a
+    repository or a tag start matching. Then it runs whole, not over the changed ones only: what it finds
+    is compared with what it found (and told) before, and a repository that matched all along past its
+    first MATCH_LIMIT results must not look new. With no change it is only marked as checked."""
     alerts.alerts_compute_started()
     now = now or timezone.now()
     searches = 0
@@ -152,15 +151,11 @@ def alerts_compute(*, now: datetime | None = None) -> dict:
         since = alerts.search_window_start(saved)
         if since not in changed_since:
             changed_since[since] = repositories_changed_since(since)
-        candidates = changed_since[since]
-        if not candidates:
+        if not changed_since[since]:
             unchanged.append(saved.pk)
             continue
         searches += alerts.search_notices_record(
-            saved=saved,
-            repository_ids=saved_search_matches(saved, within=candidates),
-            now=now,
-            search_url=search_url(saved),
+            saved=saved, repository_ids=saved_search_matches(saved), now=now, search_url=search_url(saved)
         )
     alerts.searches_checked(search_ids=unchanged, now=now)
     cve = cve_alerts.cve_alerts_compute(now=now)

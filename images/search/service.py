@@ -11,7 +11,6 @@ matches, typo candidates, name id lists) lives in images/search/postgresql.py an
 filters and facet counts in images/search/facets.py.
 """
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -83,15 +82,13 @@ def repository_search(
     facets: bool = True,
     package_versions: bool = False,
     ids_only: bool = False,
-    within: Collection[int] | None = None,
 ) -> SearchResult:
     """Repositories `user` may see that match `query` and `filters`, one page of them, and facet counts.
 
     Raises images.search.terms.QueryInvalid for a `pkg:`, `cve:` ... term that cannot be read. Each result
     carries `content_matches` when the query has such terms (images/search/packages.py);
     `package_versions`: also list the versions of the packages its `pkg:` terms name. `ids_only`: no rows, only
-    `ids` (in order) and `total` (what saved searches need: images/alerts.py). `within`: only these repositories
-    (the ones changed since a saved search last ran)."""
+    `ids` (in order) and `total` (what saved searches need: images/alerts.py)."""
     filters = filters or SearchFilters()
     parsed = parse_query(query)
     content = packages.content_filter(parsed.terms)
@@ -101,8 +98,6 @@ def repository_search(
     named = backend().named_ids(parsed)
     category_ids = search_facets.category_ids(filters)
     visible = Repository.objects.filter(readable_filter(user))
-    if within is not None:
-        visible = visible.filter(pk__in=list(within))
     if content is not None:
         visible = visible.filter(packages.repository_q(content))
     base = _matches(visible, parsed, typo_names, namespaces, named)
@@ -118,8 +113,6 @@ def repository_search(
         # costs less than what SQLite does with the id list (gather every id and every text match, then sort),
         # and a probe of the row's images less than gathering every repository that holds a package.
         walked = Repository.objects.filter(readable_filter(user))
-        if within is not None:
-            walked = walked.filter(pk__in=list(within))
         if content is not None:
             walked = walked.filter(packages.repository_probe_q(content))
             scope = search_facets.filtered(walked.filter(_scope_q(parsed, namespaces)), filters, category_ids)

@@ -213,9 +213,9 @@ def test_webhook_gets_the_matches_signed(alice, acme, settings):
     assert [m["repository"] for m in payload["matches"]] == ["acme/webapp"]
 
 
-def test_only_what_changed_since_the_last_run_is_searched_again_and_a_listing_edit_counts(alice, acme):
-    """A search runs again over the repositories changed since it last ran: a repository that starts to match
-    because its description was edited is told; one that matched all along, unchanged, is never news."""
+def test_a_search_runs_again_when_something_changed_and_a_listing_edit_counts(alice, acme):
+    """A search runs again when a repository changed since it last ran: one that starts to match because its
+    description was edited is told; with nothing changed the search is only marked as checked."""
     push_indexed("acme", "tool", "1.0")
     push_indexed("acme", "gadget", "1.0")
     saved = saved_search_save(user=alice, name="scanners", query="scanner")
