@@ -111,32 +111,59 @@ def repository_probe_q(content: ContentFilter) -> Q:
 
 
 def matches_attach(items, content: ContentFilter | None) -> None:
-    """Set `content_matches` (what matched, by tag, at most MATCHES_SHOWN) and `more_matches` on each result."""
+    """Set `content_matches` (what matched, by tag, at most MATCHES_SHOWN) and `more_matches` on each result.
+
+    The images the page's tags reach are read first (a small query), then the rows of each term in those images
+    by image id: a join of a few tables, not of the whole tag path, which cost more to plan than to run."""
     if content is None:
         return
-    ids = [item.pk for item in items]
+    tags_of, digests = _images_reached([item.pk for item in items])
     by_repository: dict[int, set[ContentMatch]] = defaultdict(set)
-    package_columns = ["manifest__digest", "type", "name", "version"]
+    manifest_ids = list(tags_of)
+    found: list[tuple] = []
     for package_q in content.packages:
-        for repository_id, tag, digest, *rest in _tag_rows(_packages().filter(package_q), ids, package_columns):
-            by_repository[repository_id].add(ContentMatch(tag, digest, *rest))
+        rows = _packages().filter(package_q, manifest_id__in=manifest_ids)
+        found += rows.values_list("manifest_id", "type", "name", "version").order_by().distinct()[:_ROWS_READ]
     if content.findings is not None:
-        finding_columns = [
-            "manifest__digest",
+        # The advisory ids are read apart: joined, PostgreSQL hashed every advisory for a page's few findings.
+        rows = Finding.objects.filter(content.findings, manifest_id__in=manifest_ids).values_list(
+            "manifest_id",
             "package__type",
             "package__name",
             "package__version",
-            "vulnerability__osv_id",
+            "vulnerability_id",
             "severity",
             "fixed_version",
-        ]
-        for repository_id, tag, digest, *rest in _tag_rows(
-            Finding.objects.filter(content.findings), ids, finding_columns
-        ):
-            by_repository[repository_id].add(ContentMatch(tag, digest, *rest))
+        )
+        findings = list(rows.order_by().distinct()[:_ROWS_READ])
+        advisories = dict(Vulnerability.objects.filter(pk__in={row[4] for row in findings}).values_list("id", "osv_id"))
+        found += [(*row[:4], advisories[row[4]], *row[5:]) for row in findings]
+    for manifest_id, *rest in found:
+        for repository_id, tag in tags_of[manifest_id]:
+            by_repository[repository_id].add(ContentMatch(tag, digests[manifest_id], *rest))
     for item in items:
         matches = sorted(by_repository.get(item.pk, ()), key=_match_order)
         item.content_matches, item.more_matches = matches[:MATCHES_SHOWN], max(0, len(matches) - MATCHES_SHOWN)
+
+
+def _images_reached(repository_ids: list[int]) -> tuple[dict[int, list[tuple[int, str]]], dict[int, str]]:
+    """The platform images the tags of these repositories reach, by manifest id: (repository id, tag name) of
+    each tag reaching it, and its digest. A tag reaches its manifest and the children of the index it is on."""
+    tags_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    digests: dict[int, str] = {}
+    if not repository_ids:
+        return tags_of, digests
+    direct = Tag.objects.filter(repository_id__in=repository_ids).values_list(
+        "repository_id", "name", "manifest_id", "manifest__digest"
+    )
+    through_index = ManifestReference.objects.filter(parent__tags__repository_id__in=repository_ids).values_list(
+        "parent__tags__repository_id", "parent__tags__name", "child_id", "child__digest"
+    )
+    for rows in (direct, through_index):
+        for repository_id, tag, manifest_id, digest in rows.order_by():
+            tags_of[manifest_id].append((repository_id, tag))
+            digests[manifest_id] = digest
+    return tags_of, digests
 
 
 def package_versions(matching: QuerySet, content: ContentFilter | None) -> list[PackageVersion]:
@@ -250,14 +277,7 @@ def _probed(rows: QuerySet) -> Q:
 # From a package or finding row to the tags whose image holds it: a tag on its manifest, or on an index
 # holding its manifest.
 _TAG_PATHS = ("manifest__tags", "manifest__parent_links__parent__tags")
-_ROWS_READ = 2000  # per path, for one page of results
-
-
-def _tag_rows(rows: QuerySet, repository_ids: list[int], columns: list[str]):
-    """(repository id, tag name, *columns) of the tags of these repositories that reach one of `rows`."""
-    for via in _TAG_PATHS:
-        selected = rows.filter(**{f"{via}__repository_id__in": repository_ids}).order_by()
-        yield from selected.values_list(f"{via}__repository_id", f"{via}__name", *columns).distinct()[:_ROWS_READ]
+_ROWS_READ = 2000  # per term, for one page of results
 
 
 def _match_order(match: ContentMatch):
