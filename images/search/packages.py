@@ -119,7 +119,21 @@ def matches_attach(items, content: ContentFilter | None) -> None:
         return
     tags_of, digests = _images_reached([item.pk for item in items])
     by_repository: dict[int, set[ContentMatch]] = defaultdict(set)
-    manifest_ids = list(tags_of)
+    found: list[tuple] = []
+    # In slices, so that a page of repositories with thousands of tags stays within SQLite's parameter limit.
+    all_ids = list(tags_of)
+    for start in range(0, len(all_ids), _IDS_PER_QUERY):
+        found += _content_rows(content, all_ids[start : start + _IDS_PER_QUERY])
+    for manifest_id, *rest in found:
+        for repository_id, tag in tags_of[manifest_id]:
+            by_repository[repository_id].add(ContentMatch(tag, digests[manifest_id], *rest))
+    for item in items:
+        matches = sorted(by_repository.get(item.pk, ()), key=_match_order)
+        item.content_matches, item.more_matches = matches[:MATCHES_SHOWN], max(0, len(matches) - MATCHES_SHOWN)
+
+
+def _content_rows(content: ContentFilter, manifest_ids: list[int]) -> list[tuple]:
+    """(manifest id, type, name, version[, advisory, severity, fixed in]) of what the terms find in these images."""
     found: list[tuple] = []
     for package_q in content.packages:
         rows = _packages().filter(package_q, manifest_id__in=manifest_ids)
@@ -138,12 +152,7 @@ def matches_attach(items, content: ContentFilter | None) -> None:
         findings = list(rows.order_by().distinct()[:_ROWS_READ])
         advisories = dict(Vulnerability.objects.filter(pk__in={row[4] for row in findings}).values_list("id", "osv_id"))
         found += [(*row[:4], advisories[row[4]], *row[5:]) for row in findings]
-    for manifest_id, *rest in found:
-        for repository_id, tag in tags_of[manifest_id]:
-            by_repository[repository_id].add(ContentMatch(tag, digests[manifest_id], *rest))
-    for item in items:
-        matches = sorted(by_repository.get(item.pk, ()), key=_match_order)
-        item.content_matches, item.more_matches = matches[:MATCHES_SHOWN], max(0, len(matches) - MATCHES_SHOWN)
+    return found
 
 
 def _images_reached(repository_ids: list[int]) -> tuple[dict[int, list[tuple[int, str]]], dict[int, str]]:
@@ -277,6 +286,7 @@ def _probed(rows: QuerySet) -> Q:
 # From a package or finding row to the tags whose image holds it: a tag on its manifest, or on an index
 # holding its manifest.
 _TAG_PATHS = ("manifest__tags", "manifest__parent_links__parent__tags")
+_IDS_PER_QUERY = 5000
 _ROWS_READ = 2000  # per term, for one page of results
 
 
