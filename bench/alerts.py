@@ -62,21 +62,6 @@ SEARCH_KINDS = [
 ]
 
 
-def database_url(base: str, images: int) -> tuple[str, Path]:
-    data_dir = ROOT / "var" / "bench" / f"alerts-{'pg' if base else 'sqlite'}-{images}"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if not base:
-        return "", data_dir
-    import psycopg
-
-    server, _, name = base.rpartition("/")
-    bench_name = f"{name}_bench_alerts_{images}"
-    with psycopg.connect(f"{server}/postgres".replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{bench_name}"')
-    return f"{server}/{bench_name}", data_dir
-
-
 def generate(images: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
@@ -269,7 +254,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=1_000)
     args = parser.parse_args(argv)
-    url, data_dir = database_url(os.environ.get("DATABASE_URL", ""), args.images)
+    sys.path.insert(0, str(ROOT))
+    from bench.packages import database_url
+
+    url, data_dir = database_url(os.environ.get("DATABASE_URL", ""), args.images, kind="alerts")
     os.environ["HUB_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings"
     os.environ["DEBUG"] = "0"
@@ -278,7 +266,6 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["DATABASE_URL"] = url
     else:
         os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
     import django
     from django.conf import settings
     from django.core.management import call_command

@@ -27,15 +27,17 @@ ADVISORIES = 20_000
 WORDS = "nginx redis postgres python node web api server worker proxy".split()
 
 
-def database_url(base: str, images: int) -> tuple[str, Path]:
-    data_dir = ROOT / "var" / "bench" / f"packages-{'pg' if base else 'sqlite'}-{images}"
+def database_url(base: str, images: int, kind: str = "packages") -> tuple[str, Path]:
+    """The data dir and the database of a `kind` bench at `images` images: SQLite in the data dir, or for a
+    PostgreSQL `base` a `<db>_bench_<kind>_<images>` database beside it (created once, then reused)."""
+    data_dir = ROOT / "var" / "bench" / f"{kind}-{'pg' if base else 'sqlite'}-{images}"
     data_dir.mkdir(parents=True, exist_ok=True)
     if not base:
         return "", data_dir
     import psycopg
 
     server, _, name = base.rpartition("/")
-    bench_name = f"{name}_bench_packages_{images}"
+    bench_name = f"{name}_bench_{kind}_{images}"
     with psycopg.connect(f"{server}/postgres".replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name]).fetchone():
             conn.execute(f'CREATE DATABASE "{bench_name}"')

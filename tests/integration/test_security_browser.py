@@ -18,6 +18,7 @@ import pytest
 
 from images.oci.build import LayerSpec, image_build
 from images.services.demo import dist_info_layer
+from tests.alerts.conftest import JINJA_CRITICAL, OS_RELEASE, SITE
 from tests.helpers.clients import skopeo
 from tests.helpers.hub_server import celery_worker, hub_server
 from tests.helpers.images import layout_write
@@ -26,17 +27,6 @@ from tests.integration.test_publisher_browser import CHROMIUM, Session, browser,
 
 pytestmark = pytest.mark.integration
 
-SITE = "usr/local/lib/python3.11/site-packages"
-OS_RELEASE = b'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n'
-# A critical advisory (CVSS 9.8) on Jinja2 before 2.10.1, in the OSV format the importer reads.
-JINJA_CRITICAL = """{
-  "id": "PYSEC-2099-7", "modified": "2024-01-01T00:00:00Z", "aliases": ["CVE-2099-0007"],
-  "summary": "Sandbox escape",
-  "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
-  "affected": [{"package": {"ecosystem": "PyPI", "name": "jinja2"},
-    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.10.1"}]}]}]
-}
-"""
 SETUP = """
 from hub.accounts.services import user_create
 from images.services.organizations import organization_create
@@ -67,7 +57,7 @@ def hub(tmp_path_factory):
             server.manage("shell", "-c", SETUP)
             advisories = workdir / "advisories"
             advisories.mkdir()
-            (advisories / "PYSEC-2099-7.json").write_text(JINJA_CRITICAL)
+            (advisories / "PYSEC-2099-1.json").write_text(JINJA_CRITICAL)
             server.manage("import_vulns", str(advisories))
             server.mail_dir = mail
             server.token = server.token_create("pat", "read-write")
@@ -116,7 +106,7 @@ def test_search_by_package_filter_by_posture_save_and_be_told(hub, browser, tmp_
     assert digest in match.get_attribute("href") and "urllib3" in page.locator(".content-matches").inner_text()
     session.check("package-search")
     # Each query form finds the image the worker indexed, on the APIs too.
-    for query in ("pkg:urllib3<1.26.5", "pkg:pypi/jinja2@2.10", "cve:CVE-2099-0007", "osv:PYSEC-2099-7",
+    for query in ("pkg:urllib3<1.26.5", "pkg:pypi/jinja2@2.10", "cve:CVE-2099-0001", "osv:PYSEC-2099-1",
                   "severity:critical", "fixable:yes", "webapp pkg:urllib3>=1.24,<1.25"):  # fmt: skip
         assert api_names(hub, query) == {"catalog": {"acme/webapp"}, "v1": {"acme/webapp"}}, query
 
@@ -140,7 +130,7 @@ def test_search_by_package_filter_by_posture_save_and_be_told(hub, browser, tmp_
 
     # Pat's organization publishes acme/webapp: its critical finding came as a CVE alert, once.
     [cve_alert] = wait_for("the CVE alert", lambda: mails(hub.mail_dir), timeout=120, every=1)
-    assert "CRITICAL PYSEC-2099-7 (CVE-2099-0007) in acme/webapp" in cve_alert
+    assert "CRITICAL PYSEC-2099-1 (CVE-2099-0001) in acme/webapp" in cve_alert
     assert "/alerts/unsubscribe/" in cve_alert
 
     # A matching image arrives: the worker indexes it and tells pat once, with a link to it.
