@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", type=int, default=1_000)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from bench.packages import database_url
+    from bench.database import database_url
 
     url, data_dir = database_url(os.environ.get("DATABASE_URL", ""), args.images, kind="alerts")
     os.environ["HUB_DATA_DIR"] = str(data_dir)

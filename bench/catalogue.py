@@ -548,22 +548,6 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def database_url(base: str, repositories: int) -> tuple[str, Path]:
-    """The database this run uses, created when missing, and the data dir beside it."""
-    data_dir = ROOT / "var" / "bench" / f"catalogue-{'pg' if base else 'sqlite'}-{repositories}"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if not base:
-        return "", data_dir
-    import psycopg
-
-    server, _, name = base.rpartition("/")
-    bench_name = f"{name}_bench_catalogue_{repositories}"
-    with psycopg.connect(f"{server}/postgres".replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{bench_name}"')
-    return f"{server}/{bench_name}", data_dir
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repositories", type=int, default=100_000)
@@ -572,7 +556,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    url, data_dir = database_url(os.environ.get("DATABASE_URL", ""), args.repositories)
+    sys.path.insert(0, str(ROOT))
+    from bench.database import database_url
+
+    url, data_dir = database_url(os.environ.get("DATABASE_URL", ""), args.repositories, "catalogue")
     env = {
         **os.environ,
         "HUB_DATA_DIR": str(data_dir),

@@ -27,23 +27,6 @@ ADVISORIES = 20_000
 WORDS = "nginx redis postgres python node web api server worker proxy".split()
 
 
-def database_url(base: str, images: int, kind: str = "packages") -> tuple[str, Path]:
-    """The data dir and the database of a `kind` bench at `images` images: SQLite in the data dir, or for a
-    PostgreSQL `base` a `<db>_bench_<kind>_<images>` database beside it (created once, then reused)."""
-    data_dir = ROOT / "var" / "bench" / f"{kind}-{'pg' if base else 'sqlite'}-{images}"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if not base:
-        return "", data_dir
-    import psycopg
-
-    server, _, name = base.rpartition("/")
-    bench_name = f"{name}_bench_{kind}_{images}"
-    with psycopg.connect(f"{server}/postgres".replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{bench_name}"')
-    return f"{server}/{bench_name}", data_dir
-
-
 def generate(images: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
@@ -294,7 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30, help="timed calls per case")
     parser.add_argument("--only", default="", help="run only the cases whose label contains this text")
     args = parser.parse_args(argv)
-    url, data_dir = database_url(os.environ.get("DATABASE_URL", ""), args.images)
+    sys.path.insert(0, str(ROOT))
+    from bench.database import database_url
+
+    url, data_dir = database_url(os.environ.get("DATABASE_URL", ""), args.images, "packages")
     os.environ["HUB_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings"
     os.environ["DEBUG"] = "0"
@@ -302,7 +288,6 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["DATABASE_URL"] = url
     else:
         os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
     import django
     from django.core.management import call_command
 

@@ -22,23 +22,9 @@ from images.services.posture import repositories_posture_refresh
 from images.services.repositories import repository_ensure
 from images.services.tags import tag_delete
 from images.services.vulns import vulnerability_import
+from tests.services.test_indexing import DPKG_STATUS, OS_RELEASE, SITE  # the same small Debian image parts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
-
-DPKG_STATUS = b"""Package: base-files
-Status: install ok installed
-Architecture: amd64
-Version: 12.4+deb12u5
-
-Package: libssl3
-Status: install ok installed
-Architecture: amd64
-Source: openssl
-Version: 3.0.11-1~deb12u2
-
-"""
-OS_RELEASE = b'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n'
-SITE = "usr/local/lib/python3.11/site-packages"
 
 
 def advisory(osv_id: str, ecosystem: str, name: str, severity: str, fixed: str = "") -> dict:
