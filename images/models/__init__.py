@@ -22,6 +22,7 @@ from images.models.organizations import (
     TeamPermission,
     TeamRepositoryPermission,
 )
+from images.models.repository_contents import RepositoryFinding, RepositoryPackage
 from images.models.security import AffectedPackage, Finding, Package, Vulnerability, VulnerabilityAlias
 from images.models.webhooks import Webhook, WebhookDelivery
 
@@ -34,6 +35,8 @@ __all__ = [
     "Blob",
     "Category",
     "Finding",
+    "RepositoryFinding",
+    "RepositoryPackage",
     "Layer",
     "Manifest",
     "Membership",

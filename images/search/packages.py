@@ -2,11 +2,13 @@
 (images/search/terms.py), as conditions on repositories, and what matched in each result.
 
 A repository matches a term when the platform image of one of its tags does: the manifest a tag points
-at, or a child of the index it points at. Versions are compared in Python in each ecosystem's order
-(images/indexing/versions.py, the matcher's): the database narrows the rows by name first (index
-package_search, migration 0018) and only the distinct versions it holds are compared, so a common
-package costs as many comparisons as it has versions, not images. The exact (type, name, versions)
-found are then asked for in SQL, as the rest of the search is.
+at, or a child of the index it points at. Which repositories do is read from the derived per-repository rows
+(images/models/repository_contents.py: one per distinct package or finding its tags reach), not by joining
+the package rows to the tags; what matched in each result is read from the package and finding rows of the
+page's images. Versions are compared in Python in each ecosystem's order (images/indexing/versions.py, the
+matcher's): the database narrows the rows by name first (index repository_package_search) and only the
+distinct versions tags reach are compared, so a common package costs as many comparisons as it has
+versions, not images. The exact (type, name, versions) found are then asked for in SQL.
 
 Advisory ids resolve through Vulnerability.osv_id and its aliases (the indexed VulnerabilityAlias rows).
 """
@@ -15,13 +17,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from images.indexing.versions import version_key
-from images.models import Finding, ManifestReference, Package, Tag, Vulnerability, VulnerabilityAlias
+from images.models import (
+    Finding,
+    ManifestReference,
+    Package,
+    RepositoryFinding,
+    RepositoryPackage,
+    Tag,
+    Vulnerability,
+    VulnerabilityAlias,
+)
 from images.search.terms import TYPE_ORDERING, FindingTerm, PackageTerm, Terms, package_query
 
 MATCHES_SHOWN = 10  # per result: the rest are counted (`more_matches`)
@@ -72,10 +81,13 @@ class ContentFilter:
     """The terms of a query turned into database conditions, once per search."""
 
     terms: Terms
-    # Per `pkg:` term: the Package rows that meet it (over packages annotated with `lname`).
+    # Per `pkg:` term: the Package rows that meet it (over packages annotated with `lname`), and the
+    # RepositoryPackage rows, which have the same columns.
     packages: list[Q] = field(default_factory=list)
     # The Finding rows that meet the finding terms, or None when the query has none.
     findings: Q | None = None
+    # The RepositoryFinding rows that do.
+    held_findings: Q | None = None
 
 
 def content_filter(terms: Terms) -> ContentFilter | None:
@@ -84,6 +96,7 @@ def content_filter(terms: Terms) -> ContentFilter | None:
     found = ContentFilter(terms, packages=[_package_q(term) for term in terms.packages])
     if terms.finding.any:
         found.findings = _finding_q(terms.finding)
+        found.held_findings = _finding_q(terms.finding, held=True)
     return found
 
 
@@ -91,22 +104,22 @@ def repository_q(content: ContentFilter) -> Q:
     """Repositories with a tag whose image meets each term."""
     condition = Q()
     for package_q in content.packages:
-        condition &= _reached(_packages().filter(package_q).values("manifest_id"))
-    if content.findings is not None:
-        condition &= _reached(Finding.objects.filter(content.findings).values("manifest_id"))
+        condition &= Q(pk__in=RepositoryPackage.objects.filter(package_q).values("repository_id"))
+    if content.held_findings is not None:
+        condition &= Q(pk__in=RepositoryFinding.objects.filter(content.held_findings).values("repository_id"))
     return condition
 
 
 def repository_probe_q(content: ContentFilter) -> Q:
     """The same repositories as repository_q, tested one row at a time: for a page of a broad query, which walks
-    the index of its order and stops after a page. Each tag path is a correlated EXISTS that PostgreSQL must
-    run per row (see _Probe): a probe of the repository's tags and of package_in_manifest or
-    finding_manifest_fix, instead of gathering every matching repository first."""
+    the index of its order and stops after a page. Each term is a correlated EXISTS that PostgreSQL must run
+    per row (see _Probe): a probe of repository_package_probe or repository_finding_probe, instead of
+    gathering every matching repository first."""
     condition = Q()
     for package_q in content.packages:
-        condition &= _probed(_packages().filter(package_q))
-    if content.findings is not None:
-        condition &= _probed(Finding.objects.filter(content.findings))
+        condition &= Q(_Probe(RepositoryPackage.objects.filter(package_q, repository_id=OuterRef("pk"))))
+    if content.held_findings is not None:
+        condition &= Q(_Probe(RepositoryFinding.objects.filter(content.held_findings, repository_id=OuterRef("pk"))))
     return condition
 
 
@@ -179,36 +192,18 @@ def package_versions(matching: QuerySet, content: ContentFilter | None) -> list[
     """The versions of the packages the `pkg:` terms name among the repositories of `matching` (visible ones,
     meeting the whole query), each with how many repositories hold it: by name, newest version first.
 
-    The database counts (one row per version, not one per version and repository): the rows of every term and
-    tag path are read in one UNION ALL and each repository counted once (COUNT DISTINCT), held one way or both."""
-    repository_ids = matching.order_by().values("pk")
-    selects, params = [], []
-    for package_q in content.packages if content is not None else ():
-        packages = _packages().filter(package_q)
-        for via in _TAG_PATHS:
-            rows = (
-                packages.filter(**{f"{via}__repository_id__in": repository_ids})
-                .order_by()
-                .annotate(holder=F(f"{via}__repository_id"))
-                .values_list("type", "name", "version", "holder")
-            )
-            try:
-                sql, values = rows.query.get_compiler(using=rows.db).as_sql()
-            except EmptyResultSet:
-                continue
-            selects.append(sql)
-            params += values
-    if not selects:
+    The database counts, over the derived rows (one per repository and version it holds, by any tag)."""
+    if content is None or not content.packages:
         return []
-    with connection.cursor() as cursor:
-        # Django's compilations of the querysets above (their values in `params`), the column names ours.
-        cursor.execute(
-            "SELECT type, name, version, COUNT(DISTINCT holder)"  # noqa: S608
-            f" FROM ({' UNION ALL '.join(selects)}) AS holders"
-            " GROUP BY type, name, version",
-            params,
-        )
-        counted = cursor.fetchall()
+    named = Q(pk__in=[])
+    for package_q in content.packages:
+        named |= package_q
+    counted = (
+        RepositoryPackage.objects.filter(named, repository_id__in=matching.order_by().values("pk"))
+        .order_by()
+        .values_list("type", "name", "version")
+        .annotate(repositories=Count("repository_id", distinct=True))
+    )
     groups: dict[tuple[str, str], list[PackageVersion]] = defaultdict(list)
     for package_type, name, version, repositories in counted:
         groups[(name.lower(), package_type)].append(PackageVersion(package_type, name, version, repositories))
@@ -223,9 +218,10 @@ def _packages() -> QuerySet:
 
 
 def _package_q(term: PackageTerm) -> Q:
-    """The Package rows that meet `term`: the distinct (type, name, version) of the names it may mean are read
-    (an index-only scan of package_search) and compared here; the ones that qualify become the condition."""
-    candidates = _packages().filter(lname__in=term.name_variants())
+    """The Package (and RepositoryPackage) rows that meet `term`: the distinct (type, name, version) that tags
+    reach under the names it may mean are read (an index-only scan of repository_package_search) and compared
+    here; the ones that qualify become the condition."""
+    candidates = RepositoryPackage.objects.filter(lname__in=term.name_variants())
     if term.type:
         candidates = candidates.filter(type=term.type)
     versions: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -241,13 +237,16 @@ def _package_q(term: PackageTerm) -> Q:
     return condition
 
 
-def _finding_q(term: FindingTerm) -> Q:
+def _finding_q(term: FindingTerm, *, held: bool = False) -> Q:
+    """The Finding rows that meet `term`, or (`held`) the RepositoryFinding rows."""
     condition = Q()
     if term.advisories:
         condition &= Q(vulnerability_id__in=_vulnerability_ids(term.advisories))
     if term.severities:
         condition &= Q(severity__in=term.severities)
-    if term.fixable is True:
+    if term.fixable is not None and held:
+        condition &= Q(fixable=term.fixable)
+    elif term.fixable is True:
         condition &= ~Q(fixed_version="")
     elif term.fixable is False:
         condition &= Q(fixed_version="")
@@ -262,14 +261,6 @@ def _vulnerability_ids(advisories: tuple[str, ...]) -> list[int]:
     )
 
 
-def _reached(manifests: QuerySet) -> Q:
-    """Repositories with a tag on one of these manifests, or on an index holding one."""
-    direct = Tag.objects.filter(manifest_id__in=manifests).values("repository_id")
-    parents = ManifestReference.objects.filter(child_id__in=manifests).values("parent_id")
-    through_index = Tag.objects.filter(manifest_id__in=parents).values("repository_id")
-    return Q(pk__in=direct) | Q(pk__in=through_index)
-
-
 class _Probe(Exists):
     """EXISTS (... OFFSET 0): an OFFSET keeps PostgreSQL from turning the subquery into a hashed set of every
     match, which it prefers whenever it counts on testing every row, not the few a page needs."""
@@ -277,15 +268,6 @@ class _Probe(Exists):
     template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
-def _probed(rows: QuerySet) -> Q:
-    """Whether a tag of the outer repository reaches one of `rows` (package or finding rows), by either path."""
-    direct, through_index = (Q(_Probe(rows.filter(**{f"{via}__repository_id": OuterRef("pk")}))) for via in _TAG_PATHS)
-    return direct | through_index
-
-
-# From a package or finding row to the tags whose image holds it: a tag on its manifest, or on an index
-# holding its manifest.
-_TAG_PATHS = ("manifest__tags", "manifest__parent_links__parent__tags")
 _IDS_PER_QUERY = 5000
 _ROWS_READ = 2000  # per term, for one page of results
 

@@ -33,6 +33,7 @@ from images.oci.media_types import IMAGE_CONFIG_TYPES
 from images.services.alerts import alerts_compute_soon
 from images.services.jobs import MANIFEST_INDEX, job_enqueue, job_send
 from images.services.posture import repositories_posture_refresh
+from images.services.repository_contents import repository_contents_refresh
 from images.services.search_index import repository_platforms_refresh
 from images.services.vulns import advisory_key, findings_refresh
 from images.storage import blob_storage
@@ -171,6 +172,7 @@ def _finish(manifest_id: int, status: str, error: str = "", *, claimed_at: datet
         repository_platforms_refresh(repository_id=repository_id)
     # Its findings (or its failure) are known now: so is the posture of a repository whose latest tag names it.
     repositories_posture_refresh(repository_ids=[repository_id])
+    repository_contents_refresh(repository_ids=[repository_id])  # and what `pkg:` and `cve:` find in it
     return True
 
 

@@ -17,6 +17,7 @@ from images.oci.manifests import ImageIndex, ImageManifest, manifest_parse, mani
 from images.services.authorization import DELETE, authorize
 from images.services.indexing import manifest_index_enqueue
 from images.services.posture import repository_posture_refresh
+from images.services.repository_contents import repository_contents_refresh
 from images.services.tags import TAG_RE, tag_delete, tag_set
 from images.services.webhooks import webhooks_on_push
 
@@ -150,6 +151,7 @@ def manifest_delete(*, actor, repository: Repository, reference: str) -> None:
     if not deleted:
         raise ManifestUnknown(digest=reference)
     repository_posture_refresh(repository)  # its tags went with it
+    repository_contents_refresh(repository_ids=[repository.pk])
 
 
 def referrer_list(*, repository: Repository, digest: str, artifact_type: str | None = None) -> list[dict]:

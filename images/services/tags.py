@@ -11,6 +11,7 @@ from images.models import Manifest, Repository, Tag
 from images.services.audit import repository_audit
 from images.services.authorization import DELETE, authorize
 from images.services.posture import repository_posture_refresh
+from images.services.repository_contents import repository_contents_refresh
 
 TAG_RE = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$")
 
@@ -19,6 +20,7 @@ def tag_set(*, repository: Repository, name: str, manifest: Manifest, pushed_by=
     tag = _tag_write(repository=repository, name=name, manifest=manifest, pushed_by=pushed_by)
     # The latest tag may have moved: the repository's posture is that of its latest tag.
     repository_posture_refresh(repository)
+    repository_contents_refresh(repository_ids=[repository.pk])  # what `pkg:` finds in it, too
     return tag
 
 
@@ -64,3 +66,4 @@ def tag_delete(*, actor, repository: Repository, tag: str) -> None:
     repository_audit(actor=actor, action="tag.delete", repository=repository, detail=f":{tag}", before=before)
     row.delete()
     repository_posture_refresh(repository)
+    repository_contents_refresh(repository_ids=[repository.pk])

@@ -33,6 +33,7 @@ from images.services.advisory_sources import local_copy
 from images.services.alerts import alerts_compute_soon
 from images.services.os_advisories import OsFeed, os_feed_changes, os_feed_read
 from images.services.posture import manifest_repository_ids, repositories_posture_refresh
+from images.services.repository_contents import repository_contents_refresh
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +328,7 @@ def findings_recompute(*, keys: set[tuple[str, str]]) -> int:
         count += len(batch)
     # Their repositories' posture (counts, last scanned) follows: only theirs can have changed.
     repositories_posture_refresh(repository_ids=manifest_repository_ids(recomputed))
+    repository_contents_refresh(repository_ids=manifest_repository_ids(recomputed))
     return count
 
 

@@ -3,24 +3,29 @@ from django.core.management.base import BaseCommand
 from images.selectors.images import manifest_ids_to_reindex
 from images.services.indexing import manifest_index
 from images.services.posture import repositories_posture_refresh
+from images.services.repository_contents import repository_contents_rebuild
 
 
 class Command(BaseCommand):
     help = (
         "Index manifests again in this process (all, or those of one repository `ns/name`, or failed ones); "
-        "--posture only recomputes every repository's security posture from the stored findings."
+        "--posture only recomputes every repository's security posture and what search finds in it (packages, "
+        "findings) from the stored rows."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("repository", nargs="?", help="namespace/name")
         parser.add_argument("--failed", action="store_true", help="only manifests whose indexing failed")
         parser.add_argument(
-            "--posture", action="store_true", help="only rebuild the posture columns of every repository (no pulls)"
+            "--posture",
+            action="store_true",
+            help="only rebuild the posture columns and the search's package and finding rows of every repository",
         )
 
     def handle(self, *args, repository, failed, posture, **options):
         if posture:
             count = repositories_posture_refresh()
+            repository_contents_rebuild()
             self.stdout.write(f"posture refreshed for {count} repositories")
             return
         namespace, _, name = (repository or "").partition("/")
