@@ -49,7 +49,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 "indexes": [
-                    models.Index(fields=["lname", "type", "version", "repository"], name="repository_package_search"),
+                    models.Index(
+                        fields=["lname", "type", "version", "name", "repository"], name="repository_package_search"
+                    ),
                     models.Index(fields=["repository", "lname", "type", "version"], name="repository_package_probe"),
                 ],
             },

@@ -23,8 +23,8 @@ class RepositoryPackage(models.Model):
 
     class Meta:
         indexes = [
-            # A term's repositories (index-only), and the Packages tab's counts.
-            models.Index(fields=["lname", "type", "version", "repository"], name="repository_package_search"),
+            # A term's repositories and the Packages tab's counts, read from the index alone.
+            models.Index(fields=["lname", "type", "version", "name", "repository"], name="repository_package_search"),
             # Whether one repository holds a term's package: the probe of a broad query's page.
             models.Index(fields=["repository", "lname", "type", "version"], name="repository_package_probe"),
         ]

@@ -131,7 +131,9 @@ def matches_attach(items, content: ContentFilter | None) -> None:
     if content is None:
         return
     tags_of, digests = _images_reached([item.pk for item in items])
-    by_repository: dict[int, set[ContentMatch]] = defaultdict(set)
+    # The fields of each ContentMatch, as plain tuples: a page may have thousands, of which only the first
+    # MATCHES_SHOWN of each result become objects.
+    by_repository: dict[int, set[tuple]] = defaultdict(set)
     found: list[tuple] = []
     # In slices, so that a page of repositories with thousands of tags stays within SQLite's parameter limit.
     all_ids = list(tags_of)
@@ -139,10 +141,11 @@ def matches_attach(items, content: ContentFilter | None) -> None:
         found += _content_rows(content, all_ids[start : start + _IDS_PER_QUERY])
     for manifest_id, *rest in found:
         for repository_id, tag in tags_of[manifest_id]:
-            by_repository[repository_id].add(ContentMatch(tag, digests[manifest_id], *rest))
+            by_repository[repository_id].add((tag, digests[manifest_id], *rest))
     for item in items:
         matches = sorted(by_repository.get(item.pk, ()), key=_match_order)
-        item.content_matches, item.more_matches = matches[:MATCHES_SHOWN], max(0, len(matches) - MATCHES_SHOWN)
+        item.content_matches = [ContentMatch(*fields) for fields in matches[:MATCHES_SHOWN]]
+        item.more_matches = max(0, len(matches) - MATCHES_SHOWN)
 
 
 def _content_rows(content: ContentFilter, manifest_ids: list[int]) -> list[tuple]:
@@ -188,13 +191,20 @@ def _images_reached(repository_ids: list[int]) -> tuple[dict[int, list[tuple[int
     return tags_of, digests
 
 
-def package_versions(matching: QuerySet, content: ContentFilter | None) -> list[PackageVersion]:
+def package_versions(
+    matching: QuerySet, content: ContentFilter | None, *, others: QuerySet | None = None
+) -> list[PackageVersion]:
     """The versions of the packages the `pkg:` terms name among the repositories of `matching` (visible ones,
     meeting the whole query), each with how many repositories hold it: by name, newest version first.
 
-    The database counts, over the derived rows (one per repository and version it holds, by any tag)."""
+    The database counts, over the derived rows (one per repository and version it holds, by any tag), read from
+    index repository_package_search alone. `others`: the repositories meeting the query but for its content
+    terms; when a single `pkg:` term is all of those, every row counted meets it, and testing it again (a hash
+    of every repository holding a common package) is saved."""
     if content is None or not content.packages:
         return []
+    if others is not None and len(content.packages) == 1 and content.held_findings is None:
+        matching = others
     named = Q(pk__in=[])
     for package_q in content.packages:
         named |= package_q
@@ -272,8 +282,10 @@ _IDS_PER_QUERY = 5000
 _ROWS_READ = 2000  # per term, for one page of results
 
 
-def _match_order(match: ContentMatch):
-    return (match.tag, match.name.lower(), match.advisory, match.digest)
+def _match_order(fields: tuple):
+    """By tag, package name, advisory, image (the fields of a ContentMatch; the rest of them break ties)."""
+    tag, digest, _, name, _, *finding = fields
+    return (tag, name.lower(), finding[0] if finding else "", digest, fields)
 
 
 def _newest_first(rows: list[PackageVersion]) -> list[PackageVersion]:

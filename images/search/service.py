@@ -148,7 +148,13 @@ def repository_search(
     if facets:
         result.facets = search_facets.facet_values(counts, filters)
     if package_versions:
-        result.package_versions = packages.package_versions(matching, content)
+        # Without the content terms too: where one `pkg:` term is all there is, the tab's rows meet it already.
+        others = search_facets.filtered(
+            _matches(Repository.objects.filter(readable_filter(user)), parsed, typo_names, namespaces, named),
+            filters,
+            category_ids,
+        )
+        result.package_versions = packages.package_versions(matching, content, others=others)
     return result
 
 
