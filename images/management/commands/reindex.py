@@ -2,13 +2,15 @@ from django.core.management.base import BaseCommand
 
 from images.selectors.images import manifest_ids_to_reindex
 from images.services.indexing import manifest_index
+from images.services.lineage import lineage_rebuild
 from images.services.posture import repositories_posture_refresh
 
 
 class Command(BaseCommand):
     help = (
         "Index manifests again in this process (all, or those of one repository `ns/name`, or failed ones); "
-        "--posture only recomputes every repository's security posture from the stored findings."
+        "--posture only recomputes every repository's security posture from the stored findings; "
+        "--lineage only rebuilds every image's base-image rows from the stored manifests and configs."
     )
 
     def add_arguments(self, parser):
@@ -18,7 +20,15 @@ class Command(BaseCommand):
             "--posture", action="store_true", help="only rebuild the posture columns of every repository (no pulls)"
         )
 
-    def handle(self, *args, repository, failed, posture, **options):
+        parser.add_argument(
+            "--lineage", action="store_true", help="only rebuild the base-image graph of every image (no pulls)"
+        )
+
+    def handle(self, *args, repository, failed, posture, lineage, **options):
+        if lineage:
+            count = lineage_rebuild()
+            self.stdout.write(f"lineage rebuilt for {count} images")
+            return
         if posture:
             count = repositories_posture_refresh()
             self.stdout.write(f"posture refreshed for {count} repositories")
