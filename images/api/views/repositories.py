@@ -27,6 +27,7 @@ from images.api.views.base import (
 )
 from images.models import Namespace, Repository
 from images.models.catalogue import TrustedContent
+from images.selectors.lineage import repository_dependents
 from images.selectors.repositories import (
     API_REPOSITORY_ORDERINGS,
     namespace_get,
@@ -147,7 +148,9 @@ class RepositoryDetailView(ApiView):
     def get(self, request, namespace: str, name: str):
         """A repository you may see, with your permissions on it."""
         repository, permitted = repository_for(request, namespace, name)
-        return Response(RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
+        data = repository_detail_data(request, repository, permitted)
+        data["used_as_base_by"] = repository_dependents(repository=repository, user=request.user, limit=0).count
+        return Response(RepositoryDetailSerializer(data).data)
 
     @operation("repository_update", RepositoryDetailSerializer, ERRORS, request=RepositoryWriteSerializer)
     def patch(self, request, namespace: str, name: str):
