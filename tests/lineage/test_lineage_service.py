@@ -3,34 +3,15 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from images.models import ChainPrefix, ImageChain, Manifest, Namespace
+from images.models import ChainPrefix, ImageChain, Manifest
 from images.selectors.lineage import image_base, image_lineage, publisher_outdated, repository_dependents
 from images.services.authorization import SYSTEM
 from images.services.lineage import lineage_rebuild
 from images.services.repositories import repository_ensure
-from images.services.vulns import vulnerability_import
-from tests.lineage.parts import ADVISORY, annotated, base_layers, built, layer, pushed
+from tests.lineage.parts import annotated, base_layers, built, layer, pushed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 ANONYMOUS = AnonymousUser()
-
-
-@pytest.fixture
-def world(tmp_path):
-    Namespace.objects.get_or_create(name="library", defaults={"kind": Namespace.Kind.ORGANIZATION})
-    Namespace.objects.create(name="acme", kind=Namespace.Kind.ORGANIZATION)
-    (tmp_path / "PYSEC-2019-217.yaml").write_text(ADVISORY)
-    vulnerability_import(source=str(tmp_path))
-    repos = {
-        name: repository_ensure(actor=SYSTEM, namespace_name=name.split("/")[0], name=name.split("/")[1])
-        for name in ("library/debian", "library/python", "acme/app")
-    }
-    images = {
-        "debian": pushed(repos["library/debian"], built(base_layers()), "bookworm"),
-        "python": pushed(repos["library/python"], built([*base_layers(), layer("python")]), "3"),
-        "app": pushed(repos["acme/app"], built([*base_layers(), layer("python"), layer("app")]), "1.0"),
-    }
-    return repos, images
 
 
 def test_the_base_is_the_longest_proper_prefix(world):

@@ -8,7 +8,6 @@ from images.search.terms import QueryInvalid, split_terms
 from images.services.authorization import SYSTEM
 from images.services.repositories import repository_ensure
 from tests.lineage.parts import base_layers, built, layer, pushed
-from tests.lineage.test_lineage_service import world  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -19,7 +18,11 @@ def names(result):
 
 @pytest.mark.parametrize(
     ("text", "bases"),
-    [("base:library/debian", ("library/debian",)), ("base:debian web", ("library/debian",)), ("base:_/x", ("library/x",))],
+    [
+        ("base:library/debian", ("library/debian",)),
+        ("base:debian web", ("library/debian",)),
+        ("base:_/x", ("library/x",)),
+    ],
 )
 def test_base_terms(text, bases):
     assert split_terms(text)[0].bases == bases
@@ -45,7 +48,8 @@ def test_a_private_base_is_neither_searchable_nor_a_facet_for_others(world, alic
     secret.is_private = True
     secret.save()
     pushed(secret, built([layer("secret")]), "1")
-    pushed(repository_ensure(actor=SYSTEM, namespace_name="acme", name="tool"), built([layer("secret"), layer("t")]), "1")
+    tool = repository_ensure(actor=SYSTEM, namespace_name="acme", name="tool")
+    pushed(tool, built([layer("secret"), layer("t")]), "1")
     assert names(repository_search(user=AnonymousUser(), query="base:alice/secret-base")) == []
     assert "alice/secret-base" not in {f.value for f in repository_search(user=AnonymousUser()).facets["bases"]}
     assert names(repository_search(user=alice, query="base:alice/secret-base")) == ["acme/tool"]
