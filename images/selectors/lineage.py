@@ -55,16 +55,15 @@ def _readable(user) -> QuerySet:
     return Repository.objects.filter(readable_filter(user)).values("pk")
 
 
-def _tagged(prefix: str = "") -> Q:
-    """Manifests a tag names now, directly or as a child of a tagged index."""
-    return Q(Exists(Tag.objects.filter(manifest=OuterRef(f"{prefix}pk")))) | Q(
-        Exists(ManifestReference.objects.filter(child=OuterRef(f"{prefix}pk"), parent__tags__isnull=False))
-    )
+def _tagged() -> Q:
+    """Manifests a tag names now, directly or as a child of a tagged index (sets, not a probe per row)."""
+    through_index = ManifestReference.objects.filter(parent__tags__isnull=False).values("child_id")
+    return Q(pk__in=Tag.objects.values("manifest_id")) | Q(pk__in=through_index)
 
 
-def image_base(*, manifest: Manifest, user) -> tuple[Manifest | None, int, bool]:
+def image_base(*, manifest: Manifest, user, chain: ImageChain | None = None) -> tuple[Manifest | None, int, bool]:
     """(base, how many layers it gave, whether the annotations named it) of one platform image for `user`."""
-    chain = ImageChain.objects.filter(manifest_id=manifest.pk).first()
+    chain = chain or ImageChain.objects.filter(manifest_id=manifest.pk).first()
     if chain is None:
         return None, 0, False
     readable = _readable(user)
@@ -98,13 +97,14 @@ def image_base(*, manifest: Manifest, user) -> tuple[Manifest | None, int, bool]
 
 def image_lineage(*, manifest: Manifest, user) -> Lineage:
     """Everything the image page shows about lineage, for `user`."""
-    base, given, annotated = image_base(manifest=manifest, user=user)
+    chain = ImageChain.objects.filter(manifest_id=manifest.pk).first()
+    base, given, annotated = image_base(manifest=manifest, user=user, chain=chain)
     if base is None:
         return Lineage()
     lineage = Lineage(base=base, from_annotation=annotated, base_layers=given)
     if given:
         lineage.base_positions = _base_positions(manifest, given)
-    named_path, named_tag = base_reference(ImageChain.objects.get(manifest_id=manifest.pk).annotated_name)
+    named_path, named_tag = base_reference(chain.annotated_name)
     if annotated and named_tag and named_path == base.repository.full_name:
         lineage.base_tag = named_tag
         lineage.base_current = _names_now(base, named_tag)
@@ -117,15 +117,14 @@ def image_lineage(*, manifest: Manifest, user) -> Lineage:
 
 def _base_positions(manifest: Manifest, given: int) -> set[int]:
     """The history steps up to the last layer the base gave (its empty steps, ENV or CMD, included)."""
-    layers = list(
-        Layer.objects.filter(manifest_id=manifest.pk, empty_layer=False)
-        .order_by("position")
-        .values_list("position", flat=True)[:given]
-    )
-    if not layers:
-        return set()
-    last = layers[-1]
-    return set(Layer.objects.filter(manifest_id=manifest.pk, position__lte=last).values_list("position", flat=True))
+    steps = Layer.objects.filter(manifest_id=manifest.pk).order_by("position").values_list("position", "empty_layer")
+    positions, layers = set(), 0
+    for position, empty in steps:
+        if layers == given:
+            break
+        positions.add(position)
+        layers += not empty
+    return positions
 
 
 def _parents(manifest: Manifest) -> list[int]:
@@ -193,12 +192,12 @@ def dependents_q(repository: Repository, user) -> QuerySet:
     """Tagged platform images of other readable repositories whose chain starts with the chain of an image of
     `repository`, or whose annotations name one of its images."""
     keys = ImageChain.objects.filter(manifest__repository=repository).values("key")
-    prefix_built = Exists(ChainPrefix.objects.filter(manifest=OuterRef("pk"), key__in=keys))
-    annotated = Q(chain__annotated_base__repository=repository)
+    built = ChainPrefix.objects.filter(key__in=keys).values("manifest_id")
+    annotated = ImageChain.objects.filter(annotated_base__repository=repository).values("manifest_id")
     return (
         Manifest.objects.filter(repository__in=_readable(user), is_index=False)
         .exclude(repository=repository)
-        .filter(Q(prefix_built) | annotated)
+        .filter(Q(pk__in=built) | Q(pk__in=annotated))
         .filter(_tagged())
         .select_related("repository__namespace")
     )
