@@ -45,7 +45,7 @@ class RepositoryDetailSerializer(RepositorySerializer):
     media_types = serializers.ListField(child=serializers.CharField())
     content_types = serializers.ListField(child=serializers.CharField())
     used_as_base_by = serializers.IntegerField(
-        required=False, help_text="tagged images of other repositories you may see built on this one's"
+        help_text="tagged images of other repositories you may see built on this one's"
     )
 
 

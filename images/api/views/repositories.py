@@ -81,6 +81,7 @@ def repository_detail_data(request, repository: Repository, permitted: set[str])
             "collaborator_count": 0,
             "media_types": media_types,
             "content_types": ["image"] if media_types else [],
+            "used_as_base_by": repository_dependents(repository=repository, user=request.user, limit=0).count,
         }
     )
     return data
@@ -148,9 +149,7 @@ class RepositoryDetailView(ApiView):
     def get(self, request, namespace: str, name: str):
         """A repository you may see, with your permissions on it."""
         repository, permitted = repository_for(request, namespace, name)
-        data = repository_detail_data(request, repository, permitted)
-        data["used_as_base_by"] = repository_dependents(repository=repository, user=request.user, limit=0).count
-        return Response(RepositoryDetailSerializer(data).data)
+        return Response(RepositoryDetailSerializer(repository_detail_data(request, repository, permitted)).data)
 
     @operation("repository_update", RepositoryDetailSerializer, ERRORS, request=RepositoryWriteSerializer)
     def patch(self, request, namespace: str, name: str):
