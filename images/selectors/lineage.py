@@ -56,9 +56,9 @@ def _readable(user) -> QuerySet:
 
 
 def _tagged() -> Q:
-    """Manifests a tag names now, directly or as a child of a tagged index (sets, not a probe per row)."""
-    through_index = ManifestReference.objects.filter(parent__tags__isnull=False).values("child_id")
-    return Q(pk__in=Tag.objects.values("manifest_id")) | Q(pk__in=through_index)
+    """Manifests a tag names now, directly or as a child of a tagged index (an index probe per row)."""
+    through_index = ManifestReference.objects.filter(child=OuterRef("pk"), parent__tags__isnull=False)
+    return Q(Exists(Tag.objects.filter(manifest=OuterRef("pk")))) | Q(Exists(through_index))
 
 
 def image_base(*, manifest: Manifest, user, chain: ImageChain | None = None) -> tuple[Manifest | None, int, bool]:
@@ -81,18 +81,27 @@ def image_base(*, manifest: Manifest, user, chain: ImageChain | None = None) -> 
                 prefix = ChainPrefix.objects.filter(manifest_id=manifest.pk, length=length, key=key)
                 given = named.chain.length if prefix.exists() else 0
             return named, given, True
+    # The candidates first (images whose whole chain is one of this one's prefixes: a few rows, by index), then
+    # which of their repositories the reader may see; each step driven by ids, never a scan of every image.
     keys = ChainPrefix.objects.filter(manifest_id=manifest.pk).values("key")
-    best = (
-        Manifest.objects.filter(chain__key__in=keys, repository__in=readable, index_status=IndexStatus.INDEXED)
+    candidates = list(
+        Manifest.objects.filter(chain__key__in=keys, index_status=IndexStatus.INDEXED)
         .exclude(pk=manifest.pk)
-        .annotate(tagged=Exists(Tag.objects.filter(manifest=OuterRef("pk"))))
-        .select_related("repository__namespace", "chain")
-        .order_by("-chain__length", "-tagged", "pushed_at", "pk")
-        .first()
+        .values_list("pk", "repository_id", "chain__length", "pushed_at")
     )
-    if best is None:
+    if not candidates:
         return None, 0, False
-    return best, best.chain.length, False
+    visible = set(
+        Repository.objects.filter(readable_filter(user), pk__in={c[1] for c in candidates}).values_list("pk", flat=True)
+    )
+    candidates = [c for c in candidates if c[1] in visible]
+    if not candidates:
+        return None, 0, False
+    tagged = set(Tag.objects.filter(manifest_id__in=[c[0] for c in candidates]).values_list("manifest_id", flat=True))
+    # Longest first; among identical chains one a tag names now, then the first pushed.
+    pk, _, length, _ = min(candidates, key=lambda c: (-c[2], c[0] not in tagged, c[3], c[0]))
+    best = Manifest.objects.select_related("repository__namespace").get(pk=pk)
+    return best, length, False
 
 
 def image_lineage(*, manifest: Manifest, user) -> Lineage:
@@ -192,15 +201,20 @@ def dependents_q(repository: Repository, user) -> QuerySet:
     """Tagged platform images of other readable repositories whose chain starts with the chain of an image of
     `repository`, or whose annotations name one of its images."""
     keys = ImageChain.objects.filter(manifest__repository=repository).values("key")
-    built = ChainPrefix.objects.filter(key__in=keys).values("manifest_id")
-    annotated = ImageChain.objects.filter(annotated_base__repository=repository).values("manifest_id")
-    return (
-        Manifest.objects.filter(repository__in=_readable(user), is_index=False)
+    # Plain steps by id, each on an index (one query joining them all planned badly on PostgreSQL): the images
+    # built on it, or whose annotations name it; which of their repositories the reader may see; then the tagged.
+    ids = set(ChainPrefix.objects.filter(key__in=keys).values_list("manifest_id", flat=True))
+    ids |= set(ImageChain.objects.filter(annotated_base__repository=repository).values_list("manifest_id", flat=True))
+    candidates = list(
+        Manifest.objects.filter(pk__in=sorted(ids), is_index=False)
         .exclude(repository=repository)
-        .filter(Q(pk__in=built) | Q(pk__in=annotated))
-        .filter(_tagged())
-        .select_related("repository__namespace")
+        .values_list("pk", "repository_id")
     )
+    visible = set(
+        Repository.objects.filter(readable_filter(user), pk__in={r for _, r in candidates}).values_list("pk", flat=True)
+    )
+    shown = sorted(pk for pk, repository_id in candidates if repository_id in visible)
+    return Manifest.objects.filter(pk__in=shown).filter(_tagged()).select_related("repository__namespace")
 
 
 @dataclass
