@@ -224,9 +224,11 @@ class Dependents:
 
 
 def repository_dependents(*, repository: Repository, user, limit: int = DEPENDENTS_SHOWN) -> Dependents:
-    rows = dependents_q(repository, user)
-    count = rows.count()
-    images = list(rows.order_by("-pushed_at", "pk")[:limit]) if count else []
+    # One read of the ids in order gives the count and the page: the tag probes run once, not twice.
+    ids = list(dependents_q(repository, user).order_by("-pushed_at", "pk").values_list("pk", flat=True))
+    count = len(ids)
+    by_id = Manifest.objects.select_related("repository__namespace").in_bulk(ids[:limit]) if limit else {}
+    images = [by_id[pk] for pk in ids[:limit]]
     _attach_tags(images)
     return Dependents(count=count, images=images)
 
