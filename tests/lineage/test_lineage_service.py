@@ -1,7 +1,10 @@
 """Base detection, outdated bases, dependents and private bases, through the services and selectors."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 
 from images.models import ChainPrefix, ImageChain, Manifest
 from images.selectors.lineage import image_base, image_lineage, publisher_outdated, repository_dependents
@@ -110,3 +113,12 @@ def test_the_rebuild_writes_what_the_pushes_wrote(world):
     assert lineage_rebuild() == 3
     assert sorted(ImageChain.objects.values_list("manifest_id", "key", "length")) == before
     assert sorted(ChainPrefix.objects.values_list("manifest_id", "length", "key")) == prefixes
+
+
+def test_reindex_lineage_rebuilds_without_pulling(world):
+    ImageChain.objects.all().delete()
+    out = io.StringIO()
+    call_command("reindex", "--lineage", stdout=out)
+    assert out.getvalue().strip() == "lineage rebuilt for 3 images"
+    repos, images = world
+    assert image_base(manifest=images["app"], user=ANONYMOUS)[0] == images["python"]
