@@ -31,7 +31,7 @@ MATCH_LIMIT = 500
 
 # The search page's parameter for each SearchFilters field (images/web/views/catalogue.py reads them);
 # a field not named here is read from the parameter of its own name.
-PAGE_PARAMETERS = {"trusted": "trusted", "categories": "category", "os": "os", "architectures": "arch"}
+PAGE_PARAMETERS = {"trusted": "trusted", "categories": "category", "os": "os", "architectures": "arch", "bases": "base"}
 
 
 def search_filters(stored: dict) -> SearchFilters:

@@ -76,6 +76,9 @@ SEARCH_CATALOG = [
         description="Security posture of the latest tag, all must hold (comma-separated): "
         "no_critical_high, no_fixable, recently_scanned (7 days), sbom.",
     ),
+    OpenApiParameter(
+        "base_images", str, description="Only repositories built on these (namespace/name, comma-separated)."
+    ),
     OpenApiParameter("sort", str, enum=sorted(CATALOG_SORTS), description="Default best_match."),
     OpenApiParameter("order", str, enum=["desc", "asc"], description="Default desc."),
     OpenApiParameter("from", int, description="Offset of the first result (default 0)."),

@@ -12,6 +12,7 @@ from images.models.content import (
     Upload,
 )
 from images.models.curation import VerificationRequest
+from images.models.lineage import ChainPrefix, ImageChain, TagHistory
 from images.models.mirroring import Mirror
 from images.models.organizations import (
     Membership,
@@ -34,9 +35,11 @@ __all__ = [
     "AuditLogEntry",
     "Blob",
     "Category",
+    "ChainPrefix",
     "Finding",
     "RepositoryFinding",
     "RepositoryPackage",
+    "ImageChain",
     "Layer",
     "Manifest",
     "Membership",
@@ -54,6 +57,7 @@ __all__ = [
     "SearchNotice",
     "Star",
     "Tag",
+    "TagHistory",
     "Team",
     "TeamMember",
     "TeamPermission",

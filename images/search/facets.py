@@ -63,10 +63,11 @@ class SearchFilters:
     os: tuple[str, ...] = ()
     architectures: tuple[str, ...] = ()
     posture: tuple[str, ...] = ()  # keys of POSTURE_FILTERS
+    bases: tuple[str, ...] = ()  # base repositories, "namespace/name" (images/search/bases.py applies them)
 
     @property
     def any(self) -> bool:
-        return bool(self.trusted or self.categories or self.os or self.architectures or self.posture)
+        return bool(self.trusted or self.categories or self.os or self.architectures or self.posture or self.bases)
 
 
 @dataclass(frozen=True)

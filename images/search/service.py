@@ -19,6 +19,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from images.models import Namespace, Repository, Tag
+from images.search import bases as search_bases
 from images.search import facets as search_facets
 from images.search import packages, postgresql, sqlite
 from images.search.facets import FacetValue, SearchFilters
@@ -97,7 +98,8 @@ def repository_search(
     namespaces = _namespace_ids(parsed)
     named = backend().named_ids(parsed)
     category_ids = search_facets.category_ids(filters)
-    visible = Repository.objects.filter(readable_filter(user))
+    base_paths = (*parsed.terms.bases, *filters.bases)
+    visible = Repository.objects.filter(readable_filter(user)).filter(search_bases.base_q(base_paths, user))
     if content is not None:
         visible = visible.filter(packages.repository_q(content))
     base = _matches(visible, parsed, typo_names, namespaces, named)
@@ -112,7 +114,7 @@ def repository_search(
         # A broad query's page walks an order index and tests rows as it goes: there a name test per row
         # costs less than what SQLite does with the id list (gather every id and every text match, then sort),
         # and a probe of the row's images less than gathering every repository that holds a package.
-        walked = Repository.objects.filter(readable_filter(user))
+        walked = Repository.objects.filter(readable_filter(user)).filter(search_bases.base_q(base_paths, user))
         if content is not None:
             walked = walked.filter(packages.repository_probe_q(content))
             scope = search_facets.filtered(walked.filter(_scope_q(parsed, namespaces)), filters, category_ids)
@@ -147,6 +149,7 @@ def repository_search(
     )
     if facets:
         result.facets = search_facets.facet_values(counts, filters)
+        result.facets["bases"] = search_bases.base_facet(matching, base_paths, user)
     if package_versions:
         # Without the content terms too: where one `pkg:` term is all there is, the tab's rows meet it already.
         others = search_facets.filtered(

@@ -10,6 +10,7 @@ ghsa:GHSA-xxxx-xxxx-xxxx    (cve:, ghsa: and osv: differ only in how the id is s
 osv:PYSEC-2019-217
 severity:high               images with a finding of this severity or worse (critical > high > medium > low)
 fixable:yes                 images with a finding that has a fixed version (fixable:no: one without)
+base:library/debian         images built on an image of that repository (`base:debian` too; images/search/bases.py)
 
 The finding terms (cve/ghsa/osv, severity, fixable) describe one finding together: `severity:critical
 fixable:yes` is a critical finding with a fix. Every term must hold (each `pkg:` term on its own) in
@@ -34,9 +35,10 @@ PACKAGE_TYPES = frozenset({*TYPE_ORDERING, "generic"})
 
 SEVERITIES = ("critical", "high", "medium", "low")  # worst first
 FIXABLE = {"yes": True, "no": False}
-KEYS = ("pkg", "cve", "ghsa", "osv", "severity", "fixable")
+KEYS = ("pkg", "cve", "ghsa", "osv", "severity", "fixable", "base")
 
-_TERM_RE = re.compile(r"^(pkg|cve|ghsa|osv|severity|fixable):(.*)$", re.IGNORECASE)
+_TERM_RE = re.compile(r"^(pkg|cve|ghsa|osv|severity|fixable|base):(.*)$", re.IGNORECASE)
+_REPOSITORY_RE = re.compile(r"^(?:[a-z0-9][a-z0-9._-]{0,254}/)?[a-z0-9][a-z0-9._-]{0,254}$")
 _OPERATOR_RE = re.compile(r"(<=|>=|==|!=|<|>|=|@)")
 _VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+~:_-]{0,127}$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9@_][A-Za-z0-9@._+:/-]{0,254}$")
@@ -131,6 +133,7 @@ class FindingTerm:
 class Terms:
     packages: tuple[PackageTerm, ...] = ()
     finding: FindingTerm = field(default_factory=FindingTerm)
+    bases: tuple[str, ...] = ()  # `base:` terms, as "namespace/name" (images/search/bases.py; not in `any`)
 
     @property
     def any(self) -> bool:
@@ -143,6 +146,7 @@ def split_terms(text: str) -> tuple[Terms, str]:
     advisories: list[str] = []
     severity = ""
     fixable = None
+    bases: list[str] = []
     rest = []
     for word in (text or "").split():
         match = _TERM_RE.match(word)
@@ -152,6 +156,8 @@ def split_terms(text: str) -> tuple[Terms, str]:
         key, value = match.group(1).lower(), match.group(2)
         if key == "pkg":
             packages.append(package_term(value))
+        elif key == "base":
+            bases.append(base_term(value))
         elif key == "severity":
             if value.lower() not in SEVERITIES:
                 raise QueryInvalid(f"{word}: a severity is one of {', '.join(SEVERITIES)}")
@@ -163,8 +169,19 @@ def split_terms(text: str) -> tuple[Terms, str]:
         else:
             advisories.append(advisory_id(key, value))
     severities = SEVERITIES[: SEVERITIES.index(severity) + 1] if severity else ()
-    terms = Terms(tuple(packages), FindingTerm(tuple(dict.fromkeys(advisories)), severities, fixable))
+    terms = Terms(
+        tuple(packages), FindingTerm(tuple(dict.fromkeys(advisories)), severities, fixable), tuple(dict.fromkeys(bases))
+    )
     return terms, " ".join(rest)
+
+
+def base_term(value: str) -> str:
+    """`base:library/debian` or `base:debian` (an official image) as "namespace/name"."""
+    path = value.strip().lower()
+    path = path[2:] if path.startswith("_/") else path
+    if not _REPOSITORY_RE.match(path):
+        raise QueryInvalid(f"base:{value}: write a repository, e.g. base:library/debian")
+    return path if "/" in path else f"library/{path}"
 
 
 def advisory_id(key: str, value: str) -> str:

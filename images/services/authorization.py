@@ -238,6 +238,11 @@ def authorize(agent, action: str, *, message: str = "", **target) -> None:
         raise PermissionDenied(message or f"you may not do this ({action})")
 
 
+def may_see_base_upkeep(agent, repository: Repository) -> bool:
+    """Which of a repository's images are on an outdated base is shown to its publishers: those who may push."""
+    return may(agent, PUSH, repository=repository)
+
+
 def may_manage_saved_search(agent, saved_search) -> bool:
     """A saved search (and its alerts) is its owner's alone: nobody else sees, changes or deletes it, an
     admin and an organization token included. Its results are searched as the owner, so it shows

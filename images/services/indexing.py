@@ -32,6 +32,7 @@ from images.models.security import LICENSE_SEPARATOR
 from images.oci.media_types import IMAGE_CONFIG_TYPES
 from images.services.alerts import alerts_compute_soon
 from images.services.jobs import MANIFEST_INDEX, job_enqueue, job_send
+from images.services.lineage import lineage_record
 from images.services.posture import repositories_posture_refresh
 from images.services.repository_contents import repository_contents_refresh
 from images.services.search_index import repository_platforms_refresh
@@ -196,6 +197,7 @@ def _index(manifest: Manifest, run: _Run) -> str:
     with transaction.atomic():
         run.lock()  # two runs' transactions must not interleave their deletes and inserts
         _store(manifest, config, layers, digests, inventory)
+        lineage_record(manifest=manifest, config=config, body=body)
         findings_refresh(manifest=manifest)
         run.finish(IndexStatus.INDEXED)
     return IndexStatus.INDEXED

@@ -10,6 +10,7 @@ from images.errors import ManifestUnknown
 from images.models import Manifest, Repository, Tag
 from images.services.audit import repository_audit
 from images.services.authorization import DELETE, authorize
+from images.services.lineage import tag_history_record
 from images.services.posture import repository_posture_refresh
 from images.services.repository_contents import repository_contents_refresh
 
@@ -18,6 +19,7 @@ TAG_RE = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$")
 
 def tag_set(*, repository: Repository, name: str, manifest: Manifest, pushed_by=None) -> Tag:
     tag = _tag_write(repository=repository, name=name, manifest=manifest, pushed_by=pushed_by)
+    tag_history_record(repository=repository, name=name, manifest=manifest)  # for "base updated" (lineage)
     # The latest tag may have moved: the repository's posture is that of its latest tag.
     repository_posture_refresh(repository)
     repository_contents_refresh(repository_ids=[repository.pk])  # what `pkg:` finds in it, too

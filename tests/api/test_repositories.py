@@ -17,6 +17,7 @@ LIST_ITEM_KEYS = {
 }  # fmt: skip
 DETAIL_KEYS = LIST_ITEM_KEYS | {
     "full_description", "has_starred", "permissions", "collaborator_count", "media_types", "content_types",
+    "used_as_base_by",
 }  # fmt: skip
 
 

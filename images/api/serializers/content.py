@@ -4,6 +4,7 @@ webhooks: Docker Hub's field names."""
 from rest_framework import serializers
 
 from images.api.serializers.common import CategorySerializer, LabelledValueSerializer
+from images.api.serializers.lineage import LineageSerializer
 from images.models.catalogue import FULL_DESCRIPTION_MAX, SHORT_DESCRIPTION_MAX
 from images.models.choices import FixState
 
@@ -43,6 +44,9 @@ class RepositoryDetailSerializer(RepositorySerializer):
     collaborator_count = serializers.IntegerField()
     media_types = serializers.ListField(child=serializers.CharField())
     content_types = serializers.ListField(child=serializers.CharField())
+    used_as_base_by = serializers.IntegerField(
+        help_text="tagged images of other repositories you may see built on this one's"
+    )
 
 
 class RepositoryWriteSerializer(serializers.Serializer):
@@ -149,6 +153,7 @@ class ImageDetailSerializer(ImageSerializer):
     created = serializers.DateTimeField(allow_null=True)
     package_count = serializers.IntegerField()
     vulnerabilities = serializers.DictField(child=serializers.IntegerField(), help_text="finding counts by severity")
+    lineage = LineageSerializer(help_text="the base image, for you, and whether its tag has moved on")
 
 
 class V1SearchResultSerializer(serializers.Serializer):
@@ -250,6 +255,7 @@ class FacetsSerializer(serializers.Serializer):
     operating_systems = FacetValueSerializer(many=True)
     architectures = FacetValueSerializer(many=True)
     posture = FacetValueSerializer(many=True)
+    base_images = FacetValueSerializer(many=True, help_text="Readable repositories the results are built on.")
 
 
 class CatalogSearchSerializer(serializers.Serializer):

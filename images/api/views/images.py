@@ -19,12 +19,14 @@ from images.api.serializers.content import (
     TagSerializer,
     VulnerabilitySerializer,
 )
+from images.api.serializers.lineage import lineage_data
 from images.api.views.base import DELETE, ApiView, found, repository_for
 from images.errors import ManifestUnknown
 from images.exports import SBOM_FORMATS, manifest_sbom
 from images.models import Manifest, Repository, Tag
 from images.models.security import Severity
 from images.selectors.images import finding_list, image_detail_get, image_manifest_get, package_list
+from images.selectors.lineage import image_lineage
 from images.selectors.tags import API_TAG_ORDERINGS, layers_by_manifest, tag_ids_page, tags_with_images
 from images.services.tags import TAG_RE, tag_delete
 
@@ -208,6 +210,7 @@ class ImageDetailView(ApiView):
                 "created": manifest.image_created_at,
                 "package_count": detail.package_count,
                 "vulnerabilities": {value: count for value, _, count in detail.severity_counts},
+                "lineage": lineage_data(image_lineage(manifest=manifest, user=request.user)),
             }
         )
         return Response(ImageDetailSerializer(data).data)

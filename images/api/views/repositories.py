@@ -27,6 +27,7 @@ from images.api.views.base import (
 )
 from images.models import Namespace, Repository
 from images.models.catalogue import TrustedContent
+from images.selectors.lineage import repository_dependents
 from images.selectors.repositories import (
     API_REPOSITORY_ORDERINGS,
     namespace_get,
@@ -80,6 +81,7 @@ def repository_detail_data(request, repository: Repository, permitted: set[str])
             "collaborator_count": 0,
             "media_types": media_types,
             "content_types": ["image"] if media_types else [],
+            "used_as_base_by": repository_dependents(repository=repository, user=request.user, limit=0).count,
         }
     )
     return data

@@ -167,6 +167,7 @@ class CatalogSearchView(ApiView):
             os=query_list(request, "operating_systems"),
             architectures=query_list(request, "architectures"),
             posture=query_list(request, "posture", list(POSTURE_FILTERS)),
+            bases=query_list(request, "base_images"),
         )
         sort = query_choice(request, "sort", CATALOG_SORTS, "best_match")
         order = query_choice(request, "order", ("desc", "asc"), "desc")
@@ -191,6 +192,7 @@ class CatalogSearchView(ApiView):
             "operating_systems": [f.__dict__ for f in result.facets.get("os", [])],
             "architectures": [f.__dict__ for f in result.facets.get("architectures", [])],
             "posture": [f.__dict__ for f in result.facets.get("posture", [])],
+            "base_images": [f.__dict__ for f in result.facets.get("bases", [])],
         }
         prefetch_related_objects(items, "categories")  # a web result shows none, so search leaves them
         rows = []

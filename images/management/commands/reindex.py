@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from images.selectors.images import manifest_ids_to_reindex
 from images.services.indexing import manifest_index
+from images.services.lineage import lineage_rebuild
 from images.services.posture import repositories_posture_refresh
 from images.services.repository_contents import repository_contents_rebuild
 
@@ -10,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Index manifests again in this process (all, or those of one repository `ns/name`, or failed ones); "
         "--posture only recomputes every repository's security posture and what search finds in it (packages, "
-        "findings) from the stored rows."
+        "findings) from the stored rows; --lineage only rebuilds every image's base-image rows from the stored "
+        "manifests and configs."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +24,15 @@ class Command(BaseCommand):
             help="only rebuild the posture columns and the search's package and finding rows of every repository",
         )
 
-    def handle(self, *args, repository, failed, posture, **options):
+        parser.add_argument(
+            "--lineage", action="store_true", help="only rebuild the base-image graph of every image (no pulls)"
+        )
+
+    def handle(self, *args, repository, failed, posture, lineage, **options):
+        if lineage:
+            count = lineage_rebuild()
+            self.stdout.write(f"lineage rebuilt for {count} images")
+            return
         if posture:
             count = repositories_posture_refresh()
             repository_contents_rebuild()

@@ -22,6 +22,7 @@ def search(request):
         os=params.values(request, "os"),
         architectures=params.values(request, "arch"),
         posture=params.values(request, "posture", allowed=POSTURE_FILTERS),
+        bases=params.values(request, "base"),
     )
     sort = request.GET.get("sort", "best")
     sort = sort if sort in SORTS else "best"

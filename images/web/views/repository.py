@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from images.markdown import readme_html
+from images.selectors.lineage import publisher_outdated, repository_dependents
 from images.selectors.repositories import namespace_badges, repository_get, repository_is_starred
 from images.selectors.tags import TAG_SORTS, tag_page
 from images.services.stars import star_create, star_delete
@@ -34,6 +35,8 @@ def repository_detail(request, namespace: str, name: str):
     context = repository_context(request, repository)
     context["readme"] = readme_html(repository.full_description)
     context["recent_tags"] = tag_page(repository=repository, sort="newest", limit=5)
+    context["dependents"] = repository_dependents(repository=repository, user=request.user)
+    context["outdated"] = publisher_outdated(repository=repository, user=request.user)
     return render(request, "images/repository_detail.html", context)
 
 
