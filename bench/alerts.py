@@ -72,6 +72,7 @@ def generate(images: int) -> None:
 
     started = time.perf_counter()
     if SavedSearch.objects.exists():
+        _states_ensure()
         return
     packages.generate(images)
     if not Package.objects.filter(name="benchlib").exists():
@@ -151,12 +152,25 @@ def _generate_searches() -> None:
         )
 
 
+def _states_ensure() -> None:
+    """Searches saved before states were kept (SavedSearch.matches) get theirs, as saving makes it now."""
+    from images.alerts import _baseline
+    from images.models import SavedSearch
+
+    stale = list(SavedSearch.objects.filter(matches__isnull=True).select_related("user"))
+    for saved in stale:
+        _baseline(saved)
+    if stale:
+        print(f"  states of {len(stale):,} saved searches made", flush=True)
+
+
 def reset() -> None:
     """The state before each run: no bench advisory (nor its findings), no notice but baselines, no message,
     every saved search and subscription checked now."""
     from django.db import transaction
     from django.utils import timezone
 
+    from images.alerts import alerts_compute
     from images.models import AlertMessage, CveAlertSubscription, CveNotice, SavedSearch, SearchNotice, Vulnerability
     from images.services.vulns import findings_recompute
 
@@ -167,6 +181,12 @@ def reset() -> None:
         AlertMessage.objects.all().delete()
     if removed:
         findings_recompute(keys={("PyPI", "benchlib")})  # the posture of the images it had touched
+        # The searches' states follow: what stopped matching leaves them (so the import makes it match again).
+        alerts_compute()
+        with transaction.atomic():
+            SearchNotice.objects.exclude(kind=SearchNotice.Kind.BASELINE).delete()
+            CveNotice.objects.all().delete()
+            AlertMessage.objects.all().delete()
     now = timezone.now()
     SavedSearch.objects.update(last_checked_at=now, active=True)
     CveAlertSubscription.objects.update(last_checked_at=now, enabled=True)

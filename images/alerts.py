@@ -7,6 +7,7 @@ again, and the search page's query string (`q`, `trusted`, `category`, `os`, `ar
 a saved search and back.
 """
 
+import json
 import logging
 from dataclasses import asdict, fields
 from datetime import datetime
@@ -19,15 +20,18 @@ from django.utils import timezone
 
 from images.models import SavedSearch
 from images.search.facets import SearchFilters
+from images.search.matching import repository_match_ids
 from images.search.service import SORTS, repository_search
 from images.search.terms import QueryInvalid
-from images.selectors.alerts import repositories_changed_since
+from images.selectors.alerts import (
+    reads_private_repositories,
+    repositories_changed_since,
+    repository_ids_existing,
+    tags_pushed_since,
+)
 from images.services import alerts, cve_alerts
 
 log = logging.getLogger(__name__)
-
-# The most repositories a saved search follows: what it finds beyond them (in its order) is not told.
-MATCH_LIMIT = 500
 
 # The search page's parameter for each SearchFilters field (images/web/views/catalogue.py reads them);
 # a field not named here is read from the parameter of its own name.
@@ -82,36 +86,14 @@ def search_url(saved: SavedSearch) -> str:
     return f"{settings.PUBLIC_URL}{search_path(saved)}"
 
 
-def saved_search_matches(saved: SavedSearch) -> list[int]:
-    """The ids of the repositories `saved` finds now, as its owner sees them (visibility applied by the search)."""
-    try:
-        result = _search(saved)
-    except QueryInvalid as invalid:
-        # Saving refuses such a query (_baseline): one stored before a change of the query language finds nothing.
-        log.warning("saved search %s: %s", saved.pk, invalid.message)
-        return []
-    return result.ids
-
-
 def _baseline(saved: SavedSearch) -> None:
-    """Record what `saved` finds now as told; a query the search cannot read is refused with its reason."""
+    """Record what `saved` finds now as its state, known and never told; a query the search cannot read is refused
+    with its reason."""
     try:
-        result = _search(saved)
+        found = repository_match_ids(user=saved.user, query=saved.query, filters=search_filters(saved.filters or {}))
     except QueryInvalid as invalid:
         raise ValidationError({"query": invalid.message}) from invalid
-    alerts.search_baseline_record(saved=saved, repository_ids=result.ids)
-
-
-def _search(saved: SavedSearch):
-    return repository_search(
-        user=saved.user,
-        query=saved.query,
-        filters=search_filters(saved.filters or {}),
-        sort=saved.sort if saved.sort in SORTS else "best",
-        limit=MATCH_LIMIT,
-        facets=False,
-        ids_only=True,
-    )
+    alerts.search_baseline_record(saved=saved, repository_ids=found)
 
 
 @transaction.atomic
@@ -137,29 +119,110 @@ def alerts_compute(*, now: datetime | None = None) -> dict:
     """Every active saved search and every CVE subscription, from stored data. Safe to run twice: what
     was told is recorded, so a second run tells nothing.
 
-    A search runs again only when some repository changed since it last ran (selectors.alerts.
-    repositories_changed_since, with a margin for transactions that commit late): nothing else can make a
-    repository or a tag start matching. Then it runs whole, not over the changed ones only: what it finds
-    is compared with what it found (and told) before, and a repository that matched all along past its
-    first MATCH_LIMIT results must not look new. With no change it is only marked as checked."""
+    Only a repository changed since a search last ran (selectors.alerts.repositories_changed_since, with a
+    margin for transactions that commit late) can start or stop matching it, so a search is evaluated over
+    those only and compared with its state, what it matched at its last run (SavedSearch.matches: every
+    match, not only its first results, so one that matched all along never looks new). Searches with the
+    same query and filters, whose owners read no private repository, are one evaluation. With no change a
+    search is only marked as checked."""
     alerts.alerts_compute_started()
-    now = now or timezone.now()
-    searches = 0
-    changed_since: dict[datetime, set[int]] = {}
-    unchanged = []
+    run = _Run(now or timezone.now())
+    told = 0
+    checked = []
     for saved in SavedSearch.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk"):
-        since = alerts.search_window_start(saved)
-        if since not in changed_since:
-            changed_since[since] = repositories_changed_since(since)
-        if not changed_since[since]:
-            unchanged.append(saved.pk)
-            continue
-        searches += alerts.search_notices_record(
-            saved=saved, repository_ids=saved_search_matches(saved), now=now, search_url=search_url(saved)
+        # No state yet (saved before states were kept): evaluated whole, once.
+        since = alerts.search_window_start(saved) if saved.matches is not None else None
+        among = run.changed(since) if since is not None else None
+        recorded = None
+        if among is None or among:
+            recorded = alerts.search_matches_record(
+                saved=saved,
+                matching=run.matching(saved, since),
+                among=among,
+                run=run.search_run,
+                search_url=search_url(saved),
+            )
+        if recorded is None:
+            checked.append(saved.pk)
+        else:
+            told += recorded
+    alerts.searches_checked(search_ids=checked, now=run.now)
+    cve = cve_alerts.cve_alerts_compute(now=run.now)
+    return {"search_notices": told, "cve_notices": cve}
+
+
+class _Run:
+    """What one computation reads once for every search: the repositories changed since each window's start,
+    the tags pushed lately, each owner's view, and each distinct search's matches."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self._changed: dict[datetime, set[int]] = {}
+        self._viewers: dict[int, object] = {}
+        self._matching: dict[tuple, set[int]] = {}
+        self._first: dict[tuple, list[int]] = {}
+        self._existing: set[int] | None = None
+        self.search_run = alerts.SearchRun(
+            recent_tags={}, existing_ids=self._existing_ids, first_results=self._first_results, now=now
         )
-    alerts.searches_checked(search_ids=unchanged, now=now)
-    cve = cve_alerts.cve_alerts_compute(now=now)
-    return {"search_notices": searches, "cve_notices": cve}
+        self._tags_since: datetime | None = None
+
+    def changed(self, since: datetime) -> set[int]:
+        if since not in self._changed:
+            self._changed[since] = repositories_changed_since(since)
+            if self._tags_since is None or since < self._tags_since:
+                self._tags_since = since
+                self.search_run.recent_tags.clear()
+                self.search_run.recent_tags.update(tags_pushed_since(since))
+        return self._changed[since]
+
+    def viewer(self, saved: SavedSearch):
+        """Whom the search runs as: its owner, or anyone (None) when the owner reads no private repository (the
+        same results, shared by every such owner's search)."""
+        if saved.user_id not in self._viewers:
+            self._viewers[saved.user_id] = saved.user if reads_private_repositories(saved.user) else None
+        return self._viewers[saved.user_id]
+
+    def matching(self, saved: SavedSearch, since: datetime | None) -> set[int]:
+        """What `saved` finds among the repositories changed since `since` (None: among all of them)."""
+        viewer = self.viewer(saved)
+        key = (getattr(viewer, "pk", None), saved.query, _filters_key(saved), since)
+        among = None if since is None else self.changed(since)
+        if key not in self._matching:
+            try:
+                found = repository_match_ids(
+                    user=viewer, query=saved.query, filters=search_filters(saved.filters or {}), among=among
+                )
+            except QueryInvalid as invalid:
+                # Saving refuses such a query (_baseline): one saved before the query language changed finds nothing.
+                log.warning("saved search %s: %s", saved.pk, invalid.message)
+                found = set()
+            self._matching[key] = found
+        return self._matching[key]
+
+    def _first_results(self, saved: SavedSearch) -> list[int]:
+        viewer = self.viewer(saved)
+        key = (getattr(viewer, "pk", None), saved.query, _filters_key(saved), saved.sort)
+        if key not in self._first:
+            self._first[key] = repository_search(
+                user=viewer,
+                query=saved.query,
+                filters=search_filters(saved.filters or {}),
+                sort=saved.sort if saved.sort in SORTS else "best",
+                limit=alerts.MATCH_LIMIT,
+                facets=False,
+                ids_only=True,
+            ).ids
+        return self._first[key]
+
+    def _existing_ids(self) -> set[int]:
+        if self._existing is None:
+            self._existing = repository_ids_existing()
+        return self._existing
+
+
+def _filters_key(saved: SavedSearch) -> str:
+    return json.dumps(saved.filters or {}, sort_keys=True)
 
 
 def alerts_digest() -> int:
