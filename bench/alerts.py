@@ -73,6 +73,7 @@ def generate(images: int) -> None:
     started = time.perf_counter()
     if SavedSearch.objects.exists():
         _states_ensure()
+        _age()
         return
     packages.generate(images)
     if not Package.objects.filter(name="benchlib").exists():
@@ -91,6 +92,7 @@ def generate(images: int) -> None:
         _generate_people()
         print(f"  users, stars, memberships: {time.perf_counter() - started:.1f} s", flush=True)
     _generate_searches()
+    _age()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
@@ -150,6 +152,22 @@ def _generate_searches() -> None:
         saved_search_save(
             user=owners[n % len(owners)], name=f"search {n}", query=query, filters=filters, sort=sort, mode=mode
         )
+
+
+def _age() -> None:
+    """Everything generated is a week old, as on a hub whose searches ran long ago: what a run sees as changed is
+    what the import changes (pushes, indexing and saving within the last hour would count too)."""
+    from images.models import Manifest, Repository, SavedSearch, Tag
+
+    week_ago = _week_ago()
+    day_ago = week_ago + timedelta(days=6)
+    if not Tag.objects.filter(pushed_at__gt=day_ago).exists():
+        return
+    Tag.objects.update(pushed_at=week_ago)
+    Repository.objects.update(updated_at=week_ago, last_pushed_at=week_ago, last_scanned_at=week_ago)
+    Manifest.objects.update(indexed_at=week_ago, findings_at=week_ago)
+    SavedSearch.objects.update(created_at=week_ago)
+    print("  aged a week", flush=True)
 
 
 def _states_ensure() -> None:

@@ -122,23 +122,25 @@ def alerts_compute(*, now: datetime | None = None) -> dict:
     Only a repository changed since a search last ran (selectors.alerts.repositories_changed_since, with a
     margin for transactions that commit late) can start or stop matching it, so a search is evaluated over
     those only and compared with its state, what it matched at its last run (SavedSearch.matches: every
-    match, not only its first results, so one that matched all along never looks new). Searches with the
-    same query and filters, whose owners read no private repository, are one evaluation. With no change a
-    search is only marked as checked."""
+    match, not only its first results, so one that matched all along never looks new). The changes are read
+    once, since the earliest search's last run: over more repositories than changed since its own, a search
+    finds the same news, its state being what it compares with. Searches with the same query and filters,
+    whose owners read no private repository, are one evaluation. With no change a search is only marked as
+    checked."""
     alerts.alerts_compute_started()
-    run = _Run(now or timezone.now())
+    searches = list(SavedSearch.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk"))
+    starts = [alerts.search_window_start(saved) for saved in searches if saved.matches is not None]
+    run = _Run(now or timezone.now(), since=min(starts, default=None))
     told = 0
     checked = []
-    for saved in SavedSearch.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk"):
-        # No state yet (saved before states were kept): evaluated whole, once.
-        since = alerts.search_window_start(saved) if saved.matches is not None else None
-        among = run.changed(since) if since is not None else None
+    for saved in searches:
+        whole = saved.matches is None  # no state yet (saved before states were kept): evaluated whole, once
         recorded = None
-        if among is None or among:
+        if whole or run.changed:
             recorded = alerts.search_matches_record(
                 saved=saved,
-                matching=run.matching(saved, since),
-                among=among,
+                matching=run.matching(saved, whole),
+                among=None if whole else run.changed,
                 run=run.search_run,
                 search_url=search_url(saved),
             )
@@ -152,29 +154,22 @@ def alerts_compute(*, now: datetime | None = None) -> dict:
 
 
 class _Run:
-    """What one computation reads once for every search: the repositories changed since each window's start,
-    the tags pushed lately, each owner's view, and each distinct search's matches."""
+    """What one computation reads once for every search: the repositories changed and the tags pushed since the
+    earliest search's window start, each owner's view, and each distinct search's matches."""
 
-    def __init__(self, now: datetime):
+    def __init__(self, now: datetime, since: datetime | None):
         self.now = now
-        self._changed: dict[datetime, set[int]] = {}
+        self.changed: set[int] = repositories_changed_since(since) if since else set()
         self._viewers: dict[int, object] = {}
         self._matching: dict[tuple, set[int]] = {}
         self._first: dict[tuple, list[int]] = {}
         self._existing: set[int] | None = None
         self.search_run = alerts.SearchRun(
-            recent_tags={}, existing_ids=self._existing_ids, first_results=self._first_results, now=now
+            recent_tags=tags_pushed_since(since) if since else {},
+            existing_ids=self._existing_ids,
+            first_results=self._first_results,
+            now=now,
         )
-        self._tags_since: datetime | None = None
-
-    def changed(self, since: datetime) -> set[int]:
-        if since not in self._changed:
-            self._changed[since] = repositories_changed_since(since)
-            if self._tags_since is None or since < self._tags_since:
-                self._tags_since = since
-                self.search_run.recent_tags.clear()
-                self.search_run.recent_tags.update(tags_pushed_since(since))
-        return self._changed[since]
 
     def viewer(self, saved: SavedSearch):
         """Whom the search runs as: its owner, or anyone (None) when the owner reads no private repository (the
@@ -183,11 +178,11 @@ class _Run:
             self._viewers[saved.user_id] = saved.user if reads_private_repositories(saved.user) else None
         return self._viewers[saved.user_id]
 
-    def matching(self, saved: SavedSearch, since: datetime | None) -> set[int]:
-        """What `saved` finds among the repositories changed since `since` (None: among all of them)."""
+    def matching(self, saved: SavedSearch, whole: bool) -> set[int]:
+        """What `saved` finds among the repositories changed (`whole`: among all of them)."""
         viewer = self.viewer(saved)
-        key = (getattr(viewer, "pk", None), saved.query, _filters_key(saved), since)
-        among = None if since is None else self.changed(since)
+        key = (getattr(viewer, "pk", None), saved.query, _filters_key(saved), whole)
+        among = None if whole else self.changed
         if key not in self._matching:
             try:
                 found = repository_match_ids(
