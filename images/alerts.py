@@ -29,7 +29,7 @@ from images.selectors.alerts import (
     repository_ids_existing,
     tags_pushed_since,
 )
-from images.services import alerts, cve_alerts
+from images.services import alerts, cve_alerts, search_matches
 
 log = logging.getLogger(__name__)
 
@@ -131,23 +131,19 @@ def alerts_compute(*, now: datetime | None = None) -> dict:
     searches = list(SavedSearch.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk"))
     starts = [alerts.search_window_start(saved) for saved in searches if saved.matches is not None]
     run = _Run(now or timezone.now(), since=min(starts, default=None))
-    told = 0
-    checked = []
-    for saved in searches:
-        whole = saved.matches is None  # no state yet (saved before states were kept): evaluated whole, once
-        recorded = None
-        if whole or run.changed:
-            recorded = alerts.search_matches_record(
-                saved=saved,
-                matching=run.matching(saved, whole),
-                among=None if whole else run.changed,
-                run=run.search_run,
-                search_url=search_url(saved),
-            )
-        if recorded is None:
-            checked.append(saved.pk)
-        else:
-            told += recorded
+    found = [
+        search_matches.Found(
+            saved=saved,
+            matching=run.matching(saved, whole=saved.matches is None),
+            among=None if saved.matches is None else run.changed,
+            search_url=search_url(saved),
+        )
+        # No state yet (saved before states were kept): evaluated whole, once; with no change, only checked.
+        for saved in searches
+        if saved.matches is None or run.changed
+    ]
+    told, checked = search_matches.searches_record(found=found, run=run.search_run)
+    checked += [saved.pk for saved in searches if saved.matches is not None and not run.changed]
     alerts.searches_checked(search_ids=checked, now=run.now)
     cve = cve_alerts.cve_alerts_compute(now=run.now)
     return {"search_notices": told, "cve_notices": cve}
@@ -164,7 +160,7 @@ class _Run:
         self._matching: dict[tuple, set[int]] = {}
         self._first: dict[tuple, list[int]] = {}
         self._existing: set[int] | None = None
-        self.search_run = alerts.SearchRun(
+        self.search_run = search_matches.SearchRun(
             recent_tags=tags_pushed_since(since) if since else {},
             existing_ids=self._existing_ids,
             first_results=self._first_results,
@@ -204,7 +200,7 @@ class _Run:
                 query=saved.query,
                 filters=search_filters(saved.filters or {}),
                 sort=saved.sort if saved.sort in SORTS else "best",
-                limit=alerts.MATCH_LIMIT,
+                limit=search_matches.MATCH_LIMIT,
                 facets=False,
                 ids_only=True,
             ).ids

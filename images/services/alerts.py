@@ -11,7 +11,6 @@ mail per search a day).
 """
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,8 +24,9 @@ from django.utils import timezone
 from images.models import AlertMessage, CveAlertSubscription, Repository, SavedSearch, SearchNotice, Tag
 from images.services.alert_messages import (
     UNSUBSCRIBE_SALT,
+    Outgoing,
     absolute_url,
-    message_send,
+    messages_send,
     repository_display,
     repository_path,
     unsubscribe_url,
@@ -40,9 +40,6 @@ from images.services.webhooks import webhook_url_check
 # computation looks this far back before its last run, and the notices keep it from telling twice.
 LOOKBACK = timedelta(hours=1)
 MAX_SEARCHES_PER_USER = 50
-# The most repositories one run tells a search of (its first results in its order); more that start matching at
-# once join its state untold, so they are never told later either.
-MATCH_LIMIT = 500
 MAX_TAGS_LISTED = 20
 NAME_MAX = 100
 QUERY_MAX = 200
@@ -193,138 +190,26 @@ def searches_checked(*, search_ids: list[int], now: datetime) -> None:
     SavedSearch.objects.filter(pk__in=search_ids, active=True).update(last_checked_at=now)
 
 
-@dataclass
-class SearchRun:
-    """What one computation knows of a search besides its own row: the tags pushed lately (repository id:
-    [(name, pushed_at)]), the ids of every repository (read once, when a state is written), and the search's
-    first results in its order (for a search that more than MATCH_LIMIT repositories start matching at once)."""
-
-    recent_tags: dict[int, list[tuple[str, datetime]]]
-    existing_ids: Callable[[], set[int]]
-    first_results: Callable[[SavedSearch], list[int]]
-    now: datetime
-
-
-def search_matches_record(
-    *, saved: SavedSearch, matching: set[int], among: set[int] | None, run: SearchRun, search_url: str
-) -> int | None:
-    """Compare what `saved` finds now among `among` (None: among every repository) with its state (what it found
-    at its last run); tell the repositories that start matching and the tags pushed to matching ones, and keep
-    the state. Returns how many notices were recorded, or None when nothing changed (the caller marks the
-    search as checked with the others)."""
-    if not _news(saved, matching, among, run) and saved.matches is not None:
-        return None
-    with transaction.atomic():
-        # Locked and read again: a computation running at the same time waits here, then finds the state it left.
-        saved = SavedSearch.objects.select_for_update().select_related("user").get(pk=saved.pk)
-        if not saved.active:
-            return 0
-        state = set(saved.matches) if saved.matches is not None else _notified(saved)
-        considered = state if among is None else state & among
-        entered, left = matching - state, considered - matching
-        told_new = entered
-        if len(entered) > MATCH_LIMIT:  # a search follows its first results: the others join the state untold
-            told_new = entered & set(run.first_results(saved)[:MATCH_LIMIT])
-        notices = _repositories_told(saved, told_new, run.now)
-        notices += _tags_told(saved, (matching - entered) | told_new, told_new, run)
-        _tags_known(saved, entered - told_new, run)
-        state = ((state - left) | entered) & run.existing_ids()  # a deleted repository leaves it too
-        SavedSearch.objects.filter(pk=saved.pk).update(matches=sorted(state), last_checked_at=run.now)
-        if notices and saved.mode == SavedSearch.Mode.IMMEDIATE:
-            search_pending_send(saved=saved, search_url=search_url)
-    return notices
-
-
-def _news(saved: SavedSearch, matching: set[int], among: set[int] | None, run: SearchRun) -> bool:
-    """Whether the state changes or some tag may be told (read without a lock: most searches have nothing)."""
-    state = set(saved.matches or ())
-    considered = state if among is None else state & among
-    if matching != considered or not state <= run.existing_ids():  # a deleted repository leaves the state
-        return True
-    since = search_window_start(saved)
-    return any(
-        pushed >= since and pushed > saved.created_at for pk in matching for _, pushed in run.recent_tags.get(pk, ())
-    )
-
-
-def _tags_known(saved: SavedSearch, repository_ids: set[int], run: SearchRun) -> None:
-    """The tags pushed lately to repositories that join the state untold are known (never told), as at saving:
-    the next run's window still holds them."""
-    SearchNotice.objects.bulk_create(
-        [
-            SearchNotice(saved_search=saved, repository_id=pk, tag=name[:128], kind=SearchNotice.Kind.BASELINE)
-            for pk in repository_ids
-            for name, _ in run.recent_tags.get(pk, ())
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def _notified(saved: SavedSearch) -> set[int]:
-    """The state of a search saved before states were kept: the repositories it told (or knew when saved)."""
-    return set(SearchNotice.objects.filter(saved_search=saved, tag="").values_list("repository_id", flat=True))
-
-
-def _repositories_told(saved: SavedSearch, repository_ids: set[int], now: datetime) -> int:
-    """A notice for each repository that starts matching. One that matched before, stopped and matches again is
-    told again: its notice is made news again (one row per search and repository all the same)."""
-    if not repository_ids:
-        return 0
-    again = SearchNotice.objects.filter(saved_search=saved, tag="", repository_id__in=repository_ids)
-    seen = set(again.values_list("repository_id", flat=True))
-    again.update(kind=SearchNotice.Kind.REPOSITORY, message=None, notified_at=now)
-    SearchNotice.objects.bulk_create(
-        [
-            SearchNotice(saved_search=saved, repository_id=pk, tag="", kind=SearchNotice.Kind.REPOSITORY)
-            for pk in sorted(repository_ids - seen)
-        ],
-        ignore_conflicts=True,
-    )
-    return len(repository_ids)
-
-
-def _tags_told(saved: SavedSearch, matching: set[int], new_repositories: set[int], run: SearchRun) -> int:
-    """A notice for each tag not told yet: of a repository that starts matching, every tag pushed since the search
-    was saved; of one that matched already, those pushed since its last run."""
-    since = search_window_start(saved)
-    pairs = {
-        (pk, name)
-        for pk in matching - new_repositories
-        for name, pushed in run.recent_tags.get(pk, ())
-        if pushed >= since and pushed > saved.created_at
-    }
-    if new_repositories:
-        pairs |= set(
-            Tag.objects.filter(repository_id__in=new_repositories, pushed_at__gt=saved.created_at).values_list(
-                "repository_id", "name"
-            )
-        )
-    if not pairs:
-        return 0
-    told = set(
-        SearchNotice.objects.filter(
-            saved_search=saved, repository_id__in={pk for pk, _ in pairs}, tag__in={name for _, name in pairs}
-        ).values_list("repository_id", "tag")
-    )
-    notices = [
-        SearchNotice(saved_search=saved, repository_id=pk, tag=name[:128], kind=SearchNotice.Kind.TAG)
-        for pk, name in sorted(pairs - told)
-    ]
-    SearchNotice.objects.bulk_create(notices, ignore_conflicts=True)
-    return len(notices)
-
-
 def search_pending_send(*, saved: SavedSearch, search_url: str, digest: bool = False) -> AlertMessage | None:
     """Tell the notices of `saved` not told yet, in one message (a daily digest's, or an immediate one's)."""
     pending = list(
         SearchNotice.objects.filter(saved_search=saved, message__isnull=True)
         .exclude(kind=SearchNotice.Kind.BASELINE)
         .select_related("repository__namespace")
-        .order_by("repository__namespace__name", "repository__name", "tag")
     )
     if not pending:
         return None
-    matches = _matches_of(pending)
+    [message] = messages_send([search_message(saved, pending, search_url, digest=digest)])
+    SearchNotice.objects.filter(pk__in=[n.pk for n in pending]).update(message=message)
+    if digest:
+        SavedSearch.objects.filter(pk=saved.pk).update(last_digest_at=timezone.now())
+    return message
+
+
+def search_message(saved: SavedSearch, notices: list[SearchNotice], search_url: str, digest: bool = False) -> Outgoing:
+    """The message telling `notices` (each with its repository and namespace at hand)."""
+    notices = sorted(notices, key=lambda n: (n.repository.namespace.name, n.repository.name, n.tag))
+    matches = _matches_of(notices)
     count = len(matches)
     what = "new match" if count == 1 else "new matches"
     subject = f'[Hub] {count} {what} for your saved search "{saved.name}"'
@@ -352,7 +237,7 @@ def search_pending_send(*, saved: SavedSearch, search_url: str, digest: bool = F
             for m in matches
         ],
     }
-    message = message_send(
+    return Outgoing(
         user=saved.user,
         kind=AlertMessage.Kind.DIGEST if digest else AlertMessage.Kind.SEARCH,
         saved=saved,
@@ -363,10 +248,6 @@ def search_pending_send(*, saved: SavedSearch, search_url: str, digest: bool = F
         webhook_secret=saved.webhook_secret,
         payload=payload,
     )
-    SearchNotice.objects.filter(pk__in=[n.pk for n in pending]).update(message=message)
-    if digest:
-        SavedSearch.objects.filter(pk=saved.pk).update(last_digest_at=timezone.now())
-    return message
 
 
 def _matches_of(notices: list[SearchNotice]) -> list[Match]:

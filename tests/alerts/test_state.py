@@ -6,7 +6,7 @@ from django.core import mail
 
 from images.alerts import alerts_compute, saved_search_save
 from images.models import Repository, SavedSearch, SearchNotice
-from images.services import alerts
+from images.services import search_matches
 from images.services.repositories import repository_delete, repository_update
 from images.services.stars import star_create
 from images.services.vulns import vulnerability_import
@@ -42,7 +42,7 @@ def test_the_state_holds_every_match_and_a_changed_repository_is_evaluated(alice
 def test_a_repository_beyond_the_first_results_is_not_told_again(alice, acme, monkeypatch):
     """Past its first results a search does not tell a repository that starts matching, but it keeps it in its
     state: a later change of that repository does not make it look new (its new tags are told)."""
-    monkeypatch.setattr(alerts, "MATCH_LIMIT", 1)
+    monkeypatch.setattr(search_matches, "MATCH_LIMIT", 1)
     saved = saved_search_save(user=alice, name="apps", query="webapp")
     push_indexed("acme", "webapp-a", "1.0")
     push_indexed("acme", "webapp-b", "1.0")
