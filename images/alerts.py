@@ -24,6 +24,7 @@ from images.search.matching import repository_match_ids
 from images.search.service import SORTS, repository_search
 from images.search.terms import QueryInvalid
 from images.selectors.alerts import (
+    any_private_repository,
     reads_private_repositories,
     repositories_changed_since,
     repository_ids_existing,
@@ -160,6 +161,7 @@ class _Run:
         self._matching: dict[tuple, set[int]] = {}
         self._first: dict[tuple, list[int]] = {}
         self._existing: set[int] | None = None
+        self._private: bool | None = None
         self.search_run = search_matches.SearchRun(
             recent_tags=tags_pushed_since(since) if since else {},
             existing_ids=self._existing_ids,
@@ -170,8 +172,11 @@ class _Run:
     def viewer(self, saved: SavedSearch):
         """Whom the search runs as: its owner, or anyone (None) when the owner reads no private repository (the
         same results, shared by every such owner's search)."""
+        if self._private is None:
+            self._private = any_private_repository()  # none at all: no owner's query per search
         if saved.user_id not in self._viewers:
-            self._viewers[saved.user_id] = saved.user if reads_private_repositories(saved.user) else None
+            reads = self._private and reads_private_repositories(saved.user)
+            self._viewers[saved.user_id] = saved.user if reads else None
         return self._viewers[saved.user_id]
 
     def matching(self, saved: SavedSearch, whole: bool) -> set[int]:

@@ -90,6 +90,10 @@ def tags_pushed_since(since) -> dict[int, list[tuple]]:
     return pushed
 
 
+def any_private_repository() -> bool:
+    return Repository.objects.filter(is_private=True).exists()
+
+
 def reads_private_repositories(user) -> bool:
     """Whether `user` may read some private repository: if not, they find what anyone finds."""
     return Repository.objects.filter(readable_filter(user), is_private=True).exists()

@@ -186,8 +186,10 @@ def _send(news: list[Found]) -> None:
         .select_related("repository__namespace")
     ):
         pending.setdefault(notice.saved_search_id, []).append(notice)
-    repositories = Repository.objects.select_related("namespace").only("name", "namespace__name").in_bulk(
-        {n.repository_id for f in immediate for n in f.notices}
+    repositories = (
+        Repository.objects.select_related("namespace")
+        .only("name", "namespace__name")
+        .in_bulk({n.repository_id for f in immediate for n in f.notices})
     )
     batch = []
     for f in immediate:
