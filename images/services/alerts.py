@@ -1,13 +1,14 @@
-"""Saved searches: the only writer of SavedSearch and SearchNotice (CVE alerts: images/services/cve_alerts.py;
-mail, webhooks and unsubscribe links: images/services/alert_messages.py).
+"""Saved searches: saving, changing and deleting them, their starting state, the digest and the text of their
+messages (what a computation records: images/services/search_matches.py; CVE alerts: cve_alerts.py; mail,
+webhooks and unsubscribe links: alert_messages.py).
 
-What matches a saved search is found by the one search service, run as the search's owner (images/alerts.py,
-a layer above search); this module records what is new and tells it: a repository that starts matching
-(one notice, tag "") or a tag pushed to a matching repository after the search was saved (one notice per
-tag). What matched when the search was saved (changed, turned on again) is recorded as "baseline" and
-never told. The unique (search, repository, tag) constraint is what "told once" means, so computing twice
-tells nothing new. Immediate searches are told at each computation; daily ones wait for the digest (one
-mail per search a day).
+What matches a saved search is found by the one search's conditions, run as the search's owner
+(images/alerts.py, a layer above search). A search is told of a repository that starts matching (one notice,
+tag "") and of a tag pushed to a matching repository after it was saved (one notice per tag). What matched
+when the search was saved (changed, turned on again) is its starting state (SavedSearch.matches), never
+told. The unique (search, repository, tag) constraint is what "told once" means, so computing twice tells
+nothing new. Immediate searches are told at each computation; daily ones wait for the digest (one mail per
+search a day).
 """
 
 import secrets
