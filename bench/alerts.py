@@ -72,6 +72,8 @@ def generate(images: int) -> None:
 
     started = time.perf_counter()
     if SavedSearch.objects.exists():
+        _states_ensure()
+        _age()
         return
     packages.generate(images)
     if not Package.objects.filter(name="benchlib").exists():
@@ -90,6 +92,7 @@ def generate(images: int) -> None:
         _generate_people()
         print(f"  users, stars, memberships: {time.perf_counter() - started:.1f} s", flush=True)
     _generate_searches()
+    _age()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
@@ -151,12 +154,41 @@ def _generate_searches() -> None:
         )
 
 
+def _age() -> None:
+    """Everything generated is a week old, as on a hub whose searches ran long ago: what a run sees as changed is
+    what the import changes (pushes, indexing and saving within the last hour would count too)."""
+    from images.models import Manifest, Repository, SavedSearch, Tag
+
+    week_ago = _week_ago()
+    day_ago = week_ago + timedelta(days=6)
+    if not Tag.objects.filter(pushed_at__gt=day_ago).exists():
+        return
+    Tag.objects.update(pushed_at=week_ago)
+    Repository.objects.update(updated_at=week_ago, last_pushed_at=week_ago, last_scanned_at=week_ago)
+    Manifest.objects.update(indexed_at=week_ago, findings_at=week_ago)
+    SavedSearch.objects.update(created_at=week_ago)
+    print("  aged a week", flush=True)
+
+
+def _states_ensure() -> None:
+    """Searches saved before states were kept (SavedSearch.matches) get theirs, as saving makes it now."""
+    from images.alerts import _baseline
+    from images.models import SavedSearch
+
+    stale = list(SavedSearch.objects.filter(matches__isnull=True).select_related("user"))
+    for saved in stale:
+        _baseline(saved)
+    if stale:
+        print(f"  states of {len(stale):,} saved searches made", flush=True)
+
+
 def reset() -> None:
     """The state before each run: no bench advisory (nor its findings), no notice but baselines, no message,
     every saved search and subscription checked now."""
     from django.db import transaction
     from django.utils import timezone
 
+    from images.alerts import alerts_compute
     from images.models import AlertMessage, CveAlertSubscription, CveNotice, SavedSearch, SearchNotice, Vulnerability
     from images.services.vulns import findings_recompute
 
@@ -167,6 +199,12 @@ def reset() -> None:
         AlertMessage.objects.all().delete()
     if removed:
         findings_recompute(keys={("PyPI", "benchlib")})  # the posture of the images it had touched
+        # The searches' states follow: what stopped matching leaves them (so the import makes it match again).
+        alerts_compute()
+        with transaction.atomic():
+            SearchNotice.objects.exclude(kind=SearchNotice.Kind.BASELINE).delete()
+            CveNotice.objects.all().delete()
+            AlertMessage.objects.all().delete()
     now = timezone.now()
     SavedSearch.objects.update(last_checked_at=now, active=True)
     CveAlertSubscription.objects.update(last_checked_at=now, enabled=True)

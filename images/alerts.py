@@ -7,6 +7,7 @@ again, and the search page's query string (`q`, `trusted`, `category`, `os`, `ar
 a saved search and back.
 """
 
+import json
 import logging
 from dataclasses import asdict, fields
 from datetime import datetime
@@ -19,15 +20,19 @@ from django.utils import timezone
 
 from images.models import SavedSearch
 from images.search.facets import SearchFilters
+from images.search.matching import repository_match_ids
 from images.search.service import SORTS, repository_search
 from images.search.terms import QueryInvalid
-from images.selectors.alerts import repositories_changed_since
-from images.services import alerts, cve_alerts
+from images.selectors.alerts import (
+    any_private_repository,
+    reads_private_repositories,
+    repositories_changed_since,
+    repository_ids_existing,
+    tags_pushed_since,
+)
+from images.services import alerts, cve_alerts, search_matches
 
 log = logging.getLogger(__name__)
-
-# The most repositories a saved search follows: what it finds beyond them (in its order) is not told.
-MATCH_LIMIT = 500
 
 # The search page's parameter for each SearchFilters field (images/web/views/catalogue.py reads them);
 # a field not named here is read from the parameter of its own name.
@@ -82,36 +87,14 @@ def search_url(saved: SavedSearch) -> str:
     return f"{settings.PUBLIC_URL}{search_path(saved)}"
 
 
-def saved_search_matches(saved: SavedSearch) -> list[int]:
-    """The ids of the repositories `saved` finds now, as its owner sees them (visibility applied by the search)."""
-    try:
-        result = _search(saved)
-    except QueryInvalid as invalid:
-        # Saving refuses such a query (_baseline): one stored before a change of the query language finds nothing.
-        log.warning("saved search %s: %s", saved.pk, invalid.message)
-        return []
-    return result.ids
-
-
 def _baseline(saved: SavedSearch) -> None:
-    """Record what `saved` finds now as told; a query the search cannot read is refused with its reason."""
+    """Record what `saved` finds now as its state, known and never told; a query the search cannot read is refused
+    with its reason."""
     try:
-        result = _search(saved)
+        found = repository_match_ids(user=saved.user, query=saved.query, filters=search_filters(saved.filters or {}))
     except QueryInvalid as invalid:
         raise ValidationError({"query": invalid.message}) from invalid
-    alerts.search_baseline_record(saved=saved, repository_ids=result.ids)
-
-
-def _search(saved: SavedSearch):
-    return repository_search(
-        user=saved.user,
-        query=saved.query,
-        filters=search_filters(saved.filters or {}),
-        sort=saved.sort if saved.sort in SORTS else "best",
-        limit=MATCH_LIMIT,
-        facets=False,
-        ids_only=True,
-    )
+    alerts.search_baseline_record(saved=saved, repository_ids=found)
 
 
 @transaction.atomic
@@ -137,29 +120,105 @@ def alerts_compute(*, now: datetime | None = None) -> dict:
     """Every active saved search and every CVE subscription, from stored data. Safe to run twice: what
     was told is recorded, so a second run tells nothing.
 
-    A search runs again only when some repository changed since it last ran (selectors.alerts.
-    repositories_changed_since, with a margin for transactions that commit late): nothing else can make a
-    repository or a tag start matching. Then it runs whole, not over the changed ones only: what it finds
-    is compared with what it found (and told) before, and a repository that matched all along past its
-    first MATCH_LIMIT results must not look new. With no change it is only marked as checked."""
+    Only a repository changed since a search last ran (selectors.alerts.repositories_changed_since, with a
+    margin for transactions that commit late) can start or stop matching it, so a search is evaluated over
+    those only and compared with its state, what it matched at its last run (SavedSearch.matches: every
+    match, not only its first results, so one that matched all along never looks new). The changes are read
+    once, since the earliest search's last run: over more repositories than changed since its own, a search
+    finds the same news, its state being what it compares with. Searches with the same query and filters,
+    whose owners read no private repository, are one evaluation. With no change a search is only marked as
+    checked."""
     alerts.alerts_compute_started()
-    now = now or timezone.now()
-    searches = 0
-    changed_since: dict[datetime, set[int]] = {}
-    unchanged = []
-    for saved in SavedSearch.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk"):
-        since = alerts.search_window_start(saved)
-        if since not in changed_since:
-            changed_since[since] = repositories_changed_since(since)
-        if not changed_since[since]:
-            unchanged.append(saved.pk)
-            continue
-        searches += alerts.search_notices_record(
-            saved=saved, repository_ids=saved_search_matches(saved), now=now, search_url=search_url(saved)
+    searches = list(SavedSearch.objects.filter(active=True, user__is_active=True).select_related("user").order_by("pk"))
+    starts = [alerts.search_window_start(saved) for saved in searches if saved.matches is not None]
+    run = _Run(now or timezone.now(), since=min(starts, default=None))
+    found = [
+        search_matches.Found(
+            saved=saved,
+            matching=run.matching(saved, whole=saved.matches is None),
+            among=None if saved.matches is None else run.changed,
+            search_url=search_url(saved),
         )
-    alerts.searches_checked(search_ids=unchanged, now=now)
-    cve = cve_alerts.cve_alerts_compute(now=now)
-    return {"search_notices": searches, "cve_notices": cve}
+        # No state yet (saved before states were kept): evaluated whole, once; with no change, only checked.
+        for saved in searches
+        if saved.matches is None or run.changed
+    ]
+    told, checked = search_matches.searches_record(found=found, run=run.search_run)
+    checked += [saved.pk for saved in searches if saved.matches is not None and not run.changed]
+    alerts.searches_checked(search_ids=checked, now=run.now)
+    cve = cve_alerts.cve_alerts_compute(now=run.now)
+    return {"search_notices": told, "cve_notices": cve}
+
+
+class _Run:
+    """What one computation reads once for every search: the repositories changed and the tags pushed since the
+    earliest search's window start, each owner's view, and each distinct search's matches."""
+
+    def __init__(self, now: datetime, since: datetime | None):
+        self.now = now
+        self.changed: set[int] = repositories_changed_since(since) if since else set()
+        self._viewers: dict[int, object] = {}
+        self._matching: dict[tuple, set[int]] = {}
+        self._first: dict[tuple, list[int]] = {}
+        self._existing: set[int] | None = None
+        self._private: bool | None = None
+        self.search_run = search_matches.SearchRun(
+            recent_tags=tags_pushed_since(since) if since else {},
+            existing_ids=self._existing_ids,
+            first_results=self._first_results,
+            now=now,
+        )
+
+    def viewer(self, saved: SavedSearch):
+        """Whom the search runs as: its owner, or anyone (None) when the owner reads no private repository (the
+        same results, shared by every such owner's search)."""
+        if self._private is None:
+            self._private = any_private_repository()  # none at all: no owner's query per search
+        if saved.user_id not in self._viewers:
+            reads = self._private and reads_private_repositories(saved.user)
+            self._viewers[saved.user_id] = saved.user if reads else None
+        return self._viewers[saved.user_id]
+
+    def matching(self, saved: SavedSearch, whole: bool) -> set[int]:
+        """What `saved` finds among the repositories changed (`whole`: among all of them)."""
+        viewer = self.viewer(saved)
+        key = (getattr(viewer, "pk", None), saved.query, _filters_key(saved), whole)
+        among = None if whole else self.changed
+        if key not in self._matching:
+            try:
+                found = repository_match_ids(
+                    user=viewer, query=saved.query, filters=search_filters(saved.filters or {}), among=among
+                )
+            except QueryInvalid as invalid:
+                # Saving refuses such a query (_baseline): one saved before the query language changed finds nothing.
+                log.warning("saved search %s: %s", saved.pk, invalid.message)
+                found = set()
+            self._matching[key] = found
+        return self._matching[key]
+
+    def _first_results(self, saved: SavedSearch) -> list[int]:
+        viewer = self.viewer(saved)
+        key = (getattr(viewer, "pk", None), saved.query, _filters_key(saved), saved.sort)
+        if key not in self._first:
+            self._first[key] = repository_search(
+                user=viewer,
+                query=saved.query,
+                filters=search_filters(saved.filters or {}),
+                sort=saved.sort if saved.sort in SORTS else "best",
+                limit=search_matches.MATCH_LIMIT,
+                facets=False,
+                ids_only=True,
+            ).ids
+        return self._first[key]
+
+    def _existing_ids(self) -> set[int]:
+        if self._existing is None:
+            self._existing = repository_ids_existing()
+        return self._existing
+
+
+def _filters_key(saved: SavedSearch) -> str:
+    return json.dumps(saved.filters or {}, sort_keys=True)
 
 
 def alerts_digest() -> int:

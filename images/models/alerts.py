@@ -36,6 +36,10 @@ class SavedSearch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # What the search matches (as of its last run), the ids of every repository its owner would find, sorted:
+    # a run evaluates only the repositories changed since and compares with this (images/alerts.py). None for
+    # a search saved before it was kept: its first run evaluates it whole.
+    matches = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["name", "pk"]

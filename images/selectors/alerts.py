@@ -12,7 +12,7 @@ from images.models import (
     SearchNotice,
     Tag,
 )
-from images.services.authorization import may_manage_saved_search
+from images.services.authorization import may_manage_saved_search, readable_filter
 
 RECENT_NOTICES = 5
 
@@ -78,3 +78,26 @@ def repositories_changed_since(since) -> set[int]:
         )
     )
     return changed
+
+
+def tags_pushed_since(since) -> dict[int, list[tuple]]:
+    """The tags pushed since `since`, by repository id: [(name, pushed_at)]."""
+    pushed: dict[int, list[tuple]] = {}
+    for repository_id, name, pushed_at in Tag.objects.filter(pushed_at__gte=since).values_list(
+        "repository_id", "name", "pushed_at"
+    ):
+        pushed.setdefault(repository_id, []).append((name, pushed_at))
+    return pushed
+
+
+def any_private_repository() -> bool:
+    return Repository.objects.filter(is_private=True).exists()
+
+
+def reads_private_repositories(user) -> bool:
+    """Whether `user` may read some private repository: if not, they find what anyone finds."""
+    return Repository.objects.filter(readable_filter(user), is_private=True).exists()
+
+
+def repository_ids_existing() -> set[int]:
+    return set(Repository.objects.values_list("pk", flat=True))

@@ -3,10 +3,11 @@
 carries (valid without signing in). Written only through images/services/alerts.py and cve_alerts.py."""
 
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 
 from images.models import AlertMessage, CveAlertSubscription, Repository
 from images.services.jobs import ALERT_WEBHOOK_ATTEMPT, job_enqueue
@@ -19,27 +20,58 @@ UNSUBSCRIBE_SALT = "hub.alerts.unsubscribe"
 # --- telling: mail and webhook ---------------------------------------------------------------------------
 
 
+@dataclass
+class Outgoing:
+    """One message to record and send (messages_send)."""
+
+    user: object
+    kind: str
+    saved: object
+    subject: str
+    text: str
+    email: bool
+    webhook_url: str
+    webhook_secret: str
+    payload: dict
+
+
 def message_send(
     *, user, kind: str, saved, subject: str, text: str, email: bool, webhook_url: str, webhook_secret: str, payload
 ) -> AlertMessage:
-    """Record one message, mail it now (in the caller's transaction: a mail that fails leaves the notices
-    untold, to be told at the next computation) and send its webhook once the transaction commits."""
-    emailed = bool(email and user.email)
-    message = AlertMessage.objects.create(
-        user=user,
-        kind=kind,
-        saved_search=saved,
-        subject=subject[:255],
-        emailed=emailed,
-        webhook_url=webhook_url,
-        webhook_body=json.dumps(payload, separators=(",", ":")).encode() if webhook_url else b"",
-        webhook_status=AlertMessage.WebhookStatus.PENDING if webhook_url else "",
-    )
-    if emailed:
-        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-    if webhook_url:
-        job_enqueue(ALERT_WEBHOOK_ATTEMPT, message.pk)
-    return message
+    """Record one message and send it (messages_send)."""
+    outgoing = Outgoing(user, kind, saved, subject, text, email, webhook_url, webhook_secret, payload)
+    return messages_send([outgoing])[0]
+
+
+def messages_send(outgoing: list[Outgoing]) -> list[AlertMessage]:
+    """Record the messages (one insert), mail them now through one connection (in the caller's transaction: a mail
+    that fails rolls the batch back, its notices untold, to be told at the next computation) and send their
+    webhooks once the transaction commits. The messages, in the order of `outgoing`."""
+    messages = [
+        AlertMessage(
+            user=o.user,
+            kind=o.kind,
+            saved_search=o.saved,
+            subject=o.subject[:255],
+            emailed=bool(o.email and o.user.email),
+            webhook_url=o.webhook_url,
+            webhook_body=json.dumps(o.payload, separators=(",", ":")).encode() if o.webhook_url else b"",
+            webhook_status=AlertMessage.WebhookStatus.PENDING if o.webhook_url else "",
+        )
+        for o in outgoing
+    ]
+    AlertMessage.objects.bulk_create(messages, batch_size=1_000)
+    mails = [
+        EmailMessage(o.subject, o.text, settings.DEFAULT_FROM_EMAIL, [o.user.email])
+        for o, message in zip(outgoing, messages, strict=True)
+        if message.emailed
+    ]
+    if mails:
+        get_connection().send_messages(mails)
+    for message in messages:
+        if message.webhook_url:
+            job_enqueue(ALERT_WEBHOOK_ATTEMPT, message.pk)
+    return messages
 
 
 def alert_webhook_attempt(*, message_id: int) -> str:

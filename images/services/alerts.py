@@ -1,13 +1,14 @@
-"""Saved searches: the only writer of SavedSearch and SearchNotice (CVE alerts: images/services/cve_alerts.py;
-mail, webhooks and unsubscribe links: images/services/alert_messages.py).
+"""Saved searches: saving, changing and deleting them, their starting state, the digest and the text of their
+messages (what a computation records: images/services/search_matches.py; CVE alerts: cve_alerts.py; mail,
+webhooks and unsubscribe links: alert_messages.py).
 
-What matches a saved search is found by the one search service, run as the search's owner (images/alerts.py,
-a layer above search); this module records what is new and tells it: a repository that starts matching
-(one notice, tag "") or a tag pushed to a matching repository after the search was saved (one notice per
-tag). What matched when the search was saved (changed, turned on again) is recorded as "baseline" and
-never told. The unique (search, repository, tag) constraint is what "told once" means, so computing twice
-tells nothing new. Immediate searches are told at each computation; daily ones wait for the digest (one
-mail per search a day).
+What matches a saved search is found by the one search's conditions, run as the search's owner
+(images/alerts.py, a layer above search). A search is told of a repository that starts matching (one notice,
+tag "") and of a tag pushed to a matching repository after it was saved (one notice per tag). What matched
+when the search was saved (changed, turned on again) is its starting state (SavedSearch.matches), never
+told. The unique (search, repository, tag) constraint is what "told once" means, so computing twice tells
+nothing new. Immediate searches are told at each computation; daily ones wait for the digest (one mail per
+search a day).
 """
 
 import secrets
@@ -19,14 +20,14 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from images.models import AlertMessage, CveAlertSubscription, Repository, SavedSearch, SearchNotice, Tag
 from images.services.alert_messages import (
     UNSUBSCRIBE_SALT,
+    Outgoing,
     absolute_url,
-    message_send,
+    messages_send,
     repository_display,
     repository_path,
     unsubscribe_url,
@@ -165,19 +166,19 @@ class Match:
     tags: tuple[str, ...] = ()
 
 
-def search_baseline_record(*, saved: SavedSearch, repository_ids: list[int]) -> int:
-    """What the search finds now (when saved, changed or turned on again), with the tags those repositories
-    have now: known, never told."""
+def search_baseline_record(*, saved: SavedSearch, repository_ids: set[int]) -> None:
+    """What the search finds now (when saved, changed or turned on again) is its state, known and never told, and
+    so are the tags of those repositories that its next run would otherwise see as pushed since."""
+    start = search_window_start(saved)
+    tags = Tag.objects.filter(pushed_at__gte=start, pushed_at__gt=saved.created_at).values_list("repository_id", "name")
     notices = [
-        SearchNotice(saved_search=saved, repository_id=pk, tag="", kind=SearchNotice.Kind.BASELINE)
-        for pk in repository_ids
-    ]
-    tags = Tag.objects.filter(repository_id__in=repository_ids, pushed_at__gt=saved.created_at)
-    notices += [
         SearchNotice(saved_search=saved, repository_id=pk, tag=name[:128], kind=SearchNotice.Kind.BASELINE)
-        for pk, name in tags.values_list("repository_id", "name")
+        for pk, name in tags
+        if pk in repository_ids
     ]
-    return len(SearchNotice.objects.bulk_create(notices, ignore_conflicts=True))
+    SearchNotice.objects.bulk_create(notices, ignore_conflicts=True)
+    saved.matches = sorted(repository_ids)
+    SavedSearch.objects.filter(pk=saved.pk).update(matches=saved.matches)
 
 
 def search_window_start(saved: SavedSearch) -> datetime:
@@ -190,55 +191,26 @@ def searches_checked(*, search_ids: list[int], now: datetime) -> None:
     SavedSearch.objects.filter(pk__in=search_ids, active=True).update(last_checked_at=now)
 
 
-def search_notices_record(*, saved: SavedSearch, repository_ids: list[int], now: datetime, search_url: str) -> int:
-    """Record what is new among `repository_ids` (what the search finds now), and tell it when the search is
-    immediate. Returns how many notices were recorded."""
-    with transaction.atomic():
-        saved = SavedSearch.objects.select_for_update().get(pk=saved.pk)
-        if not saved.active:
-            return 0
-        known = set(
-            SearchNotice.objects.filter(saved_search=saved, tag="", repository_id__in=repository_ids).values_list(
-                "repository_id", flat=True
-            )
-        )
-        new_repositories = [pk for pk in repository_ids if pk not in known]
-        since = search_window_start(saved)
-        tags = Tag.objects.filter(repository_id__in=repository_ids, pushed_at__gt=saved.created_at).filter(
-            Q(repository_id__in=new_repositories) | Q(pushed_at__gte=since)
-        )
-        pairs = set(tags.values_list("repository_id", "name"))
-        told = set(
-            SearchNotice.objects.filter(
-                saved_search=saved, repository_id__in={pk for pk, _ in pairs}, tag__in={name for _, name in pairs}
-            ).values_list("repository_id", "tag")
-        )
-        notices = [
-            SearchNotice(saved_search=saved, repository_id=pk, tag="", kind=SearchNotice.Kind.REPOSITORY)
-            for pk in new_repositories
-        ]
-        notices += [
-            SearchNotice(saved_search=saved, repository_id=pk, tag=name[:128], kind=SearchNotice.Kind.TAG)
-            for pk, name in sorted(pairs - told)
-        ]
-        SearchNotice.objects.bulk_create(notices, ignore_conflicts=True)
-        SavedSearch.objects.filter(pk=saved.pk).update(last_checked_at=now)
-        if saved.mode == SavedSearch.Mode.IMMEDIATE:
-            search_pending_send(saved=saved, search_url=search_url)
-    return len(notices)
-
-
 def search_pending_send(*, saved: SavedSearch, search_url: str, digest: bool = False) -> AlertMessage | None:
     """Tell the notices of `saved` not told yet, in one message (a daily digest's, or an immediate one's)."""
     pending = list(
         SearchNotice.objects.filter(saved_search=saved, message__isnull=True)
         .exclude(kind=SearchNotice.Kind.BASELINE)
         .select_related("repository__namespace")
-        .order_by("repository__namespace__name", "repository__name", "tag")
     )
     if not pending:
         return None
-    matches = _matches_of(pending)
+    [message] = messages_send([search_message(saved, pending, search_url, digest=digest)])
+    SearchNotice.objects.filter(pk__in=[n.pk for n in pending]).update(message=message)
+    if digest:
+        SavedSearch.objects.filter(pk=saved.pk).update(last_digest_at=timezone.now())
+    return message
+
+
+def search_message(saved: SavedSearch, notices: list[SearchNotice], search_url: str, digest: bool = False) -> Outgoing:
+    """The message telling `notices` (each with its repository and namespace at hand)."""
+    notices = sorted(notices, key=lambda n: (n.repository.namespace.name, n.repository.name, n.tag))
+    matches = _matches_of(notices)
     count = len(matches)
     what = "new match" if count == 1 else "new matches"
     subject = f'[Hub] {count} {what} for your saved search "{saved.name}"'
@@ -266,7 +238,7 @@ def search_pending_send(*, saved: SavedSearch, search_url: str, digest: bool = F
             for m in matches
         ],
     }
-    message = message_send(
+    return Outgoing(
         user=saved.user,
         kind=AlertMessage.Kind.DIGEST if digest else AlertMessage.Kind.SEARCH,
         saved=saved,
@@ -277,10 +249,6 @@ def search_pending_send(*, saved: SavedSearch, search_url: str, digest: bool = F
         webhook_secret=saved.webhook_secret,
         payload=payload,
     )
-    SearchNotice.objects.filter(pk__in=[n.pk for n in pending]).update(message=message)
-    if digest:
-        SavedSearch.objects.filter(pk=saved.pk).update(last_digest_at=timezone.now())
-    return message
 
 
 def _matches_of(notices: list[SearchNotice]) -> list[Match]:

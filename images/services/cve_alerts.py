@@ -31,8 +31,9 @@ from images.models import (
 )
 from images.models.choices import Severity
 from images.services.alert_messages import (
+    Outgoing,
     absolute_url,
-    message_send,
+    messages_send,
     repository_display,
     repository_path,
     unsubscribe_url,
@@ -96,8 +97,10 @@ def cve_alerts_compute(*, now: datetime) -> int:
     """Tell each follower of a repository of the critical and high findings its images gained since their last
     check. Returns how many notices were recorded.
 
-    The candidates (findings, their tags, who follows which repository, what was told) are read once for
-    every follower, a few queries in all; each follower then costs a transaction only when there is news."""
+    A few queries in all, whatever the number of followers: the candidates (findings, their tags, who follows
+    which repository) are read once; then, in one transaction, the subscriptions with news are locked (a
+    computation running at the same time waits, then finds them told), what was told is read once, and the
+    notices go in one insert, one message (and mail) per follower."""
     subscriptions = CveAlertSubscription.objects.filter(enabled=True)
     oldest = subscriptions.aggregate(oldest=Min(Coalesce("last_checked_at", "created_at")))["oldest"] or now
     start = max(min(oldest, now) - LOOKBACK, now - CVE_MAX_LOOKBACK)
@@ -115,36 +118,48 @@ def cve_alerts_compute(*, now: datetime) -> int:
         of_repository.setdefault(finding.manifest.repository_id, []).append(finding)
     repository_ids = set(of_repository)
     followed = _followed_by(repository_ids)
-    users = list(get_user_model().objects.filter(pk__in=followed, is_active=True).order_by("pk"))
-    _subscriptions_ensure(users)
-    by_user = {s.user_id: s for s in CveAlertSubscription.objects.filter(user__in=users)}
-    told = set(
-        CveNotice.objects.filter(
-            subscription_id__in=[s.pk for s in by_user.values()],
-            vulnerability_id__in={f.vulnerability_id for f in findings},
-        ).values_list("subscription_id", "manifest_id", "vulnerability_id")
-    )
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=followed, is_active=True)}
+    _subscriptions_ensure(list(users))
     tags = _tags_of({f.manifest_id for f in findings})
     public = set(Repository.objects.filter(readable_filter(None), pk__in=repository_ids).values_list("pk", flat=True))
-    recorded = 0
-    for user in users:
-        subscription = by_user[user.pk]
-        if not subscription.enabled:
-            continue
-        since = (subscription.last_checked_at or subscription.created_at) - LOOKBACK
-        repositories = followed[user.pk]
-        if not repositories <= public:  # a private one: may they still read it?
-            repositories = public & repositories | _readable(user, repositories - public)
-        new = [
-            f
-            for repository_id in sorted(repositories)
-            for f in of_repository[repository_id]
-            if f.created_at >= since and (subscription.pk, f.manifest_id, f.vulnerability_id) not in told
-        ]
-        if new:
-            recorded += _cve_alerts_of(user, new, tags, now)
-    CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
-    return recorded
+    with transaction.atomic():
+        by_user = {
+            s.user_id: s
+            for s in CveAlertSubscription.objects.select_for_update()
+            .filter(user_id__in=list(users), enabled=True)
+            .order_by("pk")
+        }
+        told = set(
+            CveNotice.objects.filter(
+                subscription_id__in=[s.pk for s in by_user.values()],
+                vulnerability_id__in={f.vulnerability_id for f in findings},
+            ).values_list("subscription_id", "manifest_id", "vulnerability_id")
+        )
+        batch: list[tuple[CveAlertSubscription, list[CveNotice]]] = []
+        for user_id in sorted(by_user):
+            subscription = by_user[user_id]
+            subscription.user = users[user_id]  # the message's addressee, not fetched again
+            since = (subscription.last_checked_at or subscription.created_at) - LOOKBACK
+            repositories = followed[user_id]
+            if not repositories <= public:  # a private one: may they still read it?
+                repositories = public & repositories | _readable(subscription.user, repositories - public)
+            new = [
+                f
+                for repository_id in sorted(repositories)
+                for f in of_repository[repository_id]
+                if f.created_at >= since and (subscription.pk, f.manifest_id, f.vulnerability_id) not in told
+            ]
+            notices = _notices_of(subscription, new, tags)
+            if notices:
+                batch.append((subscription, notices))
+        messages = messages_send([_cve_message(subscription, notices) for subscription, notices in batch])
+        for (_, notices), message in zip(batch, messages, strict=True):
+            for notice in notices:
+                notice.message = message
+        recorded = [notice for _, notices in batch for notice in notices]
+        CveNotice.objects.bulk_create(recorded, ignore_conflicts=True, batch_size=2_000)
+        CveAlertSubscription.objects.filter(enabled=True).update(last_checked_at=now)
+    return len(recorded)
 
 
 def _followed_by(repository_ids: set[int]) -> dict[int, set[int]]:
@@ -164,51 +179,38 @@ def _followed_by(repository_ids: set[int]) -> dict[int, set[int]]:
     return followed
 
 
-def _subscriptions_ensure(users) -> None:
+def _subscriptions_ensure(user_ids: list[int]) -> None:
     """A follower's subscription is made (on, by default) when first needed."""
-    having = set(CveAlertSubscription.objects.filter(user__in=users).values_list("user_id", flat=True))
-    for user in users:
-        if user.pk not in having:
-            cve_subscription(user=user)
+    having = set(CveAlertSubscription.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    missing = [
+        CveAlertSubscription(user_id=pk, webhook_secret=secrets.token_urlsafe(32))
+        for pk in user_ids
+        if pk not in having
+    ]
+    CveAlertSubscription.objects.bulk_create(missing, ignore_conflicts=True, batch_size=1_000)
 
 
 def _readable(user, repository_ids: set[int]) -> set[int]:
     return set(Repository.objects.filter(readable_filter(user), pk__in=repository_ids).values_list("pk", flat=True))
 
 
-def _cve_alerts_of(user, findings: list[Finding], tags: dict[int, list[str]], now: datetime) -> int:
-    """Record and tell `findings` (new to `user`, in their order) unless the subscription was turned off or
-    they were told in the meantime."""
-    with transaction.atomic():
-        subscription = CveAlertSubscription.objects.select_for_update().get(user=user)
-        if not subscription.enabled:
-            return 0
-        subscription.user = user  # the message's addressee, not fetched again
-        told = set(
-            CveNotice.objects.filter(
-                subscription=subscription, vulnerability_id__in={f.vulnerability_id for f in findings}
-            ).values_list("manifest_id", "vulnerability_id")
+def _notices_of(subscription: CveAlertSubscription, findings: list[Finding], tags: dict[int, list[str]]):
+    """The notices of `findings` (new to the subscription, in their order): tagged images only, one per
+    (manifest, vulnerability)."""
+    notices = [
+        CveNotice(
+            subscription=subscription,
+            repository=f.manifest.repository,
+            manifest=f.manifest,
+            vulnerability=f.vulnerability,
+            severity=f.severity,
+            package=f"{f.package.name} {f.package.version}"[:300],
+            tags=", ".join(tags[f.manifest_id])[:500],
         )
-        notices = [
-            CveNotice(
-                subscription=subscription,
-                repository=f.manifest.repository,
-                manifest=f.manifest,
-                vulnerability=f.vulnerability,
-                severity=f.severity,
-                package=f"{f.package.name} {f.package.version}"[:300],
-                tags=", ".join(tags[f.manifest_id])[:500],
-            )
-            for f in findings
-            if tags.get(f.manifest_id)  # untagged images are history, not something anyone runs
-            and (f.manifest_id, f.vulnerability_id) not in told
-        ]
-        notices = _first_per_pair(notices)
-        if not notices:
-            return 0
-        CveNotice.objects.bulk_create(notices, ignore_conflicts=True)
-        _cve_send(subscription, notices)
-    return len(notices)
+        for f in findings
+        if tags.get(f.manifest_id)  # untagged images are history, not something anyone runs
+    ]
+    return _first_per_pair(notices)
 
 
 def _tags_of(manifest_ids: set[int]) -> dict[int, list[str]]:
@@ -237,7 +239,7 @@ def _first_per_pair(notices: list[CveNotice]) -> list[CveNotice]:
     return kept
 
 
-def _cve_send(subscription: CveAlertSubscription, notices: list[CveNotice]) -> AlertMessage:
+def _cve_message(subscription: CveAlertSubscription, notices: list[CveNotice]) -> Outgoing:
     count = len(notices)
     subject = (
         f"[Hub] {count} new critical/high {'vulnerability' if count == 1 else 'vulnerabilities'} in images you follow"
@@ -272,7 +274,7 @@ def _cve_send(subscription: CveAlertSubscription, notices: list[CveNotice]) -> A
             for n in notices
         ],
     }
-    message = message_send(
+    return Outgoing(
         user=subscription.user,
         kind=AlertMessage.Kind.CVE,
         saved=None,
@@ -283,6 +285,3 @@ def _cve_send(subscription: CveAlertSubscription, notices: list[CveNotice]) -> A
         webhook_secret=subscription.webhook_secret,
         payload=payload,
     )
-    # The notices just recorded: every earlier one got its message in its own transaction.
-    CveNotice.objects.filter(subscription=subscription, message__isnull=True).update(message=message)
-    return message

@@ -43,7 +43,9 @@ def test_a_new_tag_and_a_new_repository_are_told_once_each(alice, acme):
     assert alerts_compute() == {"search_notices": 0, "cve_notices": 0}
     assert len(mail.outbox) == 2  # run again: nothing new
     kinds = sorted(SearchNotice.objects.filter(saved_search=saved).values_list("kind", "tag"))
-    assert kinds == [("baseline", ""), ("repository", ""), ("tag", "2.0"), ("tag", "3.1")]
+    assert kinds == [("repository", ""), ("tag", "2.0"), ("tag", "3.1")]  # what matched when saved is its state
+    saved.refresh_from_db()
+    assert saved.matches == sorted(acme.repositories.values_list("pk", flat=True))
 
 
 def test_filters_and_sort_are_part_of_the_saved_search(alice, acme):

@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("images", "0021_package_search_speed")]
+
+    operations = [
+        migrations.AddField(
+            model_name="savedsearch",
+            name="matches",
+            field=models.JSONField(blank=True, default=None, null=True),
+        ),
+    ]
