@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("images", "0021_package_search_speed")]
+    dependencies = [("images", "0023_lineage_graph")]
 
     operations = [
         migrations.AddField(
