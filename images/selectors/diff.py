@@ -28,7 +28,7 @@ from images.indexing.diff import (
     config_summary,
     image_diff,
 )
-from images.models import Finding, Layer, Manifest, Package, Repository, Tag
+from images.models import Finding, Layer, Manifest, ManifestBlob, Package, Repository, Tag
 from images.selectors.repositories import repository_get
 from images.storage import blob_storage
 
@@ -193,10 +193,37 @@ def image_facts(manifest: Manifest) -> ImageFacts:
 
 
 @dataclass
+class DownloadCost:
+    full: int  # bytes a pull onto an empty machine fetches: the config and every distinct layer
+    needed: int  # bytes it fetches when `have` is already there
+    blobs_total: int
+    blobs_needed: int
+
+    @property
+    def saved(self) -> int:
+        return self.full - self.needed
+
+
+def _blob_sizes(manifest: Manifest) -> dict[str, int]:
+    return dict(ManifestBlob.objects.filter(manifest=manifest).values_list("blob__digest", "blob__size"))
+
+
+def download_cost(*, manifest: Manifest, have: Manifest) -> DownloadCost:
+    """What pulling `manifest` downloads when `have` was pulled before: the blobs (config and
+    layers) `have` does not hold, each once; what `skopeo copy` into a layout holding `have` fetches."""
+    wanted, held = _blob_sizes(manifest), _blob_sizes(have)
+    missing = {digest: size for digest, size in wanted.items() if digest not in held}
+    return DownloadCost(
+        full=sum(wanted.values()), needed=sum(missing.values()), blobs_total=len(wanted), blobs_needed=len(missing)
+    )
+
+
+@dataclass
 class Comparison:
     before: ResolvedImage
     after: ResolvedImage
     diff: ImageDiff
+    download: DownloadCost  # pulling `after` where `before` is already
 
 
 def image_compare(*, user, repository: Repository, before: str, after: str, platform: str = "") -> Comparison:
@@ -204,7 +231,8 @@ def image_compare(*, user, repository: Repository, before: str, after: str, plat
     picks the platform of an index on either side."""
     left = image_resolve(user=user, repository=repository, ref=before, platform=platform)
     right = image_resolve(user=user, repository=repository, ref=after, platform=platform)
-    return Comparison(left, right, image_diff(image_facts(left.manifest), image_facts(right.manifest)))
+    diff = image_diff(image_facts(left.manifest), image_facts(right.manifest))
+    return Comparison(left, right, diff, download_cost(manifest=right.manifest, have=left.manifest))
 
 
 def previous_tag_names(*, repository: Repository, names: list[str]) -> dict[str, str]:

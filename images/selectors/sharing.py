@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from images.models import Layer, Manifest, ManifestBlob, Namespace, Repository, Tag
-from images.selectors.diff import RefError, ResolvedImage, image_resolve, previous_tag_names
+from images.selectors.diff import (
+    DownloadCost,
+    RefError,
+    ResolvedImage,
+    download_cost,
+    image_resolve,
+    previous_tag_names,
+)
 from images.services.authorization import readable_filter
 
 
@@ -43,32 +50,6 @@ def layer_sharing(*, user, manifest: Manifest) -> list[LayerShare]:
         LayerShare(layer, counts.get(layer.digest, none)["images"], counts.get(layer.digest, none)["repositories"])
         for layer in layers
     ]
-
-
-@dataclass
-class DownloadCost:
-    full: int  # bytes a pull onto an empty machine fetches: the config and every distinct layer
-    needed: int  # bytes it fetches when `have` is already there
-    blobs_total: int
-    blobs_needed: int
-
-    @property
-    def saved(self) -> int:
-        return self.full - self.needed
-
-
-def _blob_sizes(manifest: Manifest) -> dict[str, int]:
-    return dict(ManifestBlob.objects.filter(manifest=manifest).values_list("blob__digest", "blob__size"))
-
-
-def download_cost(*, manifest: Manifest, have: Manifest) -> DownloadCost:
-    """What pulling `manifest` downloads when `have` was pulled before: the blobs (config and
-    layers) `have` does not hold, each once; what `skopeo copy` into a layout holding `have` fetches."""
-    wanted, held = _blob_sizes(manifest), _blob_sizes(have)
-    missing = {digest: size for digest, size in wanted.items() if digest not in held}
-    return DownloadCost(
-        full=sum(wanted.values()), needed=sum(missing.values()), blobs_total=len(wanted), blobs_needed=len(missing)
-    )
 
 
 @dataclass

@@ -57,6 +57,13 @@ def _changes(serializer):
     return serializers.DictField(child=serializer(many=True))
 
 
+class DownloadSerializer(serializers.Serializer):
+    full = serializers.IntegerField(help_text="bytes pulling `to` fetches onto an empty machine (config and layers)")
+    needed = serializers.IntegerField(help_text="bytes it fetches where `from` is already pulled")
+    blobs_total = serializers.IntegerField()
+    blobs_needed = serializers.IntegerField()
+
+
 class CompareSerializer(serializers.Serializer):
     before = ComparedImageSerializer(help_text="the image named by `from`")
     after = ComparedImageSerializer(help_text="the image named by `to`")
@@ -66,6 +73,7 @@ class CompareSerializer(serializers.Serializer):
     vulnerabilities = _changes(FindingChangeSerializer)  # fixed / introduced
     size = serializers.DictField(child=SizeChangeSerializer())  # compressed / uncompressed
     config = ConfigChangeSerializer(many=True)
+    download = DownloadSerializer()
 
 
 class RepositoryStorageSerializer(serializers.Serializer):

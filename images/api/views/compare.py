@@ -72,6 +72,12 @@ def compare_data(comparison) -> dict:
             for name, size in (("compressed", diff.compressed), ("uncompressed", diff.uncompressed))
         },
         "config": [asdict(change) for change in diff.config],
+        "download": {
+            "full": comparison.download.full,
+            "needed": comparison.download.needed,
+            "blobs_total": comparison.download.blobs_total,
+            "blobs_needed": comparison.download.blobs_needed,
+        },
     }
 
 
