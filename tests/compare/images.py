@@ -1,8 +1,10 @@
 """Two releases of one app on one Debian base, built offline from real layers: what the compare,
 sharing and storage tests push (through the services here, with skopeo in tests/integration).
 
-  1.0  base (Debian 12: libc6, zlib1g 1:1.2.13, openssl 3.0.11, oldpkg)  + pip (Jinja2 2.10, six, requests 2.9.0)
-  2.0  base  + apt layer (zlib1g 1:1.2.12, openssl 3.0.15, newpkg, no oldpkg) + pip (Jinja2 2.11.3, Flask, requests 2.10.0)
+  1.0  base (Debian 12: libc6, zlib1g 1:1.2.13, openssl 3.0.11, oldpkg)
+       + pip (Jinja2 2.10, six, requests 2.9.0)
+  2.0  base + apt layer (zlib1g 1:1.2.12, openssl 3.0.15, newpkg, no oldpkg)
+       + pip (Jinja2 2.11.3, Flask, requests 2.10.0)
 """
 
 from images.oci.build import LayerSpec, image_build

@@ -70,8 +70,9 @@ def test_package_versions_are_ordered_the_ecosystems_way(ecosystem, kind, before
 
 
 def test_packages_added_removed_and_a_name_at_several_versions():
-    before = [PackageFact("pypi", "six", "1.16"), PackageFact("pypi", "pip", "23.0"), PackageFact("pypi", "pip", "24.0")]
-    after = [PackageFact("pypi", "flask", "3.0"), PackageFact("pypi", "pip", "24.0"), PackageFact("pypi", "pip", "25.0")]
+    pip = PackageFact("pypi", "pip", "24.0")
+    before = [PackageFact("pypi", "six", "1.16"), PackageFact("pypi", "pip", "23.0"), pip]
+    after = [PackageFact("pypi", "flask", "3.0"), pip, PackageFact("pypi", "pip", "25.0")]
     changes = packages_compare(before, after, "Debian:12")
     assert changes["added"] == [PackageChange("pypi", "flask", "", "3.0"), PackageChange("pypi", "pip", "", "25.0")]
     assert changes["removed"] == [PackageChange("pypi", "pip", "23.0", ""), PackageChange("pypi", "six", "1.16", "")]
@@ -132,9 +133,7 @@ def test_config_changes_field_by_field_and_key_by_key():
 
 def test_image_diff_puts_it_together_with_size_changes():
     before = ImageFacts(layers=[layer("a", 100)], history=["ADD x"], compressed_size=100, uncompressed_size=300)
-    after = ImageFacts(
-        layers=[layer("a", 100), layer("b", 50)], history=["ADD x", "RUN y"], compressed_size=150, uncompressed_size=None
-    )
+    after = ImageFacts(layers=[layer("a", 100), layer("b", 50)], history=["ADD x", "RUN y"], compressed_size=150)
     diff = image_diff(before, after)
     assert [x.digest for x in diff.layers_added] == ["b"]
     assert diff.history_changed
