@@ -9,6 +9,7 @@ ecosystem without an order, is a "changed" package rather than a guess at up or 
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .versions import InvalidVersion, UnsupportedEcosystem, version_key
 from .vulns import package_ecosystem
@@ -161,15 +162,24 @@ def history_compare(before: list[str], after: list[str]) -> list[HistoryStep]:
     return steps
 
 
+@lru_cache(maxsize=65536)
 def _order(ecosystem: str | None, left: str, right: str) -> int | None:
     """-1, 0 or 1 as `left` is older, the same, newer; None when the ecosystem cannot tell."""
     if not ecosystem:
         return None
     try:
         left_key, right_key = version_key(ecosystem, left), version_key(ecosystem, right)
-        return (left_key > right_key) - (left_key < right_key)
+        # One comparison for the usual case (an upgrade): Debian's is not cheap.
+        return -1 if left_key < right_key else (1 if left_key > right_key else 0)
     except (InvalidVersion, UnsupportedEcosystem, TypeError, ValueError):
         return None
+
+
+def _versions(packages: list[PackageFact]) -> dict[tuple[str, str], frozenset[str]]:
+    grouped: dict[tuple[str, str], set[str]] = {}
+    for package in packages:
+        grouped.setdefault((package.type, package.name), set()).add(package.version)
+    return {key: frozenset(versions) for key, versions in grouped.items()}
 
 
 def packages_compare(before: list[PackageFact], after: list[PackageFact], os_ecosystem: str):
@@ -178,22 +188,19 @@ def packages_compare(before: list[PackageFact], after: list[PackageFact], os_eco
     A name held at several versions (a Python package in two virtualenvs) is compared version by
     version: the versions only one side holds are added or removed.
     """
-    left: dict[tuple[str, str], set[str]] = {}
-    right: dict[tuple[str, str], set[str]] = {}
-    for package in before:
-        left.setdefault((package.type, package.name), set()).add(package.version)
-    for package in after:
-        right.setdefault((package.type, package.name), set()).add(package.version)
+    left, right = _versions(before), _versions(after)
+    empty: frozenset[str] = frozenset()
+    changed = [key for key in left.keys() | right.keys() if left.get(key, empty) != right.get(key, empty)]
+    ecosystems: dict[str, str | None] = {}  # by package type
     result: dict[str, list[PackageChange]] = {k: [] for k in ("added", "removed", "upgraded", "downgraded", "changed")}
-    for key in sorted(left.keys() | right.keys()):
-        old, new = left.get(key, set()), right.get(key, set())
-        if old == new:
-            continue
+    for key in sorted(changed):
+        old, new = left.get(key, empty), right.get(key, empty)
         kind, name = key
         if len(old) == 1 and len(new) == 1:
             (was,), (now,) = old, new
-            order = _order(package_ecosystem(PackageFact(kind, name, now), os_ecosystem), was, now)
-            bucket = {-1: "upgraded", 1: "downgraded"}.get(order, "changed")
+            if kind not in ecosystems:
+                ecosystems[kind] = package_ecosystem(PackageFact(kind, name, now), os_ecosystem)
+            bucket = {-1: "upgraded", 1: "downgraded"}.get(_order(ecosystems[kind], was, now), "changed")
             result[bucket].append(PackageChange(kind, name, was, now))
             continue
         for version in sorted(new - old):
