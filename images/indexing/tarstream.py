@@ -285,8 +285,11 @@ def iter_layer(
                     raise HostileLayer(f"more than {limits.max_members} entries in one layer")
                 yield _entry(archive, member, limits)
         if on_size is not None:
-            while stream.read(1 << 20):
-                pass
+            try:
+                while stream.read(1 << 20):
+                    pass
+            except _CORRUPTION:
+                return  # what follows the archive's end does not decompress: every entry was read, no size
             on_size(stream.raw.count)
     except HostileLayer:
         raise

@@ -1,5 +1,8 @@
 """The pure image diff: layers, history, packages in each ecosystem's order, findings, sizes, config."""
 
+import gzip
+import io
+
 import pytest
 
 from images.indexing.diff import (
@@ -18,6 +21,8 @@ from images.indexing.diff import (
     layers_compare,
     packages_compare,
 )
+from images.indexing.tarstream import iter_layer
+from images.oci.build import LayerSpec, layer_tar
 
 
 def layer(digest: str, size: int = 10) -> LayerFact:
@@ -139,3 +144,11 @@ def test_image_diff_puts_it_together_with_size_changes():
     assert diff.history_changed
     assert (diff.compressed.delta, diff.uncompressed.delta) == (50, None)
     assert not image_diff(before, before).history_changed
+
+
+def test_the_layer_walk_measures_the_whole_uncompressed_stream():
+    blob = layer_tar(LayerSpec({"etc/hostname": b"x\n", "big": b"y" * 70_000}, "ADD"))
+    sizes = []
+    paths = [entry.path for entry in iter_layer(io.BytesIO(blob), "", on_size=sizes.append)]
+    assert sorted(paths) == ["big", "etc", "etc/hostname"]
+    assert sizes == [len(gzip.decompress(blob))]  # the tar padding after the end marker included
