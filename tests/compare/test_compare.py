@@ -93,7 +93,7 @@ def test_the_compare_page_shows_every_section(client, world):
                  "zlib1g", "PYSEC-2019-217", "PYSEC-2099-1", "1 fixed · 1 introduced", "WORKERS", "serve --fast",
                  "Compressed", "Uncompressed"):  # fmt: skip
         assert text in html, text
-    assert 'class="table-wrap"' in html  # tables scroll in their own box at 390 px
+    assert 'class="table-wrap" tabindex="0"' in html  # tables scroll in their own box at 390 px
 
 
 def test_other_repositories_and_digests_can_be_named(client, world):
