@@ -28,6 +28,7 @@ from images.services.authorization import (
     ORGANIZATION_VIEW,
     PULL,
     SCOPE_NEEDS,
+    STORAGE_VIEW,
 )
 from images.services.curation import verification_apply
 from images.services.demo import image_push
@@ -65,6 +66,7 @@ ROUTES = {
     "web:image": Route("/r/{repo}/tags/latest/images/{digest}", PULL),
     "web:image-status": Route("/r/{repo}/tags/latest/images/{digest}/status", PULL),
     "web:image-sbom": Route("/r/{repo}/sbom/{digest}.cdx.json", PULL),
+    "web:compare": Route("/r/{repo}/compare/latest...latest", PULL),
     "web:repository-star": Route("/r/{repo}/star", PULL, method="POST", login=True),
     # --- the publisher console
     "console:settings": Route("/console/r/{repo}/-/settings", EDIT_LISTING, login=True),
@@ -89,6 +91,7 @@ ROUTES = {
         "/console/verification/acme/recheck", ORGANIZATION_MANAGE, on=A, method="POST", login=True, hidden=False
     ),
     "console:audit-all": Route("/console/audit", AUDIT_VIEW, on="hub", login=True),
+    "console:storage": Route("/console/storage/acme", STORAGE_VIEW, on=A, login=True, hidden=False),
     # --- the curator console
     "curation:home": Route("/curation/", CURATE, on="hub", login=True),
     "curation:request": Route("/curation/requests/{request}", CURATE, on="hub", login=True),
@@ -116,6 +119,8 @@ ROUTES = {
     "api:image-vulns": Route("/v2/repositories/{repo}/images/{digest}/vulnerabilities/", PULL, api=True),
     "api:image-sbom": Route("/v2/repositories/{repo}/images/{digest}/sbom/", PULL, api=True),
     "api:repository-stars": Route("/v2/repositories/{repo}/stars/", PULL, api=True),
+    "api:repository-compare": Route("/v2/repositories/{repo}/compare/?from=latest&to=latest", PULL, api=True),
+    "api:namespace-storage": Route("/v2/namespaces/acme/storage/", STORAGE_VIEW, on=A, api=True, hidden=False),
     "api:mirror-list": Route("/v2/repositories/{repo}/mirrors/", ADMINISTER, api=True),
     "api:mirror-sync": Route("/v2/repositories/{repo}/mirrors/{mirror}/sync/", ADMINISTER, method="POST", api=True),
     "api:webhook-list": Route("/v2/repositories/{repo}/webhooks/", ADMINISTER, api=True),
@@ -253,7 +258,9 @@ def person_actions(principal: str, route: Route, target: str) -> set[str]:
         return registry | derived
     *_, manage, role = MATRIX[principal]
     if route.on == "acme":
-        return ({ORGANIZATION_VIEW} if role else set()) | ({ORGANIZATION_MANAGE, AUDIT_VIEW} if manage else set())
+        return ({ORGANIZATION_VIEW} if role else set()) | (
+            {ORGANIZATION_MANAGE, AUDIT_VIEW, STORAGE_VIEW} if manage else set()
+        )
     return ({CURATE} if principal in ("curator", "admin") else set()) | (
         {AUDIT_VIEW} if principal == "admin" else set()
     )

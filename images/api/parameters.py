@@ -93,3 +93,18 @@ TAG_LIST = [
     ),
     *PAGE,
 ]
+
+
+IMAGE_COMPARE = [
+    OpenApiParameter(
+        "from",
+        str,
+        required=True,
+        description="The image compared from: a tag or digest of this repository, or <namespace>/<name>:<tag> "
+        "or <namespace>/<name>@<digest> of any other.",
+    ),
+    OpenApiParameter("to", str, required=True, description="The image compared to, written as `from`."),
+    OpenApiParameter(
+        "platform", str, description="os/architecture[/variant] picked from an index; default linux/amd64 or the first."
+    ),
+]

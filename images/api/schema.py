@@ -6,14 +6,17 @@ from drf_spectacular.utils import extend_schema
 
 from images.api.serializers.common import ErrorSerializer
 
+NAMESPACE_REPOSITORIES = "/v2/namespaces/{namespace}/repositories"
+
 
 def endpoints_public(endpoints):
     """Keep the canonical paths: /v2/... with their trailing slash and /v1/...; drop the /api/v2/ alias,
-    the slash-less twins, /v2/namespaces/{namespace}/repositories/... (the same views) and the catch-all."""
+    the slash-less twins, /v2/namespaces/{namespace}/repositories/... (the same views) and the catch-all;
+    /v2/namespaces/{namespace}/storage/ is its own."""
     kept = []
     for path, path_regex, method, callback in endpoints:
         if path.startswith("/v1/") or (
-            path.startswith("/v2/") and path.endswith("/") and not path.startswith("/v2/namespaces/")
+            path.startswith("/v2/") and path.endswith("/") and not path.startswith(NAMESPACE_REPOSITORIES)
         ):
             kept.append((path, path_regex, method, callback))
     return kept

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.exceptions import NotFound
 
 from hub.accounts.names import API_PATH_NAMES
-from images.api.views import accounts, advisories, alerts, groups, hooks, images, orgs, repositories, search
+from images.api.views import accounts, advisories, alerts, compare, groups, hooks, images, orgs, repositories, search
 from images.api.views.base import ApiView
 
 
@@ -45,6 +45,7 @@ _repository_routes = [
     *_routes(f"{IMAGE}/vulnerabilities", images.VulnerabilityListView.as_view(), "image-vulns"),
     *_routes(f"{IMAGE}/sbom", images.SbomView.as_view(), "image-sbom"),
     *_routes(IMAGE, images.ImageDetailView.as_view(), "image-detail"),
+    *_routes(f"{REPO}/compare", compare.CompareView.as_view(), "repository-compare"),
     *_routes(f"{REPO}/stars", accounts.StarView.as_view(), "repository-stars"),
     *_routes(f"{REPO}/mirrors", hooks.MirrorListView.as_view(), "mirror-list"),
     *_routes(f"{REPO}/webhooks", hooks.WebhookListView.as_view(), "webhook-list"),
@@ -75,6 +76,7 @@ v2_urlpatterns = [
     path("repositories/", repositories.RepositoryCreateView.as_view(), name="repository-create"),
     *_prefixed("repositories/", _repository_routes, ""),
     *_routes("repositories/<str:namespace>", repositories.RepositoryListView.as_view(), "repository-list"),
+    *_routes("namespaces/<str:namespace>/storage", compare.StorageUseView.as_view(), "namespace-storage"),
     # /v2/namespaces/{namespace}/repositories/{name}/... (Docker Hub's newer spelling of the same)
     *_routes(
         "namespaces/<str:namespace>/repositories", repositories.RepositoryListView.as_view(), "ns-repository-list"

@@ -6,7 +6,7 @@ repository name can contain (each name component starts with a letter or digit).
 
 from django.urls import path
 
-from images.console.views import curation, hooks, listings, verification
+from images.console.views import curation, hooks, listings, storage, verification
 
 REPO = "r/<str:namespace>/<path:name>/-"
 
@@ -16,6 +16,7 @@ console_urlpatterns = [
     path("preview", listings.markdown_preview, name="preview"),
     path("audit", verification.audit_all, name="audit-all"),
     path("audit/<str:namespace>", verification.namespace_audit, name="audit"),
+    path("storage/<str:namespace>", storage.namespace_storage, name="storage"),
     path("verification/<str:namespace>", verification.verification, name="verification"),
     path("verification/<str:namespace>/recheck", verification.verification_recheck, name="verification-recheck"),
     path("webhooks/callback/<uuid:delivery_uuid>", hooks.webhook_callback, name="webhook-callback"),

@@ -12,7 +12,7 @@ symlink to another package's, followed inside the image as every path is.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from images.documents import size_text
@@ -37,6 +37,7 @@ class ImageInventory:
     os_release: OsRelease | None
     packages: list[Package]
     skipped: tuple[Skipped, ...] = ()
+    uncompressed_sizes: dict[int, int] = field(default_factory=dict)  # layer_index -> bytes
 
     @property
     def ecosystem(self) -> str | None:
@@ -162,4 +163,9 @@ def index_layers(layers: Iterable[tuple[int, BinaryIO, str]], limits: LayerLimit
     files = collect_files(layers, outcomes.wanted, outcomes.keep, limits)
     os_release = find_os_release(files)
     found = with_debian_licenses(attribute_packages(files, os_release, outcomes), files)
-    return ImageInventory(os_release=os_release, packages=found, skipped=tuple(outcomes.skipped))
+    return ImageInventory(
+        os_release=os_release,
+        packages=found,
+        skipped=tuple(outcomes.skipped),
+        uncompressed_sizes=files.uncompressed_sizes,
+    )

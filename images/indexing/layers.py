@@ -47,6 +47,8 @@ class ImageFiles:
 
     versions: dict[str, list[FileVersion]] = field(default_factory=dict)
     symlinks: dict[str, str] = field(default_factory=dict)
+    # layer_index -> bytes of the layer's uncompressed tar stream
+    uncompressed_sizes: dict[int, int] = field(default_factory=dict)
 
     def paths(self) -> list[str]:
         return sorted(self.versions)
@@ -165,7 +167,11 @@ def collect_files(
         replaced: set[str] = set()  # paths of lower layers this layer put a non-directory at
         whiteouts: list[tuple[str, bool]] = []  # (path, opaque)
         try:
-            for entry in iter_layer(fileobj, media_type, limits):
+
+            def measured(size: int, layer_index: int = layer_index) -> None:
+                image.uncompressed_sizes[layer_index] = size
+
+            for entry in iter_layer(fileobj, media_type, limits, on_size=measured):
                 directory, name = posixpath.split(entry.path)
                 if name == OPAQUE_WHITEOUT:
                     budget.name(directory)

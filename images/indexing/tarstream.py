@@ -262,8 +262,18 @@ class LayerEntry:
 _CORRUPTION = (tarfile.TarError, gzip.BadGzipFile, zlib.error, zstandard.ZstdError, EOFError, OSError)
 
 
-def iter_layer(fileobj: BinaryIO, media_type: str = "", limits: LayerLimits | None = None) -> Iterator[LayerEntry]:
-    """Stream a layer's members in archive order, nothing extracted, nothing kept."""
+def iter_layer(
+    fileobj: BinaryIO,
+    media_type: str = "",
+    limits: LayerLimits | None = None,
+    on_size: Callable[[int], None] | None = None,
+) -> Iterator[LayerEntry]:
+    """Stream a layer's members in archive order, nothing extracted, nothing kept.
+
+    ``on_size``, when given, is called at the end with the length of the whole uncompressed tar
+    stream (what ``docker image inspect`` and the layer's diff_id count): the bytes after the
+    archive's end marker are read too, still within the layer limit.
+    """
     limits = limits or LayerLimits()
     try:
         stream = open_layer(fileobj, media_type, limits)
@@ -274,6 +284,13 @@ def iter_layer(fileobj: BinaryIO, media_type: str = "", limits: LayerLimits | No
                 if count > limits.max_members:
                     raise HostileLayer(f"more than {limits.max_members} entries in one layer")
                 yield _entry(archive, member, limits)
+        if on_size is not None:
+            try:
+                while stream.read(1 << 20):
+                    pass
+            except _CORRUPTION:
+                return  # what follows the archive's end does not decompress: every entry was read, no size
+            on_size(stream.raw.count)
     except HostileLayer:
         raise
     except _CORRUPTION as error:

@@ -194,3 +194,5 @@ class Layer(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["manifest", "position"], name="layer_position")]
+        # Which other images hold a layer (the image page's sharing counts) is read by digest.
+        indexes = [models.Index(fields=["digest"], name="layer_digest")]

@@ -44,6 +44,7 @@ ADMINISTER = "repository.admin"  # visibility, archive, delete, webhooks, mirror
 ORGANIZATION_VIEW = "organization.view"  # an organization's member and team lists
 ORGANIZATION_MANAGE = "organization.manage"  # members, teams, tokens, settings, verification
 AUDIT_VIEW = "audit.view"  # a namespace's audit log (the whole log: namespace None)
+STORAGE_VIEW = "storage.view"  # a namespace's storage use, private repositories included
 CURATE = "trusted_content.curate"  # Verified Publisher, Sponsored OSS and Official Image grants
 
 # The registry action a credential's scope must allow for each action.
@@ -56,6 +57,7 @@ SCOPE_NEEDS = {
     ORGANIZATION_VIEW: PULL,
     ORGANIZATION_MANAGE: DELETE,
     AUDIT_VIEW: PULL,
+    STORAGE_VIEW: PULL,
     CURATE: DELETE,
 }
 
@@ -186,11 +188,12 @@ def registry_actions(agent, repository: Repository | None, *, namespace_name: st
 
 def namespace_actions(agent, namespace: Namespace, *, scope: frozenset[str] | None = None) -> frozenset[str]:
     """What the agent may do to a namespace itself: create repositories in it (PUSH), see and manage
-    an organization, read the namespace's audit log."""
+    an organization, read the namespace's audit log and storage use."""
     actions = {PUSH} & _registry_actions(agent, namespace, None)
     role = namespace_role(agent, namespace) if not isinstance(agent, SystemAgent) else OWNER
     if role == OWNER or (isinstance(agent, SystemAgent)):
         actions.add(AUDIT_VIEW)
+        actions.add(STORAGE_VIEW)  # what the namespace stores is its owners' to see (quotas will bill them)
     if namespace.kind == Namespace.Kind.ORGANIZATION and role is not None:
         actions.add(ORGANIZATION_VIEW)
         if role == OWNER:

@@ -230,6 +230,7 @@ def _store(manifest: Manifest, config: dict, layers: list[dict], digests: list[s
             digest=descriptor.get("digest", ""),
             media_type=descriptor.get("mediaType", ""),
             size=int(descriptor.get("size") or 0),
+            uncompressed_size=inventory.uncompressed_sizes.get(layer_index) if layer_index is not None else 0,
             **fields,
         )
         rows.append(row)
@@ -272,8 +273,17 @@ def _store(manifest: Manifest, config: dict, layers: list[dict], digests: list[s
         os_name=(os_release.pretty_name if os_release else "")[:255],
         os_ecosystem=(inventory.ecosystem or "")[:64],
         compressed_size=sum(int(layer.get("size") or 0) for layer in layers),
+        uncompressed_size=_uncompressed_total(inventory, len(layers)),
     )
     manifest.os_ecosystem = inventory.ecosystem or ""
+
+
+def _uncompressed_total(inventory: ImageInventory, layer_count: int) -> int | None:
+    """The sum of every layer's uncompressed tar stream, None when one was not measured."""
+    sizes = inventory.uncompressed_sizes
+    if any(index not in sizes for index in range(layer_count)):
+        return None
+    return sum(sizes.values())
 
 
 def _created(config: dict):

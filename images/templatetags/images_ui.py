@@ -1,6 +1,7 @@
 """Small catalogue components (inclusion tags) and filters. None of them runs a query."""
 
 from django import template
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from images.search.facets import ARCHITECTURE_LABELS, OS_LABELS, TRUSTED_FILTERS
@@ -49,6 +50,22 @@ def os_label(value: str) -> str:
 @register.filter
 def percent(part, whole) -> float:
     return round(100 * part / whole, 2) if whole else 0
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]`, or None: templates cannot index a dict by a variable."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def size_delta(delta) -> str:
+    """A signed size change: "+1.2 MB", "−300 bytes", "no change"; "—" when unknown."""
+    if delta is None:
+        return "—"
+    if delta == 0:
+        return "no change"
+    return f"{'+' if delta > 0 else '−'}{filesizeformat(abs(delta))}"
 
 
 @register.inclusion_tag("images/components/badge.html")

@@ -17,7 +17,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 # The words of routes below a repository, and of the registry's routes below a name.
 WORDS = ["images", "tags", "mirrors", "webhooks", "stars", "sync", "packages", "vulnerabilities", "sbom", "test",
          "deliveries", "repositories", "groups", "members", "blobs", "uploads", "manifests", "referrers",
-         "list"]  # fmt: skip
+         "list", "compare", "storage"]  # fmt: skip
 DIGEST = "sha256:" + "a" * 64
 NAMES = ["app", "team/app", "a/b/c", *(f"{word}/app" for word in WORDS)]
 SAMPLES = {

@@ -20,7 +20,7 @@ from images.selectors.repositories import (
 )
 from images.selectors.tags import tag_count, tag_list_recent, tag_row_get
 from images.services import repositories, tags
-from images.services.authorization import CURATE, ORGANIZATION_MANAGE, may
+from images.services.authorization import CURATE, ORGANIZATION_MANAGE, STORAGE_VIEW, may
 from images.services.logos import repository_logo_set
 
 
@@ -36,6 +36,7 @@ def dashboard(request):
             "repositories": console_repositories(user=request.user),
             "namespaces": namespaces,
             "organizations": organizations,
+            "storage_namespaces": [ns for ns in namespaces if may(request.user, STORAGE_VIEW, namespace=ns)],
             "is_curator": may(request.user, CURATE),
         },
     )

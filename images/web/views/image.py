@@ -12,6 +12,7 @@ from images.selectors.images import (
     package_types,
 )
 from images.selectors.lineage import image_lineage
+from images.selectors.sharing import image_sharing_get
 from images.selectors.tags import tag_get, tag_platform_default
 from images.templatetags.images_ui import repo_url
 from images.web import params
@@ -90,6 +91,14 @@ def image_detail(request, namespace: str, name: str, tag: str, digest: str):
             "status_url": repo_url(repository, f"tags/{tag}/images/{digest}/status"),
             "sbom_base": repo_url(repository, f"sbom/{digest}"),
             "lineage": image_lineage(manifest=manifest, user=request.user),
+            "sharing": image_sharing_get(
+                user=request.user,
+                repository=repository,
+                manifest=manifest,
+                tag=tag,
+                have_ref=params.text(request, "have", limit=600),
+            ),
+            "compare_url": repo_url(repository, "compare/"),
         }
     )
     return render(request, "images/image_detail.html", context)

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from images.markdown import readme_html
 from images.selectors.lineage import publisher_outdated, repository_dependents
+from images.selectors.diff import previous_tag_names
 from images.selectors.repositories import namespace_badges, repository_get, repository_is_starred
 from images.selectors.tags import TAG_SORTS, tag_page
 from images.services.stars import star_create, star_delete
@@ -58,6 +59,8 @@ def repository_tags(request, namespace: str, name: str):
         {
             "tags": page,
             "tags_url": repo_url(repository, "tags/"),  # once, not per row
+            "compare_url": repo_url(repository, "compare/"),
+            "previous": previous_tag_names(repository=repository, names=[row.tag.name for row in page.rows]),
             "pages": params.Pages(number=number, per_page=TAGS_PAGE_SIZE, total=page.total),
             "name_filter": name_filter,
             "sort": sort,
