@@ -133,12 +133,13 @@ PICKER_TAGS = 50
 
 
 def image_sharing_get(
-    *, user, repository: Repository, manifest: Manifest, tag: str, have_ref: str = ""
+    *, user, repository: Repository, manifest: Manifest, tag: str, have_ref: str = "", base_ref: str = ""
 ) -> ImageSharing:
-    """`have_ref` (a reference, see selectors/diff.py) defaults to the previous tag of `tag`; an
-    index is read on this image's platform."""
+    """`have_ref` (a reference, see selectors/diff.py) defaults to the image's base (`base_ref`, from
+    selectors/lineage.py), else to the previous tag of `tag`; an index is read on this image's platform."""
+    previous = previous_tag_names(repository=repository, names=[tag]).get(tag, "")
     if not have_ref:
-        have_ref = previous_tag_names(repository=repository, names=[tag]).get(tag, "")
+        have_ref = base_ref or previous
     have, error, cost = None, "", None
     if have_ref:
         platform = "/".join(p for p in (manifest.os, manifest.architecture, manifest.variant) if p)
@@ -152,5 +153,6 @@ def image_sharing_get(
         if have is not None:
             cost = download_cost(manifest=manifest, have=have.manifest)
     others = Tag.objects.filter(repository=repository).exclude(name=tag).order_by("-sort_key")
-    choices = list(others.values_list("name", flat=True)[:PICKER_TAGS])
+    choices = [ref for ref in (base_ref, previous) if ref]
+    choices += [name for name in others.values_list("name", flat=True)[:PICKER_TAGS] if name not in choices]
     return ImageSharing(layer_sharing(user=user, manifest=manifest), have_ref, have, error, cost, choices)

@@ -68,6 +68,7 @@ def image_detail(request, namespace: str, name: str, tag: str, digest: str):
         number=params.page_number(request, "vulns_page"), per_page=FINDINGS_PAGE_SIZE, total=len(findings)
     )
 
+    lineage = image_lineage(manifest=manifest, user=request.user)
     context = repository_context(request, repository)
     context.update(
         {
@@ -90,13 +91,14 @@ def image_detail(request, namespace: str, name: str, tag: str, digest: str):
             "image_url": repo_url(repository, f"tags/{tag}/images/{digest}"),
             "status_url": repo_url(repository, f"tags/{tag}/images/{digest}/status"),
             "sbom_base": repo_url(repository, f"sbom/{digest}"),
-            "lineage": image_lineage(manifest=manifest, user=request.user),
+            "lineage": lineage,
             "sharing": image_sharing_get(
                 user=request.user,
                 repository=repository,
                 manifest=manifest,
                 tag=tag,
                 have_ref=params.text(request, "have", limit=600),
+                base_ref=f"{lineage.base.repository.full_name}@{lineage.base.digest}" if lineage.base else "",
             ),
             "compare_url": repo_url(repository, "compare/"),
         }

@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from images.markdown import readme_html
-from images.selectors.lineage import publisher_outdated, repository_dependents
 from images.selectors.diff import previous_tag_names
+from images.selectors.lineage import publisher_outdated, repository_dependents
 from images.selectors.repositories import namespace_badges, repository_get, repository_is_starred
 from images.selectors.tags import TAG_SORTS, tag_page
 from images.services.stars import star_create, star_delete
