@@ -77,3 +77,15 @@ def test_api_fields(world, client):
     assert client.get("/v2/repositories/library/debian/").json()["used_as_base_by"] == 2
     facets = client.get("/v2/search/catalog/?query=base:library/debian").json()
     assert facets["total"] == 2
+
+
+def test_the_image_page_links_the_base_to_the_compare_page_and_prices_the_pull_against_it(world, client):
+    repos, images = world
+    base = images["python"]
+    page = client.get(f"/_/python/tags/3/images/{base.digest}").content.decode()
+    lineage_base = page.split('id="lineage"')[1].split("</div>")[0]
+    href = lineage_base.split('">compare with the base')[0].rsplit('href="', 1)[1]
+    assert href.startswith("/_/python/compare/library/debian@sha256:") and href.endswith(f"...{base.digest}")
+    assert client.get(href).status_code == 200
+    # With no ?have=, the download cost is worked out against the base: the layers the base has are not fetched.
+    assert 'value="library/debian@sha256:' in page and "Pulling this image when you already have" in page
