@@ -9,6 +9,7 @@ from images.selectors.tags import TAG_SORTS, tag_page
 from images.services.stars import star_create, star_delete
 from images.templatetags.images_ui import repo_url
 from images.web import params
+from images.web.pull import pull_builder
 
 TAGS_PAGE_SIZE = 50
 
@@ -34,6 +35,7 @@ def repository_detail(request, namespace: str, name: str):
     context = repository_context(request, repository)
     context["readme"] = readme_html(repository.full_description)
     context["recent_tags"] = tag_page(repository=repository, sort="newest", limit=5)
+    context["pull"] = pull_builder(request, repository, context["recent_tags"].rows)
     return render(request, "images/repository_detail.html", context)
 
 
