@@ -26,10 +26,11 @@ def display_name(repository) -> str:
 
 @register.filter
 def logo_url(repository) -> str:
-    """The repository's logo (a PNG the console stores), versioned so a new upload is fetched at once; "" without one."""
+    """The repository's logo (a PNG the console stores), versioned so a new one is fetched at once; "" without."""
     if not repository.logo_updated_at:
         return ""
-    return f"/console/r/{repository.namespace.name}/{repository.name}/-/logo.png?v={int(repository.logo_updated_at.timestamp())}"
+    version = int(repository.logo_updated_at.timestamp())
+    return f"/console/r/{repository.namespace.name}/{repository.name}/-/logo.png?v={version}"
 
 
 @register.inclusion_tag("images/components/repo_logo.html")

@@ -199,3 +199,34 @@ def test_every_page_fits_390px_and_is_accessible_in_both_themes(browser, live_se
             visit.errors = [e for e in visit.errors if "the server responded with a status of" not in e]
             visit.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_theme_toggle_works_with_the_keyboard_and_is_remembered(browser, live_server, catalogue_data, tmp_path):
+    visit = Visit(browser, live_server.url, color_scheme="light", artifacts=tmp_path)
+    page = visit.page
+    page.goto(live_server.url + "/")
+    toggle = page.get_by_role("button", name="Dark theme")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    background = "() => getComputedStyle(document.body).backgroundColor"
+    light = page.evaluate(background)
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    dark = page.evaluate(background)
+    assert dark != light
+    # The next page starts dark: theme.js sets the attribute before the style sheet applies.
+    page.goto(live_server.url + "/search?q=nginx")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate(background) == dark
+    page.get_by_role("button", name="Dark theme").press("Space")
+    assert page.evaluate("() => localStorage.getItem('hub-theme')") == "light"
+    assert page.evaluate(background) == light
+    visit.close()
+
+    # With no choice remembered, a dark system preference is followed and the toggle says so.
+    night = Visit(browser, live_server.url, color_scheme="dark", artifacts=tmp_path)
+    night.page.goto(live_server.url + "/")
+    assert night.page.get_by_role("button", name="Dark theme").get_attribute("aria-pressed") == "true"
+    assert night.page.evaluate(background) == dark
+    night.close()
