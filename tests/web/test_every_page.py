@@ -165,39 +165,38 @@ def _session_cookie(user, base_url: str) -> dict:
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}
 
 
-def test_every_page_fits_390px_and_is_accessible_in_both_themes(browser, live_server, world, tmp_path):
+@pytest.mark.parametrize("user", ["", "dana", "erin"], ids=["anonymous", "dana", "erin"])
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_page_fits_390px_and_is_accessible(browser, live_server, world, tmp_path, theme, user):
+    """One test per theme and viewer (each stays inside the suite's per-test timeout)."""
     server_error_page = server_error(RequestFactory().get("/")).content
     problems = []
-    for theme in THEMES:
-        for user in ("", "dana", "erin"):
-            pages = [p for p in PAGES if p.user == user]
-            visit = Visit(browser, live_server.url, color_scheme=theme, artifacts=tmp_path)
-            visit.context.route(
-                f"**{SERVER_ERROR}",
-                lambda route: route.fulfill(status=500, body=server_error_page, content_type="text/html"),
-            )
-            if user:
-                visit.context.add_cookies([_session_cookie(world["users"][user], live_server.url)])
-            for page in pages:
-                url = live_server.url + page.path.format(**world)
-                for width_name, (width, height) in WIDTHS.items():
-                    visit.page.set_viewport_size({"width": width, "height": height})
-                    label = f"{page.name}-{width_name}-{theme}"
-                    try:
-                        response = visit.page.goto(url)
-                    except PlaywrightError as error:  # e.g. an error status with an empty body
-                        problems.append(f"{label}: {error.message.splitlines()[0]}")
-                        continue
-                    if response.status != page.status:
-                        problems.append(f"{label}: status {response.status}, not {page.status}")
-                    visit.page.wait_for_load_state("networkidle")
-                    if overflow := visit.overflow():
-                        problems.append(f"{label}: {overflow}")
-                    visit.page.screenshot(path=str(tmp_path / f"{label}.png"), full_page=True)
-                    problems += [f"{label}: {v}" for v in visit.axe_violations()]
-            # Chromium logs a console error for each page answered with an error status: those are expected.
-            visit.errors = [e for e in visit.errors if "the server responded with a status of" not in e]
-            visit.close()
+    visit = Visit(browser, live_server.url, color_scheme=theme, artifacts=tmp_path)
+    visit.context.route(
+        f"**{SERVER_ERROR}", lambda route: route.fulfill(status=500, body=server_error_page, content_type="text/html")
+    )
+    if user:
+        visit.context.add_cookies([_session_cookie(world["users"][user], live_server.url)])
+    for page in [p for p in PAGES if p.user == user]:
+        url = live_server.url + page.path.format(**world)
+        for width_name, (width, height) in WIDTHS.items():
+            visit.page.set_viewport_size({"width": width, "height": height})
+            label = f"{page.name}-{width_name}-{theme}"
+            try:
+                response = visit.page.goto(url)
+            except PlaywrightError as error:  # e.g. an error status with an empty body
+                problems.append(f"{label}: {error.message.splitlines()[0]}")
+                continue
+            if response.status != page.status:
+                problems.append(f"{label}: status {response.status}, not {page.status}")
+            visit.page.wait_for_load_state("networkidle")
+            if overflow := visit.overflow():
+                problems.append(f"{label}: {overflow}")
+            visit.page.screenshot(path=str(tmp_path / f"{label}.png"), full_page=True)
+            problems += [f"{label}: {v}" for v in visit.axe_violations()]
+    # Chromium logs a console error for each page answered with an error status: those are expected.
+    visit.errors = [e for e in visit.errors if "the server responded with a status of" not in e]
+    visit.close()
     assert problems == [], "\n".join(problems)
 
 
