@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
@@ -111,7 +111,8 @@ def world(catalogue_data):
     an artifact tag, a token, a saved search, an organization with a team, a webhook, a mirror, a
     verification request; erin, a member of nothing."""
     dana = get_user_model().objects.get(username="dana")  # made by catalogue_data
-    dana.groups.add(Group.objects.get_or_create(name="curators")[0])  # a data migration makes it; a flush drops it
+    # A curator by the permission (the `curators` group comes from a data migration, which a flush drops).
+    dana.user_permissions.add(Permission.objects.get(codename="curate_trusted_content"))
     erin = user_create(username="erin", password="pw-erin-123456")
     app = catalogue.repository(
         "dana/app", short="Dana's web application, built nightly.", platforms=("linux/amd64",), tags=("1.0", "latest")
