@@ -26,6 +26,33 @@ def display_name(repository) -> str:
 
 
 @register.filter
+def logo_url(repository) -> str:
+    """The repository's logo (a PNG the console stores), versioned so a new one is fetched at once; "" without."""
+    if not repository.logo_updated_at:
+        return ""
+    version = int(repository.logo_updated_at.timestamp())
+    return f"/console/r/{repository.namespace.name}/{repository.name}/-/logo.png?v={version}"
+
+
+@register.inclusion_tag("images/components/repo_logo.html")
+def repo_logo(repository, size: int = 40):
+    """A repository's logo, or its initial on a tile when it has none (decorative: the name is beside it)."""
+    return {"url": logo_url(repository), "initial": repository.name[:1].upper(), "size": size}
+
+
+@register.simple_tag
+def layer_numbers(layers) -> dict:
+    """Position -> number of each layer with content: empty history steps (ENV, CMD…) get no number, so the
+    numbers end at the layer count the page shows."""
+    numbers, n = {}, 0
+    for item in layers:
+        if not item.layer.empty_layer:
+            n += 1
+            numbers[item.layer.position] = n
+    return numbers
+
+
+@register.filter
 def short_digest(digest: str) -> str:
     algorithm, _, hex_part = (digest or "").partition(":")
     return f"{algorithm}:{hex_part[:12]}" if hex_part else digest

@@ -1,4 +1,4 @@
-// Hub's own script: copy buttons. Everything else works without it (htmx only enhances forms).
+// Hub's own script: copy buttons and the theme toggle. Everything else works without it (htmx only enhances forms).
 (function () {
   "use strict";
   document.documentElement.classList.remove("no-js");
@@ -43,4 +43,36 @@
       }
     );
   });
+
+  // Theme toggle: a pressed "Dark theme" button means dark. The choice is remembered (theme.js applies it
+  // before the next page paints); until one is made, the system's preference decides and is followed live.
+  var root = document.documentElement;
+  var prefersDark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function isDark() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen) return chosen === "dark";
+    return prefersDark ? prefersDark.matches : false;
+  }
+
+  function showTheme() {
+    document.querySelectorAll("[data-theme-toggle]").forEach(function (button) {
+      button.setAttribute("aria-pressed", isDark() ? "true" : "false");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-theme-toggle]");
+    if (!button) return;
+    var theme = isDark() ? "light" : "dark";
+    root.setAttribute("data-theme", theme);
+    try {
+      localStorage.setItem("hub-theme", theme);
+    } catch (error) {
+      // Not remembered; this page still switches.
+    }
+    showTheme();
+  });
+  if (prefersDark && prefersDark.addEventListener) prefersDark.addEventListener("change", showTheme);
+  showTheme();
 })();

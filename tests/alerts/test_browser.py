@@ -9,7 +9,7 @@ from django.core import mail
 from images.alerts import alerts_compute
 from images.models import SavedSearch
 from tests.alerts.conftest import push_indexed
-from tests.web.test_browser import Visit, browser  # noqa: F401
+from tests.web.browser import Visit, browser  # noqa: F401
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -96,8 +96,8 @@ def test_repository_page(client, hub):
     html = page(client, "/_/nginx")
     assert "<strong>web server</strong>" in html
     assert "<script>alert" not in html and "javascript:alert" not in html
-    assert "docker pull testserver/library/nginx" in html
-    assert 'data-copy="docker pull testserver/library/nginx"' in html
+    # The pull builder's default: the `latest` tag, by the official image's one-part name (README, Registry).
+    assert 'data-copy="docker pull testserver/nginx:latest"' in html
     assert "Official Image" in html and "Web Servers" in html and "linux/arm64/v8" in html
     assert "1,000,000" in html
     assert page(client, "/r/library/nginx").count("Official build of Nginx.") >= 1

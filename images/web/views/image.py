@@ -13,9 +13,10 @@ from images.selectors.images import (
 )
 from images.selectors.lineage import image_lineage
 from images.selectors.sharing import image_sharing_get
-from images.selectors.tags import tag_get, tag_platform_default
+from images.selectors.tags import tag_get, tag_page, tag_platform_default
 from images.templatetags.images_ui import repo_url
 from images.web import params
+from images.web.pull import pull_builder
 from images.web.views.repository import repository_context, repository_or_404
 
 PACKAGES_PAGE_SIZE = 100
@@ -32,6 +33,7 @@ def tag_detail(request, namespace: str, name: str, tag: str):
     if platform is None:
         context = repository_context(request, repository)
         context["row"] = row
+        context["pull"] = _pull(request, repository, row)
         return render(request, "images/tag_detail.html", context)
     return redirect(repo_url(repository, f"tags/{tag}/images/{platform.digest}"))
 
@@ -103,7 +105,17 @@ def image_detail(request, namespace: str, name: str, tag: str, digest: str):
             "compare_url": repo_url(repository, "compare/"),
         }
     )
+    # A multi-platform tag's image page pulls the platform shown; a one-platform tag needs no --platform.
+    platform = next(p.label for p in row.platforms if p.digest == manifest.digest) if len(row.platforms) > 1 else ""
+    context["pull"] = _pull(request, repository, row, platform=platform)
     return render(request, "images/image_detail.html", context)
+
+
+def _pull(request, repository, row, platform=""):
+    """The builder offers this tag first, then the repository's most recent ones."""
+    recent = tag_page(repository=repository, sort="newest", limit=5).rows
+    rows = [row] + [r for r in recent if r.tag.pk != row.tag.pk]
+    return pull_builder(request, repository, rows, default_tag=row.tag.name, default_platform=platform)
 
 
 def image_status(request, namespace: str, name: str, tag: str, digest: str):

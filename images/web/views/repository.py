@@ -11,6 +11,7 @@ from images.selectors.tags import TAG_SORTS, tag_page
 from images.services.stars import star_create, star_delete
 from images.templatetags.images_ui import repo_url
 from images.web import params
+from images.web.pull import pull_builder
 
 TAGS_PAGE_SIZE = 50
 
@@ -38,6 +39,7 @@ def repository_detail(request, namespace: str, name: str):
     context["recent_tags"] = tag_page(repository=repository, sort="newest", limit=5)
     context["dependents"] = repository_dependents(repository=repository, user=request.user)
     context["outdated"] = publisher_outdated(repository=repository, user=request.user)
+    context["pull"] = pull_builder(request, repository, context["recent_tags"].rows)
     return render(request, "images/repository_detail.html", context)
 
 
