@@ -61,6 +61,9 @@ PAGES = [
     Page("tag-artifact", "/r/dana/app/tags/sbom"),
     Page("image", "/_/nginx/tags/latest/images/{image}"),
     Page("image-arm", "/_/nginx/tags/latest/images/{arm}?pull_client=compose"),
+    Page("compare", "/_/nginx/compare/{image}...{arm}"),
+    Page("compare-missing", "/_/nginx/compare/no-such-tag...latest", status=404),
+    Page("search-base", "/search?q=base:library/nginx"),
     Page("advisory", "/advisories/CVE-2024-5535"),
     Page("advisory-missing", "/advisories/CVE-1999-0000", status=404),
     Page("publisher", "/u/bitnami"),
@@ -86,6 +89,7 @@ PAGES = [
     # publisher console
     Page("console", "/console/", "dana"),
     Page("console-new", "/console/new", "dana"),
+    Page("console-storage", "/console/storage/dana", "dana"),
     Page("console-settings", "/console/r/dana/app/-/settings", "dana"),
     Page("console-tags", "/console/r/dana/app/-/tags", "dana"),
     Page("console-mirrors", "/console/r/dana/app/-/mirrors", "dana"),
