@@ -9,7 +9,7 @@ from images.services.organizations import organization_create
 from images.services.vulns import vulnerability_import
 from tests.compare.images import ADVISORIES, release_1, release_2
 from tests.search.indexed import push_and_index
-from tests.web.test_browser import Visit, browser  # noqa: F401 (the fixture)
+from tests.web.browser import Visit, browser  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
